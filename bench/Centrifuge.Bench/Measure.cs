@@ -1,0 +1,25 @@
+using System.Diagnostics;
+
+namespace Centrifuge.Bench;
+
+/// <summary>Timing helpers: warm-up runs, then the median of repeated runs (seconds).</summary>
+public static class Measure
+{
+    public static double MedianSeconds(Action action, int repeats, int warmup = 1)
+    {
+        for (int i = 0; i < warmup; i++) action();
+        var times = new double[repeats];
+        for (int i = 0; i < repeats; i++)
+        {
+            long start = Stopwatch.GetTimestamp();
+            action();
+            times[i] = Stopwatch.GetElapsedTime(start).TotalSeconds;
+        }
+        Array.Sort(times);
+        return repeats % 2 == 1 ? times[repeats / 2] : 0.5 * (times[repeats / 2 - 1] + times[repeats / 2]);
+    }
+
+    public static string MachineLine() =>
+        $"{Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, " +
+        $"TorchSharp {Centrifuge.Runtime.TorchRuntime.TorchSharpVersion}, {DateTime.UtcNow:yyyy-MM-dd}";
+}

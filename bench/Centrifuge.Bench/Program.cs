@@ -1,0 +1,7 @@
+using System.CommandLine;
+using Centrifuge.Bench;
+
+// Benchmarks measure; tests assert. Each suite prints medians and ratios in Markdown, ready for docs/BENCHMARKS.md.
+var root = new RootCommand("Centrifuge benchmarks: run one suite and print a Markdown table of medians and ratios.");
+foreach (Command suite in Suites.All()) root.Subcommands.Add(suite);
+return root.Parse(args).Invoke();

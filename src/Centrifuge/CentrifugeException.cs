@@ -1,0 +1,42 @@
+namespace Centrifuge;
+
+/// <summary>Process exit codes: one per kind of failure a user can cause, so scripts can tell them apart.</summary>
+public static class ExitCodes
+{
+    public const int Ok = 0;
+    /// <summary>Unexpected failure (a bug): reported with a stack trace under --verbose.</summary>
+    public const int Internal = 1;
+    /// <summary>Bad command line (System.CommandLine's own parse errors use this too).</summary>
+    public const int Usage = 2;
+    /// <summary>A dependency of the machine is missing or broken (libtorch, ffmpeg).</summary>
+    public const int Environment = 3;
+    /// <summary>An input path does not exist.</summary>
+    public const int MissingInput = 10;
+    /// <summary>An input exists but is not what was expected (a directory, an empty file, not a video…).</summary>
+    public const int InvalidInput = 11;
+    /// <summary>A video could be opened but not decoded as asked (corrupt, truncated, too short).</summary>
+    public const int DecodeFailed = 12;
+    /// <summary>An output already exists and --force was not given.</summary>
+    public const int OutputExists = 13;
+    /// <summary>Writing an output failed (disk full, permissions).</summary>
+    public const int WriteFailed = 14;
+    /// <summary>A checkpoint or config does not match what was asked for.</summary>
+    public const int IncompatibleModel = 15;
+    /// <summary>A batch job finished, but some of its items failed.</summary>
+    public const int PartialFailure = 20;
+}
+
+/// <summary>
+/// An error the user can cause and fix (a bad file, a missing tool). The message is one line that names the
+/// file or thing and the reason; the CLI prints it without a stack trace and exits with <see cref="ExitCode"/>.
+/// </summary>
+public class CentrifugeException : Exception
+{
+    public int ExitCode { get; }
+
+    public CentrifugeException(string message, int exitCode = ExitCodes.InvalidInput, Exception? inner = null)
+        : base(message, inner)
+    {
+        ExitCode = exitCode;
+    }
+}
