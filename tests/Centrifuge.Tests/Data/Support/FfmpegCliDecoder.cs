@@ -84,8 +84,8 @@ public sealed class FfmpegCliDecoder : ISourceDecoder
 
         public IEnumerable<ReadOnlyMemory<byte>> Chunks(int framesPerChunk)
         {
-            int step = framesPerChunk * w * h * 3;
-            for (int o = 0; o < data.Length; o += step) yield return data.Slice(o, Math.Min(step, data.Length - o));
+            long step = (long)framesPerChunk * w * h * 3;
+            for (long o = 0; o < data.Length; o += step) yield return data.Slice((int)o, (int)Math.Min(step, data.Length - o));
         }
 
         public void Dispose() { }
