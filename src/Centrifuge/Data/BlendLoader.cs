@@ -49,6 +49,9 @@ public sealed class BlendLoader : IDisposable
         return BlendComposer.Compose(pool, config, BlendRecipe.Train, config.Seed, keys) with { Iteration = iteration };
     }
 
+    /// <summary>Batch number <paramref name="iteration"/> of this loader's pool and config, built on the calling thread.</summary>
+    public BlendedBatch GetBatch(long iteration) => GetBatch(_pool, _config, iteration);
+
     /// <summary>The next batch, in iteration order; waits for a worker when none is ready. The caller disposes it.</summary>
     public BlendedBatch Next()
     {
