@@ -29,7 +29,12 @@ public sealed class TrainingData : IDisposable
         if (config.Cache is null) return FromSources(config, decoder);
         var cache = ClipCache.Open(config.Cache);
         if (cache.Index.ShortSide < config.ShortSide)
-            Console.Error.WriteLine($"centrifuge: warning: {config.Cache} holds short side {cache.Index.ShortSide}, the clips want {config.ShortSide}: frames are upscaled");
+        {
+            cache.Dispose();
+            throw new CentrifugeException(
+                $"{config.Cache}: cached at short side {cache.Index.ShortSide}, but {config.Height}x{config.Width} crops need {config.ShortSide}; " +
+                $"prepare a cache with --short-side {config.ShortSide}", ExitCodes.IncompatibleModel);
+        }
         if (config.Sources.Count == 0) return FromStore(cache, config, cache.Index.Skipped);
         // Use only the named sources, each found in the cache with an unchanged stamp.
         SourceList found = SourceCatalog.Discover(config);
