@@ -179,3 +179,21 @@ public class BlendLoaderTests
         Assert.Throws<CentrifugeException>(() => new ClipPool(store, 100).EnsureUsable("training data"));
     }
 }
+
+public class BlendLoaderMemoryTests
+{
+    [Fact]
+    public void Building_and_disposing_batches_leaves_no_live_tensors_behind()
+    {
+        TorchRuntime.EnsureLoaded();
+        var store = new MemoryFrameStore();
+        for (int i = 0; i < 4; i++) store.Add($"v{i}", 10, 19, 25, seed: i);
+        store.Add("p", 1, 29, 38, seed: 9, kind: SourceKind.Photo);
+        var pool = new ClipPool(store, 4);
+        var config = new DataConfig { Frames = 4, Height = 16, Width = 16, BatchSize = 2, ScaleJitter = new UniformRange(0.8, 1.2), ColourJitter = 0.2, PhotoProbability = 0.5, FlipProbability = 0.5 };
+        BlendLoader.GetBatch(pool, config, 0).Dispose();
+        long before = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
+        for (int i = 1; i <= 20; i++) BlendLoader.GetBatch(pool, config, i).Dispose();
+        Assert.Equal(before, DisposeScopeManager.Statistics.ThreadTotalLiveCount);
+    }
+}
