@@ -103,8 +103,10 @@ public static partial class SourceCatalog
             }
             string label = f[0], id = f[1], split = NormalizeSplit(f[4]);
             string windowed = FormattableString.Invariant($"{id}_{(int)Math.Round(start):000000}_{(int)Math.Round(end):000000}.mp4");
-            string[] trimmed = [Path.Combine(root, f[4], label, windowed), Path.Combine(root, label, windowed), Path.Combine(root, windowed)];
-            string[] whole = [Path.Combine(root, f[4], label, id + ".mp4"), Path.Combine(root, label, id + ".mp4"), Path.Combine(root, id + ".mp4")];
+            // The split folder as the CSV spells it ("validate") or normalised ("val"), then no split folder.
+            string[] dirs = new[] { Path.Combine(root, f[4], label), Path.Combine(root, split, label), Path.Combine(root, label), root }.Distinct().ToArray();
+            string[] trimmed = dirs.Select(d => Path.Combine(d, windowed)).ToArray();
+            string[] whole = dirs.Select(d => Path.Combine(d, id + ".mp4")).ToArray();
             string? path = trimmed.FirstOrDefault(File.Exists);
             if (path is not null)
             {
