@@ -15,6 +15,9 @@ internal static class FrameCounter
     /// <summary>Good = frames before the first decode error; Total = frames ffmpeg decodes when it conceals errors.</summary>
     internal sealed record Count(int Good, int Total, string? Error);
 
+    /// <summary>Bumped when the counting method changes, so older cached answers are not reused.</summary>
+    private const int Version = 2;
+
     private static readonly ConcurrentDictionary<string, Count> Memory = new();
     private static readonly object FileLock = new();
     private const int MaxCachedFiles = 2000;
@@ -39,7 +42,7 @@ internal static class FrameCounter
     {
         var file = new FileInfo(path);
         string key = string.Create(CultureInfo.InvariantCulture,
-            $"{file.FullName}|{file.Length}|{file.LastWriteTimeUtc.Ticks}");
+            $"{file.FullName}|{file.Length}|{file.LastWriteTimeUtc.Ticks}|v{Version}");
         if (Memory.TryGetValue(key, out Count? known)) return known;
         Dictionary<string, Count> stored = LoadFile();
         if (stored.TryGetValue(key, out known))
@@ -55,29 +58,34 @@ internal static class FrameCounter
 
     private static Count Decode(string path)
     {
-        (int good, string? error) = Run(path, stopAtError: true);
+        (int good, string? error) = Run(path, stopAtError: true, singleThread: false);
         if (error is null) return new Count(good, good, null);
-        (int total, _) = Run(path, stopAtError: false);
+        // With frame threads, how many frames get out before -xerror stops ffmpeg varies by one from run to run; one
+        // decoder thread narrows that, and the cached answer is what every reader of the file then stops at.
+        (good, error) = Run(path, stopAtError: true, singleThread: true);
+        (int total, _) = Run(path, stopAtError: false, singleThread: false);
         return new Count(good, Math.Max(good, total), error);
     }
 
-    // `-progress pipe:1` prints "frame=N" blocks; the last one is the final count. -xerror stops at the first error.
-    private static (int Frames, string? Error) Run(string path, bool stopAtError)
+    // Decodes to one grey byte per frame (the same pipeline shape as the reader: passthrough timing, rawvideo) and
+    // counts bytes; -progress reports are periodic and lost when -xerror stops ffmpeg, bytes are not.
+    private static (int Frames, string? Error) Run(string path, bool stopAtError, bool singleThread)
     {
         var args = new List<string> { "-nostdin", "-hide_banner", "-v", "error" };
         if (stopAtError) args.Add("-xerror");
-        args.AddRange(["-i", path, "-map", "0:v:0", "-an", "-sn", "-dn", "-fps_mode", "passthrough",
-            "-f", "null", "-progress", "pipe:1", "-nostats", "-"]);
-        (int code, string output, string stderr) = FfmpegProcess.Run(FfmpegInstallation.Default.FfmpegPath, args);
-        int frames = 0;
-        foreach (string line in output.Split('\n'))
-            if (line.StartsWith("frame=", StringComparison.Ordinal) &&
-                int.TryParse(line.AsSpan(6).Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out int n))
-                frames = n;
+        if (singleThread) args.AddRange(["-threads", "1"]);
+        args.AddRange(["-i", path, "-map", "0:v:0", "-an", "-sn", "-dn", "-vf", "scale=1:1:flags=neighbor",
+            "-fps_mode", "passthrough", "-f", "rawvideo", "-pix_fmt", "gray", "pipe:1"]);
+        using FfmpegProcess process = FfmpegProcess.Start(FfmpegInstallation.Default.FfmpegPath, args);
+        long frames = 0;
+        var buffer = new byte[64 * 1024];
+        int read;
+        while ((read = process.StandardOutput.Read(buffer, 0, buffer.Length)) > 0) frames += read;
+        int code = process.WaitForExit(out string stderr);
         string? error = code != 0 || stderr.Trim().Length > 0
-            ? (FfmpegProcess.FirstLine(stderr) is { Length: > 0 } line1 ? line1 : $"ffmpeg exited with code {code}")
+            ? (FfmpegProcess.FirstLine(stderr) is { Length: > 0 } line ? line : $"ffmpeg exited with code {code}")
             : null;
-        return (frames, error);
+        return ((int)frames, error);
     }
 
     private static Dictionary<string, Count> LoadFile()

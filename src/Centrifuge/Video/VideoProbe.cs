@@ -83,7 +83,7 @@ public static class VideoProbe
         if (layout.Truncated)
         {
             int expected = Math.Max(count.Total, headerFrames);
-            return new VideoDamage($"truncated: {layout.Detail}; {count.Good} frames decodable",
+            return new VideoDamage($"truncated: {layout.Detail}; {count.Good} of {expected} frames decodable",
                 ExitCodes.TruncatedInput, Math.Max(0, expected - count.Good));
         }
         if (count.Error is not null)

@@ -61,6 +61,7 @@ public sealed class VideoReader : IDisposable
         if (_finished) return null;
         int wanted = maxFrames;
         if (_options.MaxFrames is int max) wanted = Math.Min(wanted, max - FramesRead);
+        if (DamageLimit is int limit) wanted = Math.Min(wanted, limit - FramesRead);
         if (wanted <= 0)
         {
             Finish();
@@ -104,8 +105,11 @@ public sealed class VideoReader : IDisposable
         _finished = true;
         bool reachedLimit = _options.MaxFrames is int max && FramesRead >= max;
         if (reachedLimit) return;   // ffmpeg may still be running (-frames:v stops it); Dispose ends it
-        int code = _process.WaitForExit(out string stderr);
         VideoDamage? damage = Info.Damage;
+        // At the damage ffmpeg may or may not flush one more (concealed) frame: stop at the counted good ones.
+        bool atDamage = DamageLimit is int limit && FramesRead >= limit;
+        string stderr = "";
+        int code = atDamage ? 0 : _process.WaitForExit(out stderr);
         bool failed = code != 0 || damage is not null;
         if (failed)
         {
@@ -124,6 +128,11 @@ public sealed class VideoReader : IDisposable
             _warnings.Add($"{Info.Path}: only {FramesRead} of {wanted} requested frames available");
         }
     }
+
+    // Frames before the damage, counted by the probe (known only without fps resampling or a time seek; with those,
+    // ffmpeg's -xerror ends the read at the damage instead).
+    private int? DamageLimit => Info.Damage is not null && _options.TargetFps is null && _options.StartSeconds is null
+        ? Math.Max(0, Info.Frames - _options.StartFrame) : null;
 
     // Frames this read would have delivered from an intact file (an estimate under fps resampling).
     private int ExpectedIntactFrames()
