@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Centrifuge.Video;
 
 namespace Centrifuge.Tests.Video;
@@ -30,7 +29,7 @@ public sealed class VideoClips : IDisposable
         Make("color.mkv", "-f", "lavfi", "-i", "color=c=0x3366CC:size=64x48:rate=25:duration=0.4,format=rgb24",
             "-c:v", "ffv1", "-pix_fmt", "bgr0");
         Make("rotated.mp4", "-i", Path("testsrc.mp4"), "-c", "copy", "-metadata:s:v:0", "rotate=90");
-        Make("huge.avi", "-f", "lavfi", "-i", "testsrc2=size=4096x4096:rate=5", "-frames:v", "3", "-c:v", "mjpeg", "-q:v", "10");
+        Make("huge.avi", "-f", "lavfi", "-i", "color=c=0x808040:size=4096x4096:rate=5", "-frames:v", "3", "-c:v", "mjpeg", "-q:v", "10");
         Make("audio-only.m4a", "-f", "lavfi", "-i", "sine=frequency=440:duration=0.5", "-c:a", "aac");
         Make("mpeg4.avi", "-f", "lavfi", "-i", testsrc, "-c:v", "mpeg4", "-g", "10", "-q:v", "3");
         MakeBadFiles();
@@ -57,20 +56,9 @@ public sealed class VideoClips : IDisposable
     /// <summary>ffprobe's own count of decoded frames (an independent reference for the probe's count).</summary>
     public static int CountWithFfprobe(string path)
     {
-        var info = new ProcessStartInfo(FfmpegInstallation.Default.FfprobePath)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (string a in new[] { "-v", "error", "-count_frames", "-select_streams", "v:0", "-show_entries",
-                     "stream=nb_read_frames", "-of", "csv=p=0", path })
-            info.ArgumentList.Add(a);
-        using Process process = Process.Start(info)!;
-        Task<string> stderr = process.StandardError.ReadToEndAsync();
-        string output = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        _ = stderr.Result;
+        var (code, output, error) = FfmpegProcess.Run(FfmpegInstallation.Default.FfprobePath,
+            ["-v", "error", "-count_frames", "-select_streams", "v:0", "-show_entries", "stream=nb_read_frames", "-of", "csv=p=0", path]);
+        if (code != 0) throw new InvalidOperationException($"ffprobe failed on {path}: {error}");
         return int.Parse(output.Trim().Split('\n')[0].Trim(',', ' '), System.Globalization.CultureInfo.InvariantCulture);
     }
 
@@ -118,20 +106,9 @@ public sealed class VideoClips : IDisposable
 
     private void Make(string name, params string[] args)
     {
-        var info = new ProcessStartInfo(FfmpegInstallation.Default.FfmpegPath)
-        {
-            RedirectStandardError = true,
-            RedirectStandardOutput = true,
-            UseShellExecute = false,
-        };
-        foreach (string a in new[] { "-nostdin", "-hide_banner", "-v", "error", "-y" }.Concat(args).Append(Path(name)))
-            info.ArgumentList.Add(a);
-        using Process process = Process.Start(info)!;
-        Task<string> stdout = process.StandardOutput.ReadToEndAsync();
-        string error = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        _ = stdout.Result;
-        if (process.ExitCode != 0) throw new InvalidOperationException($"ffmpeg could not make {name}: {error}");
+        var (code, _, error) = FfmpegProcess.Run(FfmpegInstallation.Default.FfmpegPath,
+            new[] { "-nostdin", "-hide_banner", "-v", "error", "-y" }.Concat(args).Append(Path(name)));
+        if (code != 0) throw new InvalidOperationException($"ffmpeg could not make {name}: {error}");
     }
 }
 
