@@ -10,8 +10,12 @@ namespace Centrifuge.Video;
 /// </summary>
 public static class VideoProbe
 {
-    /// <summary>Probes <paramref name="path"/>; throws <see cref="CentrifugeException"/> when it is not a usable video.</summary>
-    public static VideoInfo Probe(string path)
+    /// <summary>Probes <paramref name="path"/>; throws <see cref="CentrifugeException"/> when it is not a usable video.
+    /// A file that is usable up to some damage (truncated, corrupt part-way) is returned with <see cref="VideoInfo.Damage"/> set.</summary>
+    public static VideoInfo Probe(string path) => Probe(path, FrameCountMode.Decode);
+
+    /// <summary>As <see cref="Probe(string)"/>, choosing how the frame count is found.</summary>
+    public static VideoInfo Probe(string path, FrameCountMode mode)
     {
         CheckFile(path);
         var (code, output, stderr) = FfmpegProcess.Run(FfmpegInstallation.Default.FfprobePath,
@@ -49,8 +53,11 @@ public static class VideoProbe
         double duration = Dbl(v, "duration") is var d and > 0 ? d : Dbl(format, "duration");
         double streamStart = Dbl(v, "start_time") - Dbl(format, "start_time");
 
-        FrameCounter.Count count = FrameCounter.Get(path);
-        VideoDamage? damage = Damage(path, count, Int(v, "nb_frames"));
+        int headerFrames = Int(v, "nb_frames");
+        bool trustHeader = mode == FrameCountMode.HeaderWhenConsistent && headerFrames > 0 && fps > 0 &&
+                           Math.Abs(duration * fps - headerFrames) <= 1.0;
+        FrameCounter.Count count = trustHeader ? new FrameCounter.Count(headerFrames, headerFrames, null) : FrameCounter.Get(path);
+        VideoDamage? damage = Damage(path, count, headerFrames);
         if (count.Good == 0)
             throw new CentrifugeException(damage is null
                 ? $"{path}: no frame could be decoded ({codec})"
@@ -60,7 +67,8 @@ public static class VideoProbe
         return new VideoInfo(path, swap ? codedHeight : codedWidth, swap ? codedWidth : codedHeight, rotation,
             fps, realFps, duration, codec, Str(v, "pix_fmt") ?? "", count.Good)
         {
-            HeaderFrames = Int(v, "nb_frames"),
+            HeaderFrames = headerFrames,
+            FramesCounted = !trustHeader,
             StreamStartSeconds = Math.Max(0, streamStart),
             Damage = damage,
         };

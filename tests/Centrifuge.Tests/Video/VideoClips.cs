@@ -10,6 +10,7 @@ public sealed class VideoClips : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("centrifuge-video-clips-").FullName;
     private readonly Dictionary<string, string> _clips = [];
+    private readonly string? _previousCacheDir = Environment.GetEnvironmentVariable("CENTRIFUGE_CACHE_DIR");
 
     public const int Frames = 50;          // testsrc2 clips: 2 s at 25 fps
     public const int Width = 160, Height = 120;
@@ -73,6 +74,7 @@ public sealed class VideoClips : IDisposable
 
     public void Dispose()
     {
+        Environment.SetEnvironmentVariable("CENTRIFUGE_CACHE_DIR", _previousCacheDir);
         try { Directory.Delete(_dir, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
     }
 

@@ -86,6 +86,16 @@ public class VideoProbeTests(VideoClips clips)
         Assert.True(headerDisagreements >= 2, $"{headerDisagreements} headers disagreed");
     }
 
+    [Fact]
+    public void Fast_mode_trusts_a_consistent_header_and_counts_otherwise()
+    {
+        VideoInfo mp4 = VideoProbe.Probe(clips.Path("testsrc.mp4"), FrameCountMode.HeaderWhenConsistent);
+        Assert.Equal((VideoClips.Frames, false), (mp4.Frames, mp4.FramesCounted));
+        VideoInfo mkv = VideoProbe.Probe(clips.Path("testsrc.mkv"), FrameCountMode.HeaderWhenConsistent);   // MKV has no count
+        Assert.Equal((VideoClips.Frames, true), (mkv.Frames, mkv.FramesCounted));
+        Assert.True(VideoProbe.Probe(clips.Path("testsrc.mp4")).FramesCounted);
+    }
+
     [SkippableFact]
     public void Header_count_of_tree_avi_is_not_trusted()
     {
