@@ -62,6 +62,9 @@ public sealed class VideoReader : IDisposable
         int wanted = maxFrames;
         if (_options.MaxFrames is int max) wanted = Math.Min(wanted, max - FramesRead);
         if (DamageLimit is int limit) wanted = Math.Min(wanted, limit - FramesRead);
+        // Never allocate for more frames than the file can still deliver (ReadChunk(int.MaxValue) must not explode).
+        if (_options.TargetFps is null && _options.StartSeconds is null)
+            wanted = Math.Min(wanted, Math.Max(1, ExpectedIntactFrames() - FramesRead));
         if (wanted <= 0)
         {
             Finish();

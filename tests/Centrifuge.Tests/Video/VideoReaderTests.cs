@@ -21,6 +21,16 @@ public class VideoReaderTests(VideoClips clips)
     }
 
     [Fact]
+    public void Asking_for_a_huge_chunk_allocates_only_what_the_file_holds()
+    {
+        using VideoReader reader = VideoReader.Open(clips.Path("color.mkv"));
+        FrameChunk chunk = reader.ReadChunk(int.MaxValue)!;
+        Assert.Equal(10, chunk.Frames);
+        Assert.Equal(10 * 64 * 48 * 3, chunk.Rgb.Length);
+        Assert.Null(reader.ReadChunk(int.MaxValue));
+    }
+
+    [Fact]
     public void Color_clip_decodes_to_its_exact_colour()
     {
         byte[] all = VideoClips.ReadAll(clips.Path("color.mkv"));
