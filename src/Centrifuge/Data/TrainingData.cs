@@ -22,6 +22,9 @@ public sealed class TrainingData : IDisposable
         Skipped = skipped;
     }
 
+    /// <summary>Opens the cache named by <see cref="DataConfig.Cache"/>, or decodes the sources' files with ffmpeg.</summary>
+    public static TrainingData Open(DataConfig config) => Open(config, VideoSourceDecoder.Instance);
+
     /// <summary>Opens the cache named by <see cref="DataConfig.Cache"/>, or decodes the sources' files with <paramref name="decoder"/>.</summary>
     public static TrainingData Open(DataConfig config, ISourceDecoder decoder)
     {

@@ -17,9 +17,26 @@ public sealed class CacheClips : IDisposable
         TestClips.Video(Dir.File("src/cats/testsrc.mkv"), "testsrc2", 64, 48, 20);
         TestClips.Video(Dir.File("src/dogs/mandel.mp4"), "mandelbrot", 48, 64, 18, codec: "libx264");
         TestClips.Image(Dir.File("src/photos/still.png"), "testsrc", 80, 60);
-        TestClips.FrameFolder(Dir.File("src/gray/seq"), "testsrc2", 40, 30, 10, gray: true);
+        TestClips.FrameFolder(Dir.File("src/gray/seq"), "testsrc2", 40, 30, 8, gray: true);
         TestClips.Video(Dir.File("src/bad/short.mkv"), "testsrc2", 64, 48, 3);
         File.WriteAllBytes(Dir.File("src/bad/broken.mp4"), [1, 2, 3, 4, 5, 6, 7, 8]);
+        Report = ClipCacheBuilder.Prepare(SourceCatalog.FromFolder(Dir.File("src")), Cache, ClipCacheTests.Options, new CountingDecoder());
+    }
+
+    /// <summary>A cache of src/ prepared once; tests that change it work on a copy.</summary>
+    public string Cache => Dir.File("cache");
+    public PrepareReport Report { get; }
+
+    public string CopyCache(string to)
+    {
+        foreach (string f in Directory.GetFiles(Cache, "*", SearchOption.AllDirectories))
+        {
+            string target = Path.Combine(to, Path.GetRelativePath(Cache, f));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(f, target);
+            File.SetLastWriteTimeUtc(target, File.GetLastWriteTimeUtc(f));
+        }
+        return to;
     }
 
     public void Dispose() => Dir.Dispose();
@@ -27,17 +44,16 @@ public sealed class CacheClips : IDisposable
 
 public class ClipCacheTests(CacheClips clips) : IClassFixture<CacheClips>
 {
-    private static readonly PrepareOptions Options = new() { ShortSide = 19, MinFrames = 8 };
+    internal static readonly PrepareOptions Options = new() { ShortSide = 19, MinFrames = 8 };
 
     private PrepareReport Prepare(string cache, ISourceDecoder? decoder = null) =>
-        ClipCacheBuilder.Prepare(SourceCatalog.FromFolder(Path.Combine(clips.Root, "src")), cache, Options, decoder ?? new FfmpegCliDecoder());
+        ClipCacheBuilder.Prepare(SourceCatalog.FromFolder(Path.Combine(clips.Root, "src")), cache, Options, decoder ?? new CountingDecoder());
 
     [Fact]
     public void Prepare_stores_every_frame_exactly_and_skips_and_lists_bad_videos()
     {
-        using var dir = new TempDir();
-        string cache = dir.File("cache");
-        PrepareReport report = Prepare(cache);
+        string cache = clips.Cache;
+        PrepareReport report = clips.Report;
         Assert.Equal((6, 4, 0, 0, 2), (report.Sources, report.Decoded, report.Reused, report.Rebuilt, report.Skipped));
         Assert.Contains(report.SkippedSources, s => s.Path.EndsWith("short.mkv") && s.Reason.Contains("too short (3 frames"));
         Assert.Contains(report.SkippedSources, s => s.Path.EndsWith("broken.mp4"));
@@ -45,7 +61,7 @@ public class ClipCacheTests(CacheClips clips) : IClassFixture<CacheClips>
         using ClipCache opened = ClipCache.Open(cache);
         Assert.Equal(4, opened.Entries.Count);
         Assert.Equal(2, opened.Index.Skipped.Count);
-        var decoder = new FfmpegCliDecoder();
+        var decoder = new CountingDecoder();
         foreach (CacheEntry e in opened.Entries)
         {
             int side = e.Kind == SourceKind.Photo ? Options.EffectivePhotoShortSide : Options.ShortSide;
@@ -69,16 +85,15 @@ public class ClipCacheTests(CacheClips clips) : IClassFixture<CacheClips>
                     }
         }
         CacheEntry sequence = opened.Entries.Single(e => e.Kind == SourceKind.FrameFolder);
-        Assert.Equal(10, sequence.Frames);
+        Assert.Equal(8, sequence.Frames);
     }
 
     [Fact]
     public void Rerun_reuses_valid_entries_and_rebuilds_damaged_ones()
     {
         using var dir = new TempDir();
-        string cache = dir.File("cache");
-        Prepare(cache);
-        var decoder = new FfmpegCliDecoder();
+        string cache = clips.CopyCache(dir.File("cache"));
+        var decoder = new CountingDecoder();
         PrepareReport again = Prepare(cache, decoder);
         Assert.Equal((0, 4, 0), (again.Decoded, again.Reused, again.Rebuilt));
         Assert.Equal(2, decoder.Opened); // only the two bad files are tried again
@@ -109,10 +124,10 @@ public class ClipCacheTests(CacheClips clips) : IClassFixture<CacheClips>
         string src = dir.File("src");
         TestClips.Video(Path.Combine(src, "a", "clip.mkv"), "testsrc2", 64, 48, 10);
         string cache = dir.File("cache");
-        ClipCacheBuilder.Prepare(SourceCatalog.FromFolder(src), cache, Options, new FfmpegCliDecoder());
+        ClipCacheBuilder.Prepare(SourceCatalog.FromFolder(src), cache, Options, new CountingDecoder());
         TestClips.Video(Path.Combine(src, "a", "clip.mkv"), "mandelbrot", 64, 48, 12);
         File.SetLastWriteTimeUtc(Path.Combine(src, "a", "clip.mkv"), DateTime.UtcNow.AddMinutes(1));
-        PrepareReport report = ClipCacheBuilder.Prepare(SourceCatalog.FromFolder(src), cache, Options, new FfmpegCliDecoder());
+        PrepareReport report = ClipCacheBuilder.Prepare(SourceCatalog.FromFolder(src), cache, Options, new CountingDecoder());
         Assert.Equal(1, report.Rebuilt);
         Assert.Equal(12, ClipCache.ReadIndex(cache)!.Entries.Single().Frames);
     }
@@ -121,16 +136,14 @@ public class ClipCacheTests(CacheClips clips) : IClassFixture<CacheClips>
     public void Cached_and_direct_loaders_give_the_same_batches()
     {
         TorchRuntimeLoaded();
-        using var dir = new TempDir();
-        string cache = dir.File("cache");
-        Prepare(cache);
+        string cache = clips.Cache;
         var config = new DataConfig { Frames = 8, Height = 16, Width = 16, BatchSize = 2, Seed = 5, PhotoProbability = 0.5, ValidationFraction = 0, Cache = cache };
-        using TrainingData cached = TrainingData.Open(config, new FfmpegCliDecoder());
+        using TrainingData cached = TrainingData.Open(config, new CountingDecoder());
         Assert.Equal(4, cached.Train.Count);
-        using TrainingData direct = TrainingData.Open(config with { Cache = null, Sources = [Path.Combine(clips.Root, "src")] }, new FfmpegCliDecoder());
+        using TrainingData direct = TrainingData.Open(config with { Cache = null, Sources = [Path.Combine(clips.Root, "src")] }, new CountingDecoder());
         Assert.Equal(cached.Train.Moving.Select(i => cached.Store.Videos[i].Source.Id), direct.Train.Moving.Select(i => direct.Store.Videos[i].Source.Id));
         Assert.Contains(direct.Skipped, s => s.Path.EndsWith("broken.mp4"));
-        for (int i = 0; i < 3; i++)
+        for (int i = 0; i < 2; i++)
         {
             using BlendedBatch a = BlendLoader.GetBatch(cached.Train, config, i);
             using BlendedBatch b = BlendLoader.GetBatch(direct.Train, config, i);
