@@ -16,6 +16,7 @@ public sealed class ClipCache : IFrameStore
 
     private readonly object _gate = new();
     private readonly Dictionary<int, Mapping> _mapped = new();
+    private readonly Lazy<Dictionary<string, int>> _byId;
     private long _clock;
     private bool _disposed;
 
@@ -29,6 +30,7 @@ public sealed class ClipCache : IFrameStore
         Folder = folder;
         Index = index;
         Videos = index.Entries.Select(e => e.ToStored()).ToList();
+        _byId = new(() => Enumerable.Range(0, index.Entries.Count).ToDictionary(i => index.Entries[i].Id, StringComparer.Ordinal));
     }
 
     /// <summary>Opens a cache; entries whose data file is missing or has the wrong size are left out (prepare rebuilds them).</summary>
@@ -76,13 +78,8 @@ public sealed class ClipCache : IFrameStore
         return Convert.ToHexStringLower(SHA256.HashData(stream)) == e.Checksum;
     }
 
-    /// <summary>The cached entry for a source, or -1.</summary>
-    public int Find(VideoSource source)
-    {
-        for (int i = 0; i < Index.Entries.Count; i++)
-            if (Index.Entries[i].Id == source.Id) return i;
-        return -1;
-    }
+    /// <summary>The index of the cached entry for a source, or -1.</summary>
+    public int Find(VideoSource source) => _byId.Value.TryGetValue(source.Id, out int i) ? i : -1;
 
     public unsafe void CopyCrop(int video, ReadOnlySpan<int> frames, CropBox box, Span<byte> destination)
     {

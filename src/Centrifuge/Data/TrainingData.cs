@@ -42,11 +42,11 @@ public sealed class TrainingData : IDisposable
         // Use only the named sources, each found in the cache with an unchanged stamp.
         SourceList found = SourceCatalog.Discover(config);
         var skipped = new List<SkippedSource>(found.Skipped);
-        var byId = Enumerable.Range(0, cache.Entries.Count).ToDictionary(i => cache.Entries[i].Id, StringComparer.Ordinal);
         var use = new List<int>();
         foreach (VideoSource s in found.Sources)
         {
-            if (!byId.TryGetValue(s.Id, out int i))
+            int i = cache.Find(s);
+            if (i < 0)
                 skipped.Add(new SkippedSource(s.Id, $"not in the cache {config.Cache} (run centrifuge prepare)"));
             else if (SourceStamp.Of(s) is var stamp && (stamp.Bytes != cache.Entries[i].SourceBytes || stamp.MtimeMs != cache.Entries[i].SourceMtime))
                 skipped.Add(new SkippedSource(s.Id, "changed since it was cached (run centrifuge prepare)"));

@@ -140,6 +140,11 @@ public class ClipCacheTests(CacheClips clips) : IClassFixture<CacheClips>
         var config = new DataConfig { Frames = 8, Height = 16, Width = 16, BatchSize = 2, Seed = 5, PhotoProbability = 0.5, ValidationFraction = 0, Cache = cache };
         using TrainingData cached = TrainingData.Open(config, new CountingDecoder());
         Assert.Equal(4, cached.Train.Count);
+        using (TrainingData named = TrainingData.Open(config with { Sources = [Path.Combine(clips.Root, "src")] }))
+        {
+            Assert.Equal(4, named.Train.Count);
+            Assert.Equal(2, named.Skipped.Count(s => s.Reason.Contains("not in the cache")));  // the short and the broken file
+        }
         using TrainingData direct = TrainingData.Open(config with { Cache = null, Sources = [Path.Combine(clips.Root, "src")] }, new CountingDecoder());
         Assert.Equal(cached.Train.Moving.Select(i => cached.Store.Videos[i].Source.Id), direct.Train.Moving.Select(i => direct.Store.Videos[i].Source.Id));
         Assert.Contains(direct.Skipped, s => s.Path.EndsWith("broken.mp4"));
