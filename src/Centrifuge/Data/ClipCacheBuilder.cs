@@ -49,6 +49,7 @@ public static class ClipCacheBuilder
         var skipped = new List<SkippedSource>(sources.Skipped);
         int decoded = 0, reused = 0, rebuilt = 0, done = 0;
         var lastIndexWrite = Stopwatch.StartNew();
+        var visited = new HashSet<string>(StringComparer.Ordinal);
         foreach (VideoSource source in sources.Sources)
         {
             string outcome;
@@ -77,15 +78,16 @@ public static class ClipCacheBuilder
                 }
             }
             progress?.Report(new PrepareProgress(++done, sources.Sources.Count, source.Id, outcome));
+            visited.Add(source.Id);
             if (lastIndexWrite.Elapsed.TotalSeconds > 10)
             {
-                WriteIndex(folder, options, entries, skipped);
+                // An interrupted run keeps what it decoded and what earlier runs left that it has not reached yet.
+                WriteIndex(folder, options, entries.Concat(old.Values.Where(e => !visited.Contains(e.Id))).ToList(), skipped);
                 lastIndexWrite.Restart();
             }
         }
         // Entries of sources not named this time stay (one cache can serve several source lists).
-        var seen = sources.Sources.Select(s => s.Id).ToHashSet(StringComparer.Ordinal);
-        entries.AddRange(old.Values.Where(e => !seen.Contains(e.Id) && ClipCache.HasExpectedSize(folder, e)));
+        entries.AddRange(old.Values.Where(e => !visited.Contains(e.Id) && ClipCache.HasExpectedSize(folder, e)));
         WriteIndex(folder, options, entries, skipped);
         RemoveOrphans(folder, entries);
         return new PrepareReport(Path.GetFullPath(folder), options.ShortSide, sources.Sources.Count, decoded, reused, rebuilt,
