@@ -9,5 +9,6 @@ public static class Suites
     [
         ConvPeakBenchmark.Create(),
         DecodeBenchmark.Create(),
+        LoaderBenchmark.Create(),
     ];
 }

@@ -40,5 +40,6 @@ public static class CliApp
         DoctorCommand.Create(context),
         DemoCommand.Create(context),
         ProbeCommand.Create(context),
+        PrepareCommand.Create(context),
     ];
 }
