@@ -29,5 +29,6 @@ public static class CliApp
     [
         DoctorCommand.Create(context),
         DemoCommand.Create(context),
+        ModelInfoCommand.Create(context),
     ];
 }

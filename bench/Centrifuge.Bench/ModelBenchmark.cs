@@ -1,0 +1,153 @@
+using System.CommandLine;
+using Centrifuge.Models;
+using Centrifuge.Runtime;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Centrifuge.Bench;
+
+/// <summary>
+/// The model suite: decoder up-sampling options, forward and forward+backward per clip for each preset, the paper
+/// predictor's 64x224x224 forward (the paper: 0.5 s on a P4000), and fp32 vs bf16 inference. Every row gives time,
+/// achieved GFLOP/s (2 x multiply-adds / s) and the ratio to the conv3d peak measured in the same run.
+/// </summary>
+public static class ModelBenchmark
+{
+    public static Command Create()
+    {
+        var parts = new Option<string>("--parts")
+        { Description = "Comma list of: upsampling, presets, headline, precision", DefaultValueFactory = _ => "upsampling,presets,headline,precision" };
+        var repeats = new Option<int>("--repeats") { Description = "Timed runs per row", DefaultValueFactory = _ => 3 };
+        var threads = new Option<int>("--threads") { Description = "libtorch threads", DefaultValueFactory = _ => 2 };
+        var maxSeconds = new Option<double>("--max-seconds")
+        { Description = "Skip forward+backward when one forward already took this long", DefaultValueFactory = _ => 20 };
+        var command = new Command("model", "Centrifuge model speed: up-sampling options, presets, paper headline, bf16");
+        command.Options.Add(parts);
+        command.Options.Add(repeats);
+        command.Options.Add(threads);
+        command.Options.Add(maxSeconds);
+        command.SetAction(parse =>
+        {
+            TorchRuntime.SetThreads(parse.GetValue(threads));
+            var selected = parse.GetValue(parts)!.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).ToHashSet();
+            int n = parse.GetValue(repeats);
+            Console.WriteLine($"machine: {Measure.MachineLine()}, threads {torch.get_num_threads()}");
+            double peak32 = ConvPeakBenchmark.PeakGflops(ScalarType.Float32, 5, out _);
+            double peak16 = ConvPeakBenchmark.PeakGflops(ScalarType.BFloat16, 5, out _);
+            Console.WriteLine($"conv3d peak (3x3x3, 64->64, 16x56x56): fp32 {peak32:F0} GFLOP/s, bf16 {peak16:F0} GFLOP/s");
+            var bench = new Runner(peak32, peak16, n, parse.GetValue(maxSeconds));
+            if (selected.Contains("upsampling")) bench.Upsampling();
+            if (selected.Contains("presets")) bench.Presets();
+            if (selected.Contains("headline")) bench.Headline();
+            if (selected.Contains("precision")) bench.Precision();
+            return 0;
+        });
+        return command;
+    }
+
+    private sealed class Runner(double peak32, double peak16, int repeats, double maxSeconds)
+    {
+        private const string Header = "| model | batch x clip | pass | dtype | median s | GMAC | GFLOP/s | of peak |\n|---|---|---|---|---|---|---|---|";
+
+        public void Upsampling()
+        {
+            Console.WriteLine("\n### Decoder up-sampling options (predictor, batch 1 x 16x112x112)\n");
+            Console.WriteLine(Header);
+            foreach (DecoderUpsampling kind in Enum.GetValues<DecoderUpsampling>())
+            {
+                foreach (string preset in new[] { "paper", "cpu-small" })
+                {
+                    ModelConfig config = ModelPresets.Get(preset) with { Upsampling = kind, CorrectionSteps = 0 };
+                    Row($"{preset} predictor, {kind}", config, 1, [16, 112, 112], backward: false, ScalarType.Float32);
+                    Row($"{preset} predictor, {kind}", config, 1, [16, 112, 112], backward: true, ScalarType.Float32);
+                }
+            }
+        }
+
+        public void Presets()
+        {
+            Console.WriteLine("\n### Presets (fp32)\n");
+            Console.WriteLine(Header);
+            foreach (string preset in ModelPresets.Names)
+            {
+                ModelConfig config = ModelPresets.Get(preset);
+                foreach (int[] clip in new[] { new[] { 16, 112, 112 }, new[] { 32, 112, 112 } })
+                {
+                    int batch = preset == "paper" ? 1 : 4;
+                    double forward = Row(preset, config, batch, clip, backward: false, ScalarType.Float32);
+                    if (forward > maxSeconds)
+                        Console.WriteLine($"| {preset} | {batch} x {string.Join("x", clip)} | fwd+bwd | fp32 | skipped: forward took {forward:F1} s > {maxSeconds} s | | | |");
+                    else
+                        Row(preset, config, batch, clip, backward: true, ScalarType.Float32);
+                }
+            }
+        }
+
+        public void Headline()
+        {
+            Console.WriteLine("\n### Headline: paper predictor (n = 4, no corrector) forward, 1 x 64x224x224 (paper: 0.5 s on a P4000)\n");
+            Console.WriteLine(Header);
+            ModelConfig predictor = ModelPresets.Get("paper") with { CorrectionSteps = 0 };
+            Row("paper predictor", predictor, 1, [64, 224, 224], backward: false, ScalarType.Float32, repeatsOverride: Math.Min(repeats, 2));
+            Row("paper predictor", predictor, 1, [64, 224, 224], backward: false, ScalarType.BFloat16, repeatsOverride: Math.Min(repeats, 2));
+        }
+
+        public void Precision()
+        {
+            Console.WriteLine("\n### Inference precision: fp32 vs bf16 (eval, no_grad); PSNR of bf16 outputs vs fp32 outputs on random input\n");
+            Console.WriteLine(Header);
+            foreach (string preset in new[] { "cpu-small", "paper" })
+            {
+                ModelConfig config = ModelPresets.Get(preset);
+                int[] clip = [16, 112, 112];
+                Row(preset, config, 1, clip, backward: false, ScalarType.Float32);
+                Row(preset, config, 1, clip, backward: false, ScalarType.BFloat16);
+                torch.manual_seed(1);
+                using var model = CentrifugeModel.Create(config);
+                using var x = torch.rand(new long[] { 1, 3, clip[0], clip[1], clip[2] }) * 2 - 1;
+                using var fp32 = new InferenceRunner(model, InferencePrecision.Fp32);
+                using var bf16 = new InferenceRunner(model, InferencePrecision.Bf16);
+                using var a = fp32.Run(x);
+                using var b = bf16.Run(x);
+                double mse = (a - b).square().mean().item<float>();
+                double range = (a.max() - a.min()).item<float>();
+                Console.WriteLine($"\n{preset}: bf16 vs fp32 output MSE {mse:E2}, PSNR {10 * Math.Log10(4 / mse):F1} dB on the [-1,1] scale " +
+                                  $"(untrained weights, output range {range:F2})\n");
+            }
+        }
+
+        // One table row; returns the median seconds.
+        private double Row(string name, ModelConfig config, int batch, int[] clip, bool backward, ScalarType dtype, int? repeatsOverride = null)
+        {
+            torch.manual_seed(0);
+            using var model = CentrifugeModel.Create(config);
+            double macs = ModelSummary.Compute(config, clip).GmacsPerClip * 1e9 * batch * (backward ? 3 : 1);
+            using var x = torch.rand(new long[] { batch, 3, clip[0], clip[1], clip[2] }) * 2 - 1;
+            double seconds;
+            if (backward)
+            {
+                model.train();
+                seconds = Measure.MedianSeconds(() =>
+                {
+                    using var scope = torch.NewDisposeScope();
+                    model.zero_grad();
+                    model.forward(x).abs().mean().backward();
+                }, repeatsOverride ?? repeats);
+            }
+            else
+            {
+                using var runner = new InferenceRunner(model, dtype == ScalarType.BFloat16 ? InferencePrecision.Bf16 : InferencePrecision.Fp32);
+                seconds = Measure.MedianSeconds(() =>
+                {
+                    using var scope = torch.NewDisposeScope();
+                    runner.Run(x);
+                }, repeatsOverride ?? repeats);
+            }
+            double gflops = 2 * macs / seconds / 1e9;
+            double peak = dtype == ScalarType.BFloat16 ? peak16 : peak32;
+            Console.WriteLine($"| {name} | {batch} x {string.Join("x", clip)} | {(backward ? "fwd+bwd" : "fwd")} | {(dtype == ScalarType.BFloat16 ? "bf16" : "fp32")} " +
+                              $"| {seconds:F3} | {macs / 1e9:F1} | {gflops:F0} | {gflops / peak:P0} |");
+            return seconds;
+        }
+    }
+}
