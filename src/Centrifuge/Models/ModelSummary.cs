@@ -36,11 +36,13 @@ public sealed record ModelSummary(
         double macs;
         using (torch.no_grad())
         using (var scope = torch.NewDisposeScope())
-        using (var counter = new MacCounter())
         {
             Tensor video = torch.zeros(new long[] { 1, 3, clip[0], clip[1], clip[2] });
-            model.forward(video);
-            macs = counter.Macs;
+            using (var counter = new MacCounter())
+            {
+                model.forward(video);
+                macs = counter.Macs;
+            }
             model.Predictor.Encoder.Run(video, shapes);
         }
         var endpoints = shapes.ToDictionary(s => s.Name, s => s.Shape[1..]);
