@@ -40,6 +40,7 @@ public static class ModelBenchmark
             if (selected.Contains("precision")) bench.Precision();
             if (selected.Contains("presets")) bench.Presets();
             if (selected.Contains("headline")) bench.Headline();
+            if (selected.Contains("profile")) bench.Profile();
             return 0;
         });
         return command;
@@ -100,6 +101,31 @@ public static class ModelBenchmark
                 model.forward(x);
             }
             return System.Diagnostics.Stopwatch.GetElapsedTime(start).TotalSeconds;
+        }
+
+        public void Profile()
+        {
+            Console.WriteLine("\n### Where the time goes: predictor encoder vs decoder forward, 1 x 16x128x128, fp32, no_grad\n");
+            Console.WriteLine("| config | params | encoder s | decoder s |\n|---|---|---|---|");
+            var configs = new (string Name, ModelConfig Config)[]
+            {
+                ("tiny", ModelPresets.Get("tiny")),
+                ("cpu-small", ModelPresets.Get("cpu-small")),
+                ("cpu-small, width 0.5", ModelPresets.Get("cpu-small") with { Width = 0.5 }),
+                ("paper predictor", ModelPresets.Get("paper") with { CorrectionSteps = 0 }),
+            };
+            foreach ((string name, ModelConfig config) in configs)
+            {
+                using var model = CentrifugeModel.Create(config);
+                model.eval();
+                using var noGrad = torch.no_grad();
+                using var x = torch.rand(new long[] { 1, 3, 16, 128, 128 }); // a multiple of every total stride
+                Tensor[] stages = model.Predictor.Encoder.forward(x);
+                double encoder = Measure.MedianSeconds(() => { using var s = torch.NewDisposeScope(); model.Predictor.Encoder.forward(x); }, repeats);
+                double decoder = Measure.MedianSeconds(() => { using var s = torch.NewDisposeScope(); model.Predictor.Decoder.forward(x, stages); }, repeats);
+                foreach (Tensor t in stages) t.Dispose();
+                Console.WriteLine($"| {name} | {ModelSummary.CountParameters(model):N0} | {encoder:F3} | {decoder:F3} |");
+            }
         }
 
         public void Presets()

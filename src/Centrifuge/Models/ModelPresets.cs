@@ -15,7 +15,7 @@ public static class ModelPresets
         },
         ["cpu-small"] = new ModelConfig
         {
-            Endpoint = I3dEndpoint.Mixed_5c, Width = 0.25, Layers = 2, DecoderChannels = [32, 64, 128, 128, 256],
+            Endpoint = I3dEndpoint.Mixed_5c, Width = 0.375, Layers = 2, DecoderChannels = [32, 64, 128, 128, 256],
             BatchNormMomentum = 0.1,
         },
         ["paper"] = new ModelConfig
