@@ -10,5 +10,6 @@ public static class Suites
         ConvPeakBenchmark.Create(),
         DecodeBenchmark.Create(),
         LoaderBenchmark.Create(),
+        ModelBenchmark.Create(),
     ];
 }

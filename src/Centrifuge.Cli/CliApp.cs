@@ -41,5 +41,6 @@ public static class CliApp
         DemoCommand.Create(context),
         ProbeCommand.Create(context),
         PrepareCommand.Create(context),
+        ModelInfoCommand.Create(context),
     ];
 }
