@@ -8,6 +8,8 @@ public static class Suites
     public static IEnumerable<Command> All() =>
     [
         ConvPeakBenchmark.Create(),
+        DecodeBenchmark.Create(),
+        LoaderBenchmark.Create(),
         TrainingBenchmark.Create(),
     ];
 }

@@ -39,6 +39,8 @@ public static class CliApp
     [
         DoctorCommand.Create(context),
         DemoCommand.Create(context),
+        ProbeCommand.Create(context),
+        PrepareCommand.Create(context),
         TrainCommand.Create(context),
     ];
 }
