@@ -44,8 +44,9 @@ public sealed class Trainer : IDisposable
     {
         config.Validate();
         TorchRuntime.SetThreads(config.Threads);
-        using ITrainingBatches data = batches ?? TrainingData.Open(config);
-        using var trainer = new Trainer(config, folder, resume, data, observer ?? SilentTrainingObserver.Instance);
+        observer ??= SilentTrainingObserver.Instance;
+        using ITrainingBatches data = batches ?? TrainingBatches.Open(config, observer.Note);
+        using var trainer = new Trainer(config, folder, resume, data, observer);
         return trainer.Loop(cancel);
     }
 

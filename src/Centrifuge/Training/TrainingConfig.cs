@@ -48,6 +48,8 @@ public sealed record TrainingConfig
     public int ValidationEvery { get; init; } = 1000;
     /// <summary>Size of the fixed, deterministic validation set (blended pairs, centre crops, no flips).</summary>
     public int ValidationPairs { get; init; } = 100;
+    /// <summary>Seed of the validation pairs, apart from <see cref="Seed"/> so runs with different seeds are compared on the same pairs.</summary>
+    public long ValidationSeed { get; init; }
     /// <summary>Also validate before the first step, so the curve starts at the untrained model's loss.</summary>
     public bool ValidateAtStart { get; init; } = true;
     public int CheckpointEvery { get; init; } = 1000;
