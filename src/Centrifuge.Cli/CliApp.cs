@@ -42,6 +42,7 @@ public static class CliApp
         ProbeCommand.Create(context),
         PrepareCommand.Create(context),
         ModelInfoCommand.Create(context),
+        TrainCommand.Create(context),
         EvaluateCommand.Create(context),
     ];
 }
