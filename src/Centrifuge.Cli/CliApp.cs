@@ -44,5 +44,6 @@ public static class CliApp
         ModelInfoCommand.Create(context),
         TrainCommand.Create(context),
         EvaluateCommand.Create(context),
+        ExperimentCommand.Create(context),
     ];
 }
