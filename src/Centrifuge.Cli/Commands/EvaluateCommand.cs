@@ -19,11 +19,12 @@ public static class EvaluateCommand
         var device = new Option<string>("--device") { Description = "cpu or cuda", DefaultValueFactory = _ => "cpu" };
         var batch = new Option<int>("--batch-size") { Description = "Pairs per forward pass", DefaultValueFactory = _ => 4 };
         var threads = new Option<int>("--threads") { Description = "libtorch threads (0 = default)", DefaultValueFactory = _ => 0 };
+        var cache = new Option<string?>("--cache") { Description = "Clip cache folder for the videos (kept and reused); default: a temporary one" };
         var json = new Option<bool>("--json") { Description = "Print the result as JSON" };
         var report = new Option<string?>("--report") { Description = "Write report.md, report.json and scores.png into this folder" };
         var force = new Option<bool>("--force") { Description = "Replace an existing report" };
         var command = new Command("evaluate", "Score a model on N deterministic blended pairs against the identity and untrained baselines (paper Table 1)");
-        foreach (Option o in new Option[] { model, data, pairs, seed, clip, precision, device, batch, threads, json, report, force }) command.Options.Add(o);
+        foreach (Option o in new Option[] { model, data, pairs, seed, clip, precision, device, batch, threads, cache, json, report, force }) command.Options.Add(o);
         command.SetAction(parse => context.Execute(parse, () =>
         {
             TorchRuntime.EnsureLoaded();
@@ -33,7 +34,7 @@ public static class EvaluateCommand
                 Pairs = parse.GetValue(pairs), Seed = parse.GetValue(seed),
                 Clip = parse.GetValue(clip) is { } c ? EvaluationOptions.ParseClip(c) : null,
                 Precision = EvaluationOptions.ParsePrecision(parse.GetValue(precision)!),
-                Device = parse.GetValue(device)!, BatchSize = parse.GetValue(batch),
+                Device = parse.GetValue(device)!, BatchSize = parse.GetValue(batch), Cache = parse.GetValue(cache),
             };
             EvaluationResult result = Evaluator.Run(parse.GetValue(model)!, parse.GetValue(data)!, options, VideoSourceDecoder.Instance);
             foreach (SkippedSource s in result.Skipped) context.Error.WriteLine($"centrifuge: evaluate: skipped {s.Path}: {s.Reason}");

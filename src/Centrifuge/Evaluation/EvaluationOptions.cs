@@ -12,6 +12,8 @@ public sealed record EvaluationOptions
     public (int Frames, int Height, int Width)? Clip { get; init; }
     public InferencePrecision Precision { get; init; } = InferencePrecision.Fp32;
     public string Device { get; init; } = "cpu";
+    /// <summary>Clip cache folder for the evaluation videos (kept and reused); null = a temporary one.</summary>
+    public string? Cache { get; init; }
     /// <summary>Pairs per forward pass (memory is bounded by this).</summary>
     public int BatchSize { get; init; } = 4;
 

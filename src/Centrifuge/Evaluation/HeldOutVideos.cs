@@ -9,6 +9,7 @@ namespace Centrifuge.Evaluation;
 public sealed class HeldOutVideos : IDisposable
 {
     private readonly IFrameStore _store;
+    private string? _temporary;
 
     public ClipPool Pool { get; }
     /// <summary>Clip size and blending of the evaluation pairs (a = 0.5, k = 2 unless changed).</summary>
@@ -23,15 +24,31 @@ public sealed class HeldOutVideos : IDisposable
         Skipped = skipped;
     }
 
-    /// <summary>Discovers and probes the sources in <paramref name="config"/>; clips are T x H x W of the config.</summary>
-    public static HeldOutVideos Open(DataConfig config, ISourceDecoder decoder)
+    /// <summary>
+    /// Discovers the sources in <paramref name="config"/> and decodes each once into a clip cache at the clip's short
+    /// side — in <paramref name="cache"/> (kept, reused next time) or in a temporary folder deleted at dispose. The
+    /// cache counts the frames that really decode, so a container that over-reports its length cannot break a pair.
+    /// </summary>
+    public static HeldOutVideos Open(DataConfig config, ISourceDecoder decoder, string? cache = null)
     {
         config.Validate();
         SourceList found = SourceCatalog.Discover(config);
-        var store = VideoFileStore.Open(found.Sources, config, decoder);
-        var pool = new ClipPool(store, config.Frames);
-        var skipped = found.Skipped.Concat(store.Skipped).Concat(pool.Skipped).ToList();
-        return new HeldOutVideos(store, pool, config, skipped);
+        string folder = cache ?? Directory.CreateTempSubdirectory("centrifuge-evaluate-").FullName;
+        try
+        {
+            PrepareReport report = ClipCacheBuilder.Prepare(found, folder, new PrepareOptions { ShortSide = config.ShortSide }, decoder);
+            var store = ClipCache.Open(folder);
+            // Only the named sources: a reused cache may hold other videos too.
+            var named = found.Sources.Select(v => v.Id).ToHashSet(StringComparer.Ordinal);
+            var pool = new ClipPool(store, config.Frames, Enumerable.Range(0, store.Videos.Count).Where(i => named.Contains(store.Videos[i].Source.Id)));
+            var skipped = report.SkippedSources.Concat(pool.Skipped).ToList();
+            return new HeldOutVideos(store, pool, config, skipped) { _temporary = cache is null ? folder : null };
+        }
+        catch
+        {
+            if (cache is null) Directory.Delete(folder, recursive: true);
+            throw;
+        }
     }
 
     /// <summary>
@@ -45,5 +62,10 @@ public sealed class HeldOutVideos : IDisposable
         return ValidationSet.Create(Pool, c, pairs, seed, r);
     }
 
-    public void Dispose() => _store.Dispose();
+    public void Dispose()
+    {
+        _store.Dispose();
+        if (_temporary is not null)
+            try { Directory.Delete(_temporary, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+    }
 }
