@@ -6,6 +6,7 @@ using static TorchSharp.torch;
 
 namespace Centrifuge.Tests.Training;
 
+[Collection(TrainingFixtures.Collection)]
 public sealed class TrainerOptionsTests
 {
     /// <summary>With SGD (no momentum) and gradient_clip_norm c, one step moves the weights by at most lr x c in L2 norm.</summary>
