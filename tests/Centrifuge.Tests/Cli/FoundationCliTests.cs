@@ -9,6 +9,7 @@ public class FoundationCliTests
     {
         CliResult result = CliRunner.Run("--help");
         Assert.Equal(0, result.ExitCode);
+        Assert.Contains("centrifuge [command] [options]", result.Output);
         foreach (string command in new[] { "doctor", "demo" })
             Assert.Matches($@"(?m)^\s+{command}\s+\S", result.Output);
     }
@@ -27,6 +28,7 @@ public class FoundationCliTests
     public void Unknown_command_is_a_usage_error()
     {
         CliResult result = CliRunner.Run("no-such-command");
-        Assert.NotEqual(0, result.ExitCode);
+        Assert.Equal(ExitCodes.Usage, result.ExitCode);
+        Assert.Contains("no-such-command", result.Error);
     }
 }

@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# Builds the training corpus the shipped model is trained on, from Debian packages only, in data/corpus/:
+#   data/corpus/{train,val}/videos/     the real sample videos (links into data/samples, split as in its manifest)
+#                                       plus the grayscale real image sequences, encoded losslessly (FFV1 .mkv)
+#   data/corpus/{train,val}/photos/     still photos for camera-motion pseudo-videos (downscaled to <= 1280 px)
+# Split by whole video / sequence / photo, fixed here. Idempotent: a finished corpus (data/corpus/.done) is reused.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+samples="${CENTRIFUGE_SAMPLES:-$root/data/samples}"
+dest="${CENTRIFUGE_CORPUS:-$root/data/corpus}"
+work="$dest/.packages"
+
+if [ "${1:-}" = "--force" ]; then rm -rf "$dest"; fi
+if [ -f "$dest/.done" ]; then echo "corpus: $dest present" >&2; exit 0; fi
+
+"$root/scripts/fetch-samples.sh"
+mkdir -p "$work" "$dest"/{train,val}/{videos,photos}
+
+for package in plasma-workspace-wallpapers mate-backgrounds visp-images-data libdlib19.1; do
+  [ -d "$work/$package" ] && continue
+  echo "corpus: fetching $package" >&2
+  (cd "$work" && apt-get download -q "$package" >/dev/null 2>&1) || {
+    apt-get update -qq >/dev/null 2>&1 || true
+    (cd "$work" && apt-get download -q "$package" >/dev/null) || { echo "corpus: cannot download $package" >&2; exit 4; }
+  }
+  dpkg-deb -x "$work/${package}"_*.deb "$work/$package.tmp"
+  rm -f "$work/${package}"_*.deb
+  mv "$work/$package.tmp" "$work/$package"
+done
+
+# Real videos: split as recorded in the sample manifest.
+grep -o '"file": "[^"]*", "package": "[^"]*", "group": "[^"]*", "split": "[^"]*"' "$samples/manifest.json" |
+while IFS='"' read -r _ _ _ file _ _ _ _ _ _ _ _ _ _ _ split _; do
+  name="$(echo "$file" | tr '/' '_')"
+  ln -sfn "$samples/$file" "$dest/$split/videos/$name"
+done
+
+# Grayscale real sequences -> lossless videos (25 fps). One sequence = one video = one split.
+encode_sequence() { # split name pattern-dir glob-pattern
+  local split="$1" name="$2" dir="$3" pattern="$4" out="$dest/$1/videos/$2.mkv"
+  [ -f "$out" ] && return 0
+  ffmpeg -nostdin -v error -y -framerate 25 -pattern_type glob -i "$dir/$pattern" -c:v ffv1 -pix_fmt gray "$out.tmp.mkv"
+  mv "$out.tmp.mkv" "$out"
+}
+visp="$work/visp-images-data/usr/share/visp-images-data/ViSP-images"
+encode_sequence train visp-mire-2 "$visp/mire-2" 'image.*.pgm'
+encode_sequence train visp-mbt-cube "$visp/mbt/cube" 'image*.pgm'
+encode_sequence val visp-cube "$visp/cube" 'image.*.pgm'
+encode_sequence train dlib-video-frames "$work/libdlib19.1/usr/share/doc/libdlib19.1/examples/video_frames" 'frame_*.jpg'
+
+# Photos: one image per plasma wallpaper (its largest), every mate background; every 5th (sorted) goes to val.
+photos="$(mktemp)"
+for wallpaper in "$work"/plasma-workspace-wallpapers/usr/share/wallpapers/*/; do
+  largest="$(ls -S "$wallpaper"contents/images/* 2>/dev/null | head -1)"
+  [ -n "$largest" ] && echo "plasma-$(basename "$wallpaper")|$largest" >> "$photos"
+done
+# (mate ships some photos at several sizes, e.g. Elephants.jpg and Elephants_3840x2160.jpg: keep one of each.)
+find "$work/mate-backgrounds/usr/share/backgrounds" -type f \( -name '*.jpg' -o -name '*.png' \) | sort |
+  while read -r f; do b="$(basename "${f%.*}")"; echo "mate-${b%_[0-9]*x[0-9]*}|$f"; done | sort -t'|' -k1,1 -u >> "$photos"
+i=0
+sort "$photos" | while IFS='|' read -r name file; do
+  split=train; [ $((i % 5)) = 4 ] && split=val; i=$((i + 1))
+  out="$dest/$split/photos/$name.jpg"
+  [ -f "$out" ] && continue
+  ffmpeg -nostdin -v error -y -i "$file" -vf "scale='min(1280,iw)':-2" -q:v 2 -frames:v 1 "$out.tmp.jpg"
+  mv "$out.tmp.jpg" "$out"
+done
+rm -f "$photos"
+
+rm -rf "$work"
+touch "$dest/.done"
+for split in train val; do
+  echo "corpus: $split: $(ls "$dest/$split/videos" | wc -l) videos, $(ls "$dest/$split/photos" | wc -l) photos" >&2
+done
