@@ -39,5 +39,6 @@ public static class CliApp
     [
         DoctorCommand.Create(context),
         DemoCommand.Create(context),
+        SeparateCommand.Create(context),
     ];
 }

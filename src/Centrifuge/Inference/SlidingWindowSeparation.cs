@@ -102,7 +102,7 @@ public sealed class SlidingWindowSeparation
 
                 tail?.Dispose();
                 tail = window.IsLast ? null
-                    : layersOut.narrow(2, window.Frames - _planner.OverlapFrames, _planner.OverlapFrames).contiguous().MoveToOuterDisposeScope();
+                    : layersOut.narrow(2, window.Frames - _planner.OverlapFrames, _planner.OverlapFrames).contiguous().DetachFromDisposeScope();
                 buffer = DropBefore(buffer, ref bufferStart, window.End - _planner.WindowFrames + 1);
                 previous = window;
             }
@@ -123,13 +123,13 @@ public sealed class SlidingWindowSeparation
 
     private static (int, int) Ordered((int A, int B) pair) => pair.A <= pair.B ? (pair.A, pair.B) : (pair.B, pair.A);
 
-    // Appends a chunk to the buffer; the result lives outside the loop's dispose scope.
+    // Appends a chunk to the buffer; the buffer and the tail are owned here (detached from every dispose scope).
     private static Tensor Append(Tensor? buffer, Tensor chunk)
     {
         if (chunk.dim() != 4 || chunk.shape[1] < 1 || chunk.shape[0] < 3)
             throw new InvalidOperationException($"frame source returned [{string.Join(", ", chunk.shape)}], expected [C>=3, t>=1, H, W]");
-        if (buffer is null) return chunk.to(ScalarType.Float32).contiguous().MoveToOuterDisposeScope();
-        Tensor joined = torch.cat(new[] { buffer, chunk.to(ScalarType.Float32) }, 1).MoveToOuterDisposeScope();
+        if (buffer is null) return chunk.to(ScalarType.Float32).contiguous().DetachFromDisposeScope();
+        Tensor joined = torch.cat(new[] { buffer, chunk.to(ScalarType.Float32) }, 1).DetachFromDisposeScope();
         buffer.Dispose();
         return joined;
     }
@@ -139,7 +139,7 @@ public sealed class SlidingWindowSeparation
     {
         if (buffer is null || from <= bufferStart) return buffer;
         int drop = Math.Min(from - bufferStart, Length(buffer));
-        Tensor kept = buffer.narrow(1, drop, Length(buffer) - drop).clone().MoveToOuterDisposeScope();
+        Tensor kept = buffer.narrow(1, drop, Length(buffer) - drop).clone().DetachFromDisposeScope();
         buffer.Dispose();
         bufferStart += drop;
         return kept;
