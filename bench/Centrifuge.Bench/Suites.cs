@@ -8,5 +8,6 @@ public static class Suites
     public static IEnumerable<Command> All() =>
     [
         ConvPeakBenchmark.Create(),
+        SeparateBenchmark.Create(),
     ];
 }

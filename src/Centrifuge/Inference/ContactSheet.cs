@@ -37,7 +37,7 @@ public sealed class ContactSheet : IDisposable
             using var scope = torch.NewDisposeScope();
             var tiles = new List<Tensor> { input.select(1, index - firstFrame) };
             for (int k = 0; k < layers.shape[0]; k++) tiles.Add(layers[k].select(1, index - firstFrame));
-            _rows[index] = Row(tiles).DetachFromDisposeScope();   // kept until Dispose
+            _rows[index] = Row(tiles, captioned: _rows.Count == 0).DetachFromDisposeScope();   // kept until Dispose
         }
     }
 
@@ -64,8 +64,9 @@ public sealed class ContactSheet : IDisposable
         _rows.Clear();
     }
 
-    // tiles: [3, h, w] each -> one row [3, th, sum of widths + gutters], each tile scaled to height th.
-    private Tensor Row(List<Tensor> tiles)
+    // tiles: [3, h, w] each -> one row [3, th, sum of widths + gutters], each tile scaled to height th; the top row
+    // gets captions (INPUT, LAYER 1, ...).
+    private Tensor Row(List<Tensor> tiles, bool captioned)
     {
         long h = tiles[0].shape[1], w = tiles[0].shape[2];
         int th = (int)Math.Min(h, _tileHeight), tw = Math.Max(1, (int)Math.Round((double)w * th / h));
@@ -73,7 +74,14 @@ public sealed class ContactSheet : IDisposable
         foreach (Tensor tile in tiles)
         {
             if (parts.Count > 0) parts.Add(torch.full(new long[] { 3, th, Gutter }, -1f));
-            parts.Add(th == h ? tile : nn.functional.interpolate(tile.unsqueeze(0), new long[] { th, tw }, mode: InterpolationMode.Area)[0]);
+            Tensor scaled = th == h ? tile.clone() : nn.functional.interpolate(tile.unsqueeze(0), new long[] { th, tw }, mode: InterpolationMode.Area)[0];
+            if (captioned)
+            {
+                Tensor label = TileLabel.Render(parts.Count == 0 ? "input" : $"layer {(parts.Count + 1) / 2}", 1).select(1, 0);   // [3, 9, lw]
+                int lh = (int)Math.Min(label.shape[1], th), lw = (int)Math.Min(label.shape[2], scaled.shape[2]);
+                scaled.narrow(1, 0, lh).narrow(2, 0, lw).copy_(label.narrow(1, 0, lh).narrow(2, 0, lw));
+            }
+            parts.Add(scaled);
         }
         return torch.cat(parts, 2);
     }
