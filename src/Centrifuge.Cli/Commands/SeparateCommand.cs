@@ -56,8 +56,9 @@ public static class SeparateCommand
             bool asJson = parse.GetValue(json);
 
             var outcomes = new List<SeparationOutcome>();
-            foreach (string file in files)
-                outcomes.Add(Report(context, asJson, WithProgress(context, asJson, file, p => SeparationBatch.Try(file, () => separator.Separate(file, outDir, p)))));
+            foreach ((string file, SeparationOutcome? refused) in SeparationBatch.Plan(files))
+                outcomes.Add(Report(context, asJson, refused ??
+                    WithProgress(context, asJson, file, p => SeparationBatch.Try(file, () => separator.Separate(file, outDir, p)))));
             if (blendPair is [string a, string b])
             {
                 string name = $"{a}+{b}";

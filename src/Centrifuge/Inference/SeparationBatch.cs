@@ -17,26 +17,37 @@ public static class SeparationBatch
         Action<SeparationProgress>? progress = null, Action<SeparationOutcome>? finished = null)
     {
         var outcomes = new List<SeparationOutcome>();
-        var names = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (string input in inputs)
+        foreach ((string input, SeparationOutcome? refused) in Plan(inputs))
         {
-            SeparationOutcome outcome;
-            string name = Separator.OutputName(input);
-            if (names.TryGetValue(name, out string? earlier))
-            {
-                outcome = new SeparationOutcome(input, null,
-                    $"{input}: output folder name '{name}' is already used by {earlier} in this batch (rename one of them)",
-                    ExitCodes.OutputExists);
-            }
-            else
-            {
-                names[name] = input;
-                outcome = Try(input, () => separator.Separate(input, outputRoot, progress));
-            }
+            SeparationOutcome outcome = refused ?? Try(input, () => separator.Separate(input, outputRoot, progress));
             outcomes.Add(outcome);
             finished?.Invoke(outcome);
         }
         return outcomes;
+    }
+
+    /// <summary>
+    /// The inputs in order, each with a failed outcome when it cannot run: two inputs whose output folders would
+    /// have the same name (a/clip.mp4, b/clip.mp4) — the later one is refused rather than replacing the first.
+    /// </summary>
+    public static IReadOnlyList<(string Input, SeparationOutcome? Refused)> Plan(IReadOnlyList<string> inputs)
+    {
+        var names = new Dictionary<string, string>(StringComparer.Ordinal);
+        var plan = new List<(string, SeparationOutcome?)>();
+        foreach (string input in inputs)
+        {
+            string name = Separator.OutputName(input);
+            if (names.TryGetValue(name, out string? earlier))
+            {
+                plan.Add((input, new SeparationOutcome(input, null,
+                    $"{input}: output folder name '{name}' is already used by {earlier} in this batch (rename one of them)",
+                    ExitCodes.OutputExists)));
+                continue;
+            }
+            names[name] = input;
+            plan.Add((input, null));
+        }
+        return plan;
     }
 
     /// <summary>Runs one separation, turning a <see cref="CentrifugeException"/> into a failed outcome.</summary>

@@ -108,7 +108,7 @@ public sealed class Separator
                 [stats.Pair.A + 1, stats.Pair.B + 1], Math.Round(seconds, 3), Math.Round(stats.Frames / seconds, 3),
                 Math.Round(ProcessMemory.PeakMegabytes(), 1)) { Metrics = metrics };
             File.WriteAllText(folder.File("summary.json"), JsonDefaults.Serialize(summary) + "\n");
-            var warnings = writer.Warnings.ToList();
+            var warnings = (source is VideoFrameSource video ? video.Warnings : []).Concat(writer.Warnings).ToList();
             writer.Dispose();
             folder.Commit();
             return new SeparationResult(folder.FinalPath, summary, stats, warnings);

@@ -10,6 +10,9 @@ public sealed class VideoFrameSource : IFrameSource
 
     public VideoFrameSource(VideoReader reader) => _reader = reader;
 
+    /// <summary>The reader's repairs and losses (frames lost to damage), for the run's warnings.</summary>
+    public IReadOnlyList<string> Warnings => _reader.Warnings;
+
     public Tensor? Read(int maxFrames) => _reader.ReadChunk(maxFrames) is FrameChunk chunk ? FrameTensors.ToTensor(chunk) : null;
 
     public void Dispose() => _reader.Dispose();
