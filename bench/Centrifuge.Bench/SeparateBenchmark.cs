@@ -47,8 +47,8 @@ public static class SeparateBenchmark
                 string clip = Path.Combine(work, "input-480p.mp4");
                 Generate(clip, parse.GetValue(seconds));
                 Console.WriteLine($"input: testsrc2 854x480, 25 fps, {parse.GetValue(seconds)} s; window {t}, overlap {o}, {parse.GetValue(precision)}");
-                Console.WriteLine("| short side | processing size | frames | end-to-end frames/s | model frames/s | model share |");
-                Console.WriteLine("|---|---|---|---|---|---|");
+                Console.WriteLine("| short side | processing size | frames | end-to-end frames/s | model frames/s | model share of wall time | CPU s per frame (incl. ffmpeg) | frames/s if 2 cores were free |");
+                Console.WriteLine("|---|---|---|---|---|---|---|---|");
                 foreach (int size in parse.GetValue(sizes)!) Speed(runner, clip, size, t, o, work);
                 if (parse.GetValue(paperClip)) PaperClip(runner);
             }
@@ -72,11 +72,14 @@ public static class SeparateBenchmark
             return y;
         }
         var options = new SeparationOptions { ProcessingShortSide = size, WindowFrames = t, OverlapFrames = o, Force = true };
+        double cpuBefore = CpuSeconds();
         SeparationResult r = new Separator(Timed, options).Separate(clip, Path.Combine(work, $"out-{size}"));
+        double cpuPerFrame = (CpuSeconds() - cpuBefore) / r.Summary.Frames;
         int frames = r.Summary.Frames;
-        // Frames the model saw include the overlaps: windows x T (the last window may reach back).
+        // Model frames/s counts output frames (the overlaps are processed twice, so the model sees more).
         Console.WriteLine($"| {size} | {Math.Round(854.0 * size / 480)}x{size} | {frames} | {r.Summary.FramesPerSecond:F2} | " +
-                          $"{frames / modelSeconds:F2} | {modelSeconds / r.Summary.Seconds:P0} |");
+                          $"{frames / modelSeconds:F2} | {modelSeconds / r.Summary.Seconds:P0} | {cpuPerFrame:F2} | " +
+                          $"{Math.Min(Environment.ProcessorCount, 2) / cpuPerFrame:F2} |");
     }
 
     private static void PaperClip(SeparationModel runner)
@@ -93,12 +96,13 @@ public static class SeparateBenchmark
     private static void Memory(SeparationModel runner, string file, int size, int t, int o, string work)
     {
         var options = new SeparationOptions { ProcessingShortSide = size, WindowFrames = t, OverlapFrames = o, Force = true };
-        double before = ProcessMemory.CurrentMegabytes();
+        double before = ProcessMemory.CurrentMegabytes(), cpuBefore = CpuSeconds();
         SeparationResult r = new Separator(runner.Separate, options).Separate(file, Path.Combine(work, "out"));
-        Console.WriteLine("| input | frames | size | short side | seconds | frames/s | RSS before MiB | peak RSS MiB | max frames buffered |");
-        Console.WriteLine("|---|---|---|---|---|---|---|---|---|");
+        double cpuPerFrame = (CpuSeconds() - cpuBefore) / r.Summary.Frames;
+        Console.WriteLine("| input | frames | size | short side | seconds | frames/s | CPU s per frame | RSS before MiB | peak RSS MiB | max frames buffered |");
+        Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|");
         Console.WriteLine($"| {Path.GetFileName(file)} | {r.Summary.Frames} | {r.Summary.Width}x{r.Summary.Height} | {size} | {r.Summary.Seconds:F1} | " +
-                          $"{r.Summary.FramesPerSecond:F2} | {before:F0} | {r.Summary.PeakMemoryMb:F0} | {r.Stats.MaxBufferedFrames} |");
+                          $"{r.Summary.FramesPerSecond:F2} | {cpuPerFrame:F2} | {before:F0} | {r.Summary.PeakMemoryMb:F0} | {r.Stats.MaxBufferedFrames} |");
     }
 
     private static void Generate(string path, int seconds)
@@ -111,6 +115,15 @@ public static class SeparateBenchmark
         string error = process.StandardError.ReadToEnd();
         process.WaitForExit();
         if (process.ExitCode != 0) throw new InvalidOperationException("ffmpeg: " + error);
+    }
+
+    // CPU seconds of this process and its finished children (the ffmpeg decoder and encoders): /proc/self/stat
+    // utime + stime + cutime + cstime, in clock ticks of 1/100 s.
+    private static double CpuSeconds()
+    {
+        string stat = File.ReadAllText("/proc/self/stat");
+        string[] fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        return Enumerable.Range(11, 4).Sum(i => long.Parse(fields[i], System.Globalization.CultureInfo.InvariantCulture)) / 100.0;
     }
 
     private static string LoadAverage()
