@@ -8,6 +8,7 @@ public static class Suites
     public static IEnumerable<Command> All() =>
     [
         ConvPeakBenchmark.Create(),
+        DecodeBenchmark.Create(),
         SeparateBenchmark.Create(),
     ];
 }

@@ -39,6 +39,7 @@ public static class CliApp
     [
         DoctorCommand.Create(context),
         DemoCommand.Create(context),
+        ProbeCommand.Create(context),
         SeparateCommand.Create(context),
     ];
 }

@@ -24,6 +24,22 @@ public static class ExitCodes
     public const int IncompatibleModel = 15;
     /// <summary>A batch job finished, but some of its items failed.</summary>
     public const int PartialFailure = 20;
+
+    // Video inputs (Video/VideoProbe, VideoReader): one code per way a video file can be unusable.
+    /// <summary>An input path is a directory where a video file was expected.</summary>
+    public const int NotAFile = 30;
+    /// <summary>An input video file is empty (0 bytes).</summary>
+    public const int EmptyFile = 31;
+    /// <summary>A file ffmpeg can open has no video stream (audio only, or an MP4 with only ftyp/mdat boxes).</summary>
+    public const int NoVideoStream = 32;
+    /// <summary>A video file ends before its container says it should (a cut-off download or copy).</summary>
+    public const int TruncatedInput = 33;
+    /// <summary>A video has fewer frames than were requested.</summary>
+    public const int TooShort = 34;
+    /// <summary>A video frame is smaller than the requested crop (refused under --strict).</summary>
+    public const int FrameTooSmall = 35;
+    /// <summary>A video stream uses a codec this ffmpeg cannot decode.</summary>
+    public const int UnsupportedCodec = 36;
 }
 
 /// <summary>

@@ -9,6 +9,18 @@ public sealed record FfmpegInstallation(string FfmpegPath, string FfprobePath)
     public static readonly IReadOnlyList<string> RequiredEncoders = ["libx264", "ffv1", "png"];
     public static readonly IReadOnlyList<string> RequiredDecoders = ["h264", "mpeg4", "mjpeg", "vp9", "ffv1", "png", "rawvideo"];
 
+    private static readonly Lazy<FfmpegInstallation> _default = new(Locate);
+
+    /// <summary>The installation found once per process (Video/ uses this for every ffmpeg call).</summary>
+    public static FfmpegInstallation Default
+    {
+        get
+        {
+            try { return _default.Value; }
+            catch (CentrifugeException) { return Locate(); }   // rethrows the clear "not found" error each time
+        }
+    }
+
     /// <summary>Locates ffmpeg and ffprobe on PATH (or CENTRIFUGE_FFMPEG / CENTRIFUGE_FFPROBE), or throws a clear error.</summary>
     public static FfmpegInstallation Locate()
     {

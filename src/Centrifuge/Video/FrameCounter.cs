@@ -1,0 +1,128 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Text.Json;
+
+namespace Centrifuge.Video;
+
+/// <summary>
+/// Counts the frames of a video's first video stream by decoding it (headers count packets, index entries or
+/// nothing at all, and are wrong on real files), exactly as a <see cref="VideoReader"/> would deliver them: every
+/// decoded frame once, stopping at the first decode error. Answers are cached in memory and in a small JSON file
+/// (keyed by full path, size and modification time), so each file is decoded once.
+/// </summary>
+internal static class FrameCounter
+{
+    /// <summary>Good = frames before the first decode error; Total = frames ffmpeg decodes when it conceals errors.</summary>
+    internal sealed record Count(int Good, int Total, string? Error);
+
+    /// <summary>Bumped when the counting method changes, so older cached answers are not reused.</summary>
+    private const int Version = 2;
+
+    private static readonly ConcurrentDictionary<string, Count> Memory = new();
+    private static readonly object FileLock = new();
+    private const int MaxCachedFiles = 2000;
+
+    /// <summary>The cache file: $CENTRIFUGE_CACHE_DIR or $XDG_CACHE_HOME/centrifuge or ~/.cache/centrifuge.</summary>
+    public static string CacheFile
+    {
+        get
+        {
+            string? dir = Environment.GetEnvironmentVariable("CENTRIFUGE_CACHE_DIR");
+            if (string.IsNullOrEmpty(dir))
+            {
+                string? xdg = Environment.GetEnvironmentVariable("XDG_CACHE_HOME");
+                string home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+                dir = Path.Combine(string.IsNullOrEmpty(xdg) ? Path.Combine(home, ".cache") : xdg, "centrifuge");
+            }
+            return Path.Combine(dir, "frame-counts.json");
+        }
+    }
+
+    public static Count Get(string path)
+    {
+        var file = new FileInfo(path);
+        string key = string.Create(CultureInfo.InvariantCulture,
+            $"{file.FullName}|{file.Length}|{file.LastWriteTimeUtc.Ticks}|v{Version}");
+        if (Memory.TryGetValue(key, out Count? known)) return known;
+        Dictionary<string, Count> stored = LoadFile();
+        if (stored.TryGetValue(key, out known))
+        {
+            Memory[key] = known;
+            return known;
+        }
+        Count counted = Decode(path);
+        Memory[key] = counted;
+        Store(key, counted);
+        return counted;
+    }
+
+    private static Count Decode(string path)
+    {
+        (int good, string? error) = Run(path, stopAtError: true, singleThread: false);
+        if (error is null) return new Count(good, good, null);
+        // With frame threads, how many frames get out before -xerror stops ffmpeg varies by one from run to run; one
+        // decoder thread narrows that, and the cached answer is what every reader of the file then stops at.
+        (good, error) = Run(path, stopAtError: true, singleThread: true);
+        (int total, _) = Run(path, stopAtError: false, singleThread: false);
+        return new Count(good, Math.Max(good, total), error);
+    }
+
+    // Decodes to one grey byte per frame (the same pipeline shape as the reader: passthrough timing, rawvideo) and
+    // counts bytes; -progress reports are periodic and lost when -xerror stops ffmpeg, bytes are not.
+    private static (int Frames, string? Error) Run(string path, bool stopAtError, bool singleThread)
+    {
+        var args = new List<string> { "-nostdin", "-hide_banner", "-v", "error" };
+        if (stopAtError) args.Add("-xerror");
+        if (singleThread) args.AddRange(["-threads", "1"]);
+        args.AddRange(["-i", path, "-map", "0:v:0", "-an", "-sn", "-dn", "-vf", "scale=1:1:flags=neighbor",
+            "-fps_mode", "passthrough", "-f", "rawvideo", "-pix_fmt", "gray", "pipe:1"]);
+        using FfmpegProcess process = FfmpegProcess.Start(FfmpegInstallation.Default.FfmpegPath, args);
+        long frames = 0;
+        var buffer = new byte[64 * 1024];
+        int read;
+        while ((read = process.StandardOutput.Read(buffer, 0, buffer.Length)) > 0) frames += read;
+        int code = process.WaitForExit(out string stderr);
+        string? error = code != 0 || stderr.Trim().Length > 0
+            ? (FfmpegProcess.FirstLine(stderr) is { Length: > 0 } line ? line : $"ffmpeg exited with code {code}")
+            : null;
+        return ((int)frames, error);
+    }
+
+    private static Dictionary<string, Count> LoadFile()
+    {
+        lock (FileLock)
+        {
+            try
+            {
+                if (!File.Exists(CacheFile)) return [];
+                return JsonSerializer.Deserialize<Dictionary<string, Count>>(File.ReadAllText(CacheFile), JsonDefaults.Options) ?? [];
+            }
+            catch (Exception e) when (e is IOException or JsonException or UnauthorizedAccessException)
+            {
+                return [];   // a broken or unreadable cache only costs a recount
+            }
+        }
+    }
+
+    private static void Store(string key, Count count)
+    {
+        lock (FileLock)
+        {
+            try
+            {
+                Dictionary<string, Count> stored = LoadFile();
+                if (stored.Count >= MaxCachedFiles) stored.Clear();
+                stored[key] = count;
+                string target = CacheFile;
+                Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+                string temp = $"{target}.{Environment.ProcessId}.tmp";
+                File.WriteAllText(temp, JsonSerializer.Serialize(stored, JsonDefaults.Options));
+                File.Move(temp, target, overwrite: true);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // The cache is an optimisation: a read-only home folder must not break probing.
+            }
+        }
+    }
+}

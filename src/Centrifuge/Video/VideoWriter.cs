@@ -1,0 +1,160 @@
+using System.Globalization;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Centrifuge.Video;
+
+/// <summary>
+/// Encodes RGB frames with one ffmpeg process: H.264 yuv420p (MP4 with faststart, MKV or MOV), or FFV1 (MKV/AVI) when
+/// lossless. Writes to a temporary name in the same folder and renames it into place on <see cref="Complete"/>;
+/// disposing without completing kills ffmpeg and deletes the temporary file, so a failed run leaves nothing behind.
+/// </summary>
+public sealed class VideoWriter : IDisposable
+{
+    private readonly FfmpegProcess _process;
+    private readonly VideoWriterOptions _options;
+    private readonly List<string> _warnings = [];
+    private bool _done;
+
+    public string Path { get; }
+    /// <summary>The temporary file being written (renamed to <see cref="Path"/> by <see cref="Complete"/>).</summary>
+    public string TempPath { get; }
+    public int Width { get; }
+    public int Height { get; }
+    public int FramesWritten { get; private set; }
+    /// <summary>Changes made to fit the encoder, e.g. an odd size padded to even for yuv420p.</summary>
+    public IReadOnlyList<string> Warnings => _warnings;
+
+    private VideoWriter(string path, string tempPath, int width, int height, double fps, VideoWriterOptions options)
+    {
+        Path = path;
+        TempPath = tempPath;
+        Width = width;
+        Height = height;
+        _options = options;
+        var args = new List<string>
+        {
+            "-nostdin", "-hide_banner", "-v", "error", "-f", "rawvideo", "-pix_fmt", "rgb24",
+            "-s", $"{width}x{height}", "-framerate", fps.ToString("0.#########", CultureInfo.InvariantCulture),
+            "-i", "pipe:0", "-an",
+        };
+        string extension = System.IO.Path.GetExtension(path).ToLowerInvariant();
+        if (options.Lossless)
+        {
+            args.AddRange(["-c:v", "ffv1", "-level", "3", "-pix_fmt", "bgr0", "-f", extension == ".avi" ? "avi" : "matroska"]);
+        }
+        else
+        {
+            if (width % 2 != 0 || height % 2 != 0)
+            {
+                args.AddRange(["-vf", "pad=ceil(iw/2)*2:ceil(ih/2)*2"]);
+                _warnings.Add($"{path}: {width}x{height} padded to {width + width % 2}x{height + height % 2} " +
+                              "(H.264 yuv420p needs even sizes)");
+            }
+            args.AddRange(["-c:v", "libx264", "-preset", options.Preset,
+                "-crf", options.Crf.ToString(CultureInfo.InvariantCulture), "-pix_fmt", "yuv420p"]);
+            args.AddRange(extension switch
+            {
+                ".mkv" => ["-f", "matroska"],
+                ".mov" => ["-f", "mov", "-movflags", "+faststart"],
+                _ => ["-f", "mp4", "-movflags", "+faststart"],
+            });
+        }
+        args.AddRange(["-y", tempPath]);
+        _process = FfmpegProcess.Start(FfmpegInstallation.Default.FfmpegPath, args, redirectStdin: true);
+    }
+
+    /// <summary>
+    /// Starts encoding to <paramref name="path"/> (.mp4/.mkv/.mov; lossless: .mkv/.avi). Refuses an existing file
+    /// unless <see cref="VideoWriterOptions.Force"/>.
+    /// </summary>
+    public static VideoWriter Create(string path, int width, int height, double fps, VideoWriterOptions? options = null)
+    {
+        options ??= new VideoWriterOptions();
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(width);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(height);
+        if (!(fps > 0)) throw new ArgumentOutOfRangeException(nameof(fps), "fps must be positive");
+        string extension = System.IO.Path.GetExtension(path).ToLowerInvariant();
+        if (options.Lossless && extension is not (".mkv" or ".avi"))
+            throw new CentrifugeException($"{path}: lossless (FFV1) output needs a .mkv or .avi name", ExitCodes.Usage);
+        if (!options.Lossless && extension is not (".mp4" or ".m4v" or ".mkv" or ".mov"))
+            throw new CentrifugeException($"{path}: H.264 output needs a .mp4, .mkv or .mov name", ExitCodes.Usage);
+        if (Directory.Exists(path))
+            throw new CentrifugeException($"{path}: is a directory, cannot write a video there", ExitCodes.WriteFailed);
+        if (File.Exists(path) && !options.Force)
+            throw new CentrifugeException($"{path}: already exists (use --force to replace it)", ExitCodes.OutputExists);
+        string folder = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))!;
+        if (!Directory.Exists(folder))
+            throw new CentrifugeException($"{path}: output folder {folder} does not exist", ExitCodes.WriteFailed);
+        string temp = System.IO.Path.Combine(folder,
+            $"{System.IO.Path.GetFileNameWithoutExtension(path)}.tmp-{Guid.NewGuid().ToString("N")[..8]}{extension}");
+        return new VideoWriter(path, temp, width, height, fps, options);
+    }
+
+    /// <summary>Appends frames: [T, H, W, 3] uint8, H and W equal to the writer's size.</summary>
+    public void Write(FrameChunk frames)
+    {
+        ArgumentNullException.ThrowIfNull(frames);
+        ObjectDisposedException.ThrowIf(_done, this);
+        if (frames.Width != Width || frames.Height != Height)
+            throw new ArgumentException($"frames are {frames.Width}x{frames.Height}, the writer expects {Width}x{Height}", nameof(frames));
+        try
+        {
+            _process.StandardInput.Write(frames.Rgb, 0, frames.Frames * frames.FrameBytes);
+        }
+        catch (IOException)
+        {
+            throw Failed();   // ffmpeg exited (bad option, disk full): its stderr says why
+        }
+        FramesWritten += frames.Frames;
+    }
+
+    /// <summary>Appends frames given as a tensor: [3, T, H, W] in [-1, 1].</summary>
+    public void Write(Tensor video)
+    {
+        using var scope = torch.NewDisposeScope();
+        Write(FrameTensors.FromTensor(video));
+    }
+
+    /// <summary>Finishes encoding and renames the temporary file to <see cref="Path"/>.</summary>
+    public void Complete()
+    {
+        ObjectDisposedException.ThrowIf(_done, this);
+        if (FramesWritten == 0)
+            throw new CentrifugeException($"{Path}: no frames were written", ExitCodes.WriteFailed);
+        try { _process.StandardInput.Close(); }
+        catch (IOException) { throw Failed(); }
+        int code = _process.WaitForExit(out string stderr);
+        if (code != 0 || !File.Exists(TempPath))
+            throw Failed(stderr);
+        if (File.Exists(Path) && !_options.Force)
+            throw new CentrifugeException($"{Path}: already exists (use --force to replace it)", ExitCodes.OutputExists);
+        try
+        {
+            File.Move(TempPath, Path, overwrite: _options.Force);
+        }
+        catch (IOException e)
+        {
+            throw new CentrifugeException($"{Path}: could not move the finished video into place: {e.Message}", ExitCodes.WriteFailed, e);
+        }
+        _done = true;
+        _process.Dispose();
+    }
+
+    /// <summary>Without <see cref="Complete"/>: stops ffmpeg and deletes the temporary file.</summary>
+    public void Dispose()
+    {
+        if (_done) return;
+        _done = true;
+        _process.Dispose();
+        try { File.Delete(TempPath); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+    }
+
+    private CentrifugeException Failed(string? stderr = null)
+    {
+        if (stderr is null) _process.WaitForExit(out stderr);
+        string reason = FfmpegProcess.FirstLine(stderr);
+        return new CentrifugeException($"{Path}: encoding failed ({(reason.Length == 0 ? "ffmpeg stopped" : reason)})",
+            ExitCodes.WriteFailed);
+    }
+}
