@@ -9,6 +9,7 @@ public static class Suites
     [
         ConvPeakBenchmark.Create(),
         DecodeBenchmark.Create(),
+        LoaderBenchmark.Create(),
         SeparateBenchmark.Create(),
     ];
 }

@@ -40,6 +40,7 @@ public static class CliApp
         DoctorCommand.Create(context),
         DemoCommand.Create(context),
         ProbeCommand.Create(context),
+        PrepareCommand.Create(context),
         SeparateCommand.Create(context),
     ];
 }

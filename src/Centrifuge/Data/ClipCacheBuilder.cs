@@ -1,0 +1,169 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace Centrifuge.Data;
+
+/// <summary>Options of `centrifuge prepare`.</summary>
+public sealed record PrepareOptions
+{
+    /// <summary>Short side videos are decoded at (1.15 x the training crop, e.g. 129 for 112 x 112).</summary>
+    public int ShortSide { get; init; } = 129;
+    /// <summary>Short side photos are decoded at (larger, so camera-motion zooms stay sharp); 0 = 1.5 x ShortSide.</summary>
+    public int PhotoShortSide { get; init; }
+    /// <summary>Videos with fewer decoded frames are skipped as too short.</summary>
+    public int MinFrames { get; init; } = 8;
+    /// <summary>Recompute the checksum of entries that look valid (size and source stamp), to catch damaged data.</summary>
+    public bool VerifyChecksums { get; init; } = true;
+
+    public int EffectivePhotoShortSide => PhotoShortSide > 0 ? PhotoShortSide : (int)Math.Ceiling(1.5 * ShortSide);
+}
+
+/// <summary>One step of preparing: the source just finished and how it went.</summary>
+public sealed record PrepareProgress(int Done, int Total, string Path, string Outcome);
+
+/// <summary>What `prepare` did: counts, the skipped sources with reasons, and the cache size.</summary>
+public sealed record PrepareReport(
+    string Cache, int ShortSide, int Sources, int Decoded, int Reused, int Rebuilt, int Skipped,
+    long CacheBytes, long CachedFrames, double Seconds, IReadOnlyList<SkippedSource> SkippedSources);
+
+/// <summary>
+/// Builds or refreshes a <see cref="ClipCache"/>: decodes each source once at the requested short side into its own
+/// file (temp + rename), reuses entries whose source is unchanged and whose data checks out, rebuilds damaged ones,
+/// and lists sources it could not use. Nothing a single source does is fatal.
+/// </summary>
+public static class ClipCacheBuilder
+{
+    public static PrepareReport Prepare(SourceList sources, string folder, PrepareOptions options, ISourceDecoder decoder,
+        IProgress<PrepareProgress>? progress = null)
+    {
+        var clock = Stopwatch.StartNew();
+        Directory.CreateDirectory(Path.Combine(folder, ClipCache.ClipsFolder));
+        CacheIndex? previous = ClipCache.ReadIndex(folder);
+        if (previous is not null && previous.ShortSide != options.ShortSide)
+            throw new CentrifugeException(
+                $"{folder}: cache holds short side {previous.ShortSide}, asked for {options.ShortSide}; use another --cache folder", ExitCodes.IncompatibleModel);
+        var old = (previous?.Entries ?? []).ToDictionary(e => e.Id, StringComparer.Ordinal);
+
+        var entries = new List<CacheEntry>();
+        var skipped = new List<SkippedSource>(sources.Skipped);
+        int decoded = 0, reused = 0, rebuilt = 0, done = 0;
+        var lastIndexWrite = Stopwatch.StartNew();
+        var visited = new HashSet<string>(StringComparer.Ordinal);
+        foreach (VideoSource source in sources.Sources)
+        {
+            string outcome;
+            SourceStamp stamp = SourceStamp.Of(source);
+            bool had = old.TryGetValue(source.Id, out CacheEntry? existing);
+            if (had && existing!.SourceBytes == stamp.Bytes && existing.SourceMtime == stamp.MtimeMs
+                && (options.VerifyChecksums ? ClipCache.Verify(folder, existing) : ClipCache.HasExpectedSize(folder, existing)))
+            {
+                entries.Add(existing);
+                reused++;
+                outcome = "cached";
+            }
+            else
+            {
+                try
+                {
+                    int shortSide = source.Kind == SourceKind.Photo ? options.EffectivePhotoShortSide : options.ShortSide;
+                    int minFrames = source.Kind == SourceKind.Photo ? 1 : options.MinFrames;
+                    entries.Add(Decode(source, stamp, folder, shortSide, minFrames, decoder));
+                    if (had) { rebuilt++; outcome = "rebuilt"; } else { decoded++; outcome = "decoded"; }
+                }
+                catch (CentrifugeException e)
+                {
+                    skipped.Add(new SkippedSource(source.Id, e.Message));
+                    outcome = "skipped: " + e.Message;
+                }
+            }
+            progress?.Report(new PrepareProgress(++done, sources.Sources.Count, source.Id, outcome));
+            visited.Add(source.Id);
+            if (lastIndexWrite.Elapsed.TotalSeconds > 10)
+            {
+                // An interrupted run keeps what it decoded and what earlier runs left that it has not reached yet.
+                WriteIndex(folder, options, entries.Concat(old.Values.Where(e => !visited.Contains(e.Id))).ToList(), skipped);
+                lastIndexWrite.Restart();
+            }
+        }
+        // Entries of sources not named this time stay (one cache can serve several source lists).
+        entries.AddRange(old.Values.Where(e => !visited.Contains(e.Id) && ClipCache.HasExpectedSize(folder, e)));
+        WriteIndex(folder, options, entries, skipped);
+        RemoveOrphans(folder, entries);
+        return new PrepareReport(Path.GetFullPath(folder), options.ShortSide, sources.Sources.Count, decoded, reused, rebuilt,
+            skipped.Count, entries.Sum(e => e.Bytes), entries.Sum(e => (long)e.Frames), clock.Elapsed.TotalSeconds, skipped);
+    }
+
+    /// <summary>The data file name of a source: a hash of its id, so renames of the cache folder keep working.</summary>
+    public static string DataFileName(VideoSource source) =>
+        Path.Combine(ClipCache.ClipsFolder, Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(source.Id)))[..24] + ".u8");
+
+    private static CacheEntry Decode(VideoSource source, SourceStamp stamp, string folder, int shortSide, int minFrames, ISourceDecoder decoder)
+    {
+        if (stamp.Bytes < 0) throw new CentrifugeException($"{source.Path}: no such file", ExitCodes.MissingInput);
+        string relative = DataFileName(source);
+        string final = Path.Combine(folder, relative);
+        string temp = final + ".tmp";
+        int frames = 0, width, height;
+        double fps;
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        try
+        {
+            using (IDecodedFrames video = decoder.Open(source, shortSide))
+            using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 20))
+            {
+                width = video.Width;
+                height = video.Height;
+                fps = video.Fps;
+                long frameBytes = (long)width * height * 3;
+                foreach (ReadOnlyMemory<byte> chunk in video.Chunks(16))
+                {
+                    stream.Write(chunk.Span);
+                    hash.AppendData(chunk.Span);
+                    frames += (int)(chunk.Length / frameBytes);
+                }
+            }
+            if (frames < minFrames)
+                throw new CentrifugeException(frames == 0 ? $"{source.Path}: no frames decoded" : $"{source.Path}: too short ({frames} frames, need {minFrames})", ExitCodes.DecodeFailed);
+            File.Move(temp, final, overwrite: true);
+        }
+        catch (IOException e)
+        {
+            throw new CentrifugeException($"{final}: cannot write the cache entry ({e.Message})", ExitCodes.WriteFailed, e);
+        }
+        finally
+        {
+            if (File.Exists(temp)) File.Delete(temp);
+        }
+        return new CacheEntry
+        {
+            Id = source.Id, Path = source.Path, Kind = source.Kind, Label = source.Label, Group = source.Group, Split = source.Split,
+            StartSeconds = source.StartSeconds, EndSeconds = source.EndSeconds, FrameFiles = source.FrameFiles,
+            SourceBytes = stamp.Bytes, SourceMtime = stamp.MtimeMs,
+            Frames = frames, Height = height, Width = width, Fps = fps,
+            File = relative, Bytes = (long)frames * width * height * 3, Checksum = Convert.ToHexStringLower(hash.GetHashAndReset()),
+        };
+    }
+
+    private static void WriteIndex(string folder, PrepareOptions options, List<CacheEntry> entries, List<SkippedSource> skipped)
+    {
+        var index = new CacheIndex
+        {
+            ShortSide = options.ShortSide, PhotoShortSide = options.EffectivePhotoShortSide,
+            Entries = entries.ToList(), Skipped = skipped.ToList(),
+        };
+        string path = Path.Combine(folder, ClipCache.IndexFile);
+        string temp = path + ".tmp";
+        File.WriteAllText(temp, JsonDefaults.Serialize(index));
+        File.Move(temp, path, overwrite: true);
+    }
+
+    // Data files no entry names any more (sources removed, or left by an interrupted run).
+    private static void RemoveOrphans(string folder, List<CacheEntry> entries)
+    {
+        var keep = entries.Select(e => Path.GetFullPath(Path.Combine(folder, e.File))).ToHashSet(StringComparer.Ordinal);
+        foreach (string file in Directory.EnumerateFiles(Path.Combine(folder, ClipCache.ClipsFolder)))
+            if (!keep.Contains(Path.GetFullPath(file)) && (file.EndsWith(".u8", StringComparison.Ordinal) || file.EndsWith(".tmp", StringComparison.Ordinal)))
+                File.Delete(file);
+    }
+}

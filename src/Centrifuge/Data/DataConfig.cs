@@ -1,0 +1,114 @@
+namespace Centrifuge.Data;
+
+/// <summary>How a pair of layers is drawn: uniformly at random, or both from the same class (paper section 4.2).</summary>
+public enum Pairing { Random, SameClass }
+
+/// <summary>How a folder of numbered images is read: decided per folder, as frames of one video, or as still photos.</summary>
+public enum ImageFolderMode { Auto, Frames, Photos }
+
+/// <summary>A closed interval [Low, High] a value is drawn from uniformly.</summary>
+public readonly record struct UniformRange(double Low, double High)
+{
+    public double Sample(ref SplitMix64 rng) => Low + (High - Low) * rng.NextDouble();
+}
+
+/// <summary>
+/// Everything the training data depends on: sources, clip size, augmentation, mixing, psychophysics inputs and the
+/// loader. Defaults follow the paper (section 4): 32 x 112 x 112 clips, short side 1.15 x crop, random crop and flip,
+/// two layers blended with a = 0.5, batches of 10.
+/// </summary>
+public sealed record DataConfig
+{
+    // ---- sources ----
+    /// <summary>Folders, Kinetics CSVs, text lists of paths or sample manifests (see <see cref="SourceCatalog"/>).</summary>
+    public IReadOnlyList<string> Sources { get; init; } = [];
+    /// <summary>Root folder of the videos a Kinetics CSV names (default: the CSV's folder).</summary>
+    public string? KineticsRoot { get; init; }
+    /// <summary>A decoded-clip cache built by `centrifuge prepare`; null reads the video files directly.</summary>
+    public string? Cache { get; init; }
+    public ImageFolderMode ImageFolders { get; init; } = ImageFolderMode.Auto;
+    /// <summary>Share of videos held out for validation when a source does not name the split itself.</summary>
+    public double ValidationFraction { get; init; } = 0.2;
+
+    // ---- clips ----
+    public int Frames { get; init; } = 32;
+    public int Height { get; init; } = 112;
+    public int Width { get; init; } = 112;
+    /// <summary>Frames are resized so the short side is this times the crop size (paper: 1.15).</summary>
+    public double ShortSideScale { get; init; } = 1.15;
+    /// <summary>Resample to this rate by picking frames; null keeps the source rate.</summary>
+    public double? TargetFps { get; init; }
+    /// <summary>Temporal stride drawn uniformly from [Min, Max] per layer in training (1 = consecutive frames).</summary>
+    public int StrideMin { get; init; } = 1;
+    public int StrideMax { get; init; } = 1;
+
+    // ---- augmentation (training only) ----
+    public double FlipProbability { get; init; } = 0.5;
+    /// <summary>Crop side relative to the nominal crop, drawn per layer, then resized to H x W; null = no scale jitter.</summary>
+    public UniformRange? ScaleJitter { get; init; }
+    /// <summary>Brightness, contrast and saturation factors drawn from [1-j, 1+j] per layer (0 = off).</summary>
+    public double ColourJitter { get; init; }
+
+    // ---- mixing ----
+    /// <summary>Number of layers k blended into one mixture (paper: 2).</summary>
+    public int Layers { get; init; } = 2;
+    /// <summary>Fixed blending weight a of V = (1-a)V1 + aV2 (paper: 0.5).</summary>
+    public double Alpha { get; init; } = 0.5;
+    /// <summary>When set, a is drawn uniformly from this range (paper tried [0.25, 0.75]); for k > 2 see <see cref="LayerWeights"/>.</summary>
+    public UniformRange? AlphaRange { get; init; }
+    public Pairing Pairing { get; init; } = Pairing.Random;
+
+    // ---- psychophysics and widening inputs (probability per layer) ----
+    /// <summary>A layer is a frozen clip: one random frame repeated T times (paper section 4.2).</summary>
+    public double FrozenProbability { get; init; }
+    /// <summary>A layer other than the first is a pure-colour clip in one of the paper's 8 colours.</summary>
+    public double ColourProbability { get; init; }
+    /// <summary>A layer is a camera-motion pseudo-video over a still photo (when the sources have photos).</summary>
+    public double PhotoProbability { get; init; } = 0.25;
+    public CameraMotionConfig CameraMotion { get; init; } = new();
+
+    // ---- loader ----
+    public int BatchSize { get; init; } = 10;
+    public int Workers { get; init; } = 1;
+    /// <summary>Ready batches held at most; memory is bounded by this times one batch.</summary>
+    public int QueueSize { get; init; } = 4;
+    public long Seed { get; init; }
+
+    /// <summary>The short side frames are stored and cropped at: 1.15 x the larger crop side.</summary>
+    public int ShortSide => (int)Math.Ceiling(ShortSideScale * Math.Max(Height, Width) - 1e-9);
+
+    /// <summary>Throws a <see cref="CentrifugeException"/> naming the first option out of range.</summary>
+    public void Validate()
+    {
+        static void Check(bool ok, string message)
+        {
+            if (!ok) throw new CentrifugeException("data config: " + message, ExitCodes.Usage);
+        }
+        Check(Frames >= 1 && Height >= 1 && Width >= 1, "frames, height and width must be >= 1");
+        Check(ShortSideScale >= 1, "short_side_scale must be >= 1");
+        Check(StrideMin >= 1 && StrideMax >= StrideMin, "stride_min must be >= 1 and <= stride_max");
+        Check(Layers >= 2, "layers must be >= 2");
+        Check(Alpha is >= 0 and <= 1, "alpha must be in [0, 1]");
+        Check(AlphaRange is null || (AlphaRange.Value.Low >= 0 && AlphaRange.Value.High <= 1 && AlphaRange.Value.Low <= AlphaRange.Value.High),
+            "alpha_range must lie in [0, 1] with low <= high");
+        Check(ScaleJitter is null || (ScaleJitter.Value.Low > 0 && ScaleJitter.Value.Low <= ScaleJitter.Value.High), "scale_jitter must be positive with low <= high");
+        Check(ColourJitter is >= 0 and < 1, "colour_jitter must be in [0, 1)");
+        foreach (double p in new[] { FlipProbability, FrozenProbability, ColourProbability, PhotoProbability })
+            Check(p is >= 0 and <= 1, "probabilities must be in [0, 1]");
+        Check(ValidationFraction is >= 0 and < 1, "validation_fraction must be in [0, 1)");
+        Check(TargetFps is null || TargetFps > 0, "target_fps must be positive");
+        Check(BatchSize >= 1 && Workers >= 1 && QueueSize >= 1, "batch_size, workers and queue_size must be >= 1");
+    }
+}
+
+/// <summary>Camera motion over a still photo: pan, zoom and small rotation, interpolated smoothly across the clip.</summary>
+public sealed record CameraMotionConfig
+{
+    /// <summary>Largest pan over the clip, as a fraction of the crop side.</summary>
+    public double MaxPan { get; init; } = 0.5;
+    /// <summary>Zoom at the start and end of the clip drawn from this range (1 = nominal crop).</summary>
+    public UniformRange Zoom { get; init; } = new(0.85, 1.2);
+    public double MaxRotationDegrees { get; init; } = 5;
+    /// <summary>Photos are stored with their short side this times the clip's short side, so zooming in stays sharp.</summary>
+    public double PhotoScale { get; init; } = 1.5;
+}

@@ -1,0 +1,19 @@
+namespace Centrifuge.Data;
+
+/// <summary>A video as a store holds it: its source and its decoded size (frames at the store's short side).</summary>
+public sealed record StoredVideo(VideoSource Source, int Frames, int Height, int Width, double Fps);
+
+/// <summary>
+/// Where the loader takes frames from: the decoded-clip cache (memory-mapped) or the video files themselves.
+/// Implementations are safe to call from several loader workers at once.
+/// </summary>
+public interface IFrameStore : IDisposable
+{
+    IReadOnlyList<StoredVideo> Videos { get; }
+
+    /// <summary>
+    /// Copies the box of the given frames of video <paramref name="video"/> into <paramref name="destination"/>:
+    /// uint8 RGB [frames.Length, box.Height, box.Width, 3].
+    /// </summary>
+    void CopyCrop(int video, ReadOnlySpan<int> frames, CropBox box, Span<byte> destination);
+}

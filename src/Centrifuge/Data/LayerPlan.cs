@@ -1,0 +1,21 @@
+namespace Centrifuge.Data;
+
+/// <summary>What a layer of a mixture is: a moving clip, a frozen clip, a camera-motion pseudo-video, or a pure colour.</summary>
+public enum LayerKind { Moving, Frozen, Photo, Colour }
+
+/// <summary>
+/// Every random choice of one layer, drawn up front from the sample's RNG streams: the source, the frames, the crop
+/// box, the camera path, the colour, the jitter. Rendering a plan is deterministic.
+/// </summary>
+public sealed record LayerPlan(LayerKind Kind, int Video, int[] Frames, CropBox Box, JitterFactors Jitter)
+{
+    public CameraPath? Camera { get; init; }
+    /// <summary>Camera window at zoom 1, in photo pixels.</summary>
+    public double WindowWidth { get; init; }
+    public double WindowHeight { get; init; }
+    public PureColour? Colour { get; init; }
+    public string Id { get; init; } = "";
+}
+
+/// <summary>One sample: its layers, their blending weights, and whether it is flipped left-right.</summary>
+public sealed record SamplePlan(IReadOnlyList<LayerPlan> Layers, double[] Weights, bool Flip);

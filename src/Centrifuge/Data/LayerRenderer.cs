@@ -1,0 +1,86 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Centrifuge.Data;
+
+/// <summary>
+/// Turns sample plans into tensors: crops are copied as uint8 straight out of the frame store (row copies, no
+/// per-pixel loops) and converted once per layer; resizing, camera motion, jitter, flips and blending are tensor ops.
+/// </summary>
+public static class LayerRenderer
+{
+    /// <summary>Plans -> Mixture [B, 3, T, H, W], Targets [B, k, 3, T, H, W] (both in [-1, 1]), Weights [B, k].</summary>
+    public static BlendedBatch Render(ClipPool pool, DataConfig config, IReadOnlyList<SamplePlan> plans)
+    {
+        using var scope = torch.NewDisposeScope();
+        int b = plans.Count, k = config.Layers, t = config.Frames, h = config.Height, w = config.Width;
+        var layers = new List<Tensor>(b * k);
+        var jitter = new List<JitterFactors>(b * k);
+        foreach (SamplePlan plan in plans)
+            foreach (LayerPlan layer in plan.Layers)
+            {
+                layers.Add(RenderLayer(pool.Store, layer, t, h, w)); // [3, T, H, W] in [0, 1]
+                jitter.Add(layer.Jitter);
+            }
+        Tensor clips = torch.stack(layers);                 // [B*k, 3, T, H, W]
+        if (jitter.Any(j => j != JitterFactors.None)) clips = ColourJitter.Apply(clips, jitter);
+        Tensor targets = (clips * 2 - 1).view(b, k, 3, t, h, w);
+        bool[] flips = plans.Select(p => p.Flip).ToArray();
+        if (flips.Any(f => f))
+        {
+            Tensor mask = torch.tensor(flips).view(b, 1, 1, 1, 1, 1);
+            targets = torch.where(mask, targets.flip(-1), targets);
+        }
+        Tensor weights = torch.tensor(plans.SelectMany(p => p.Weights.Select(x => (float)x)).ToArray(), new long[] { b, k });
+        Tensor mixture = Blend(targets, weights);
+        string[][] ids = plans.Select(p => p.Layers.Select(l => l.Id).ToArray()).ToArray();
+        return new BlendedBatch(mixture.MoveToOuterDisposeScope(), targets.contiguous().MoveToOuterDisposeScope(),
+            weights.MoveToOuterDisposeScope(), ids);
+    }
+
+    /// <summary>V = sum_i w_i V_i (paper eq. 1 for k = 2): targets [B, k, 3, T, H, W], weights [B, k] -> [B, 3, T, H, W].</summary>
+    public static Tensor Blend(Tensor targets, Tensor weights)
+    {
+        using var scope = torch.NewDisposeScope();
+        long b = targets.shape[0], k = targets.shape[1];
+        return (targets * weights.view(b, k, 1, 1, 1, 1)).sum(1).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>One layer -> [3, T, H, W] float in [0, 1].</summary>
+    public static Tensor RenderLayer(IFrameStore store, LayerPlan layer, int frames, int height, int width)
+    {
+        using var scope = torch.NewDisposeScope();
+        Tensor result;
+        switch (layer.Kind)
+        {
+            case LayerKind.Colour:
+                PureColour c = layer.Colour!;
+                result = torch.tensor(new[] { c.Red, c.Green, c.Blue }, new long[] { 3, 1, 1, 1 }).expand(3, frames, height, width).contiguous();
+                break;
+            case LayerKind.Photo:
+                Tensor photo = ReadCrop(store, layer.Video, layer.Frames, layer.Box)[0].permute(2, 0, 1).to_type(ScalarType.Float32) / 255f;
+                result = CameraMotion.Render(photo, layer.Camera!.Value, frames, height, width, layer.WindowWidth, layer.WindowHeight).clamp(0, 1);
+                break;
+            default:
+                Tensor clip = ReadCrop(store, layer.Video, layer.Frames, layer.Box);   // [T, h, w, 3] uint8
+                if (layer.Box.Width == width && layer.Box.Height == height)
+                    result = clip.permute(3, 0, 1, 2).to_type(ScalarType.Float32) / 255f;
+                else
+                {
+                    Tensor x = clip.permute(0, 3, 1, 2).to_type(ScalarType.Float32) / 255f; // [T, 3, h, w]
+                    x = nn.functional.interpolate(x, new long[] { height, width }, mode: InterpolationMode.Bilinear, align_corners: false);
+                    result = x.permute(1, 0, 2, 3).clamp(0, 1);
+                }
+                break;
+        }
+        return result.contiguous().MoveToOuterDisposeScope();
+    }
+
+    // uint8 [n, box.Height, box.Width, 3] of the given frames.
+    private static Tensor ReadCrop(IFrameStore store, int video, int[] frames, CropBox box)
+    {
+        var bytes = new byte[frames.Length * box.Height * box.Width * 3];
+        store.CopyCrop(video, frames, box, bytes);
+        return torch.tensor(bytes, new long[] { frames.Length, box.Height, box.Width, 3 });
+    }
+}

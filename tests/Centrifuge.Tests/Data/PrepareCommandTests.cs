@@ -1,0 +1,49 @@
+using Centrifuge.Data;
+using Centrifuge.Tests.Data.Support;
+using Centrifuge.Tests.Support;
+
+namespace Centrifuge.Tests.Data;
+
+public class PrepareCommandTests
+{
+    [Fact]
+    public void Prepare_caches_good_videos_lists_bad_ones_and_reuses_the_cache_on_a_second_run()
+    {
+        using var dir = new TempDir();
+        TestClips.Video(dir.File("src/a/clip.mp4"), "testsrc2", 64, 48, 12, codec: "libx264");
+        TestClips.Video(dir.File("src/b/tiny.mkv"), "mandelbrot", 48, 40, 2);
+        File.WriteAllText(dir.File("src/b/notes.mp4"), "not a video");
+        string cache = dir.File("cache");
+
+        CliResult first = CliRunner.Run("prepare", "--data", dir.File("src"), "--cache", cache, "--short-side", "24", "--min-frames", "4");
+        Assert.True(first.ExitCode == 0, first.Error);
+        Assert.Contains("1 decoded, 0 reused, 0 rebuilt, 2 skipped", first.Output);
+        Assert.Contains("skipped " + dir.File("src/b/notes.mp4"), first.Output);
+        Assert.Contains("too short (2 frames, need 4)", first.Output);
+        Assert.Contains("prepare: [3/3]", first.Output);  // plain progress lines when redirected
+
+        CacheEntry entry = Assert.Single(ClipCache.ReadIndex(cache)!.Entries);
+        Assert.Equal((12, 24, 32), (entry.Frames, entry.Height, entry.Width));
+        Assert.True(ClipCache.Verify(cache, entry));
+
+        CliResult second = CliRunner.Run("prepare", "--data", dir.File("src"), "--cache", cache, "--short-side", "24", "--min-frames", "4", "--json");
+        Assert.True(second.ExitCode == 0, second.Error);
+        PrepareReport report = JsonDefaults.Deserialize<PrepareReport>(second.Output);
+        Assert.Equal((0, 1, 2), (report.Decoded, report.Reused, report.Skipped));
+
+        CliResult other = CliRunner.Run("prepare", "--data", dir.File("src"), "--cache", cache, "--short-side", "32");
+        Assert.Equal(ExitCodes.IncompatibleModel, other.ExitCode);
+        Assert.Contains("short side 24", other.Error);
+    }
+
+    [Fact]
+    public void Prepare_fails_clearly_when_nothing_can_be_cached()
+    {
+        using var dir = new TempDir();
+        File.WriteAllText(dir.File("broken.mp4"), "x");
+        CliResult r = CliRunner.Run("prepare", "--data", dir.Path, "--cache", dir.File("cache"));
+        Assert.Equal(ExitCodes.InvalidInput, r.ExitCode);
+        Assert.Contains("no source could be cached", r.Error);
+        Assert.Equal(ExitCodes.MissingInput, CliRunner.Run("prepare", "--data", dir.File("nothing"), "--cache", dir.File("c")).ExitCode);
+    }
+}
