@@ -10,6 +10,7 @@ public static class Suites
         ConvPeakBenchmark.Create(),
         DecodeBenchmark.Create(),
         LoaderBenchmark.Create(),
+        ModelBenchmark.Create(),
         SeparateBenchmark.Create(),
     ];
 }

@@ -41,6 +41,7 @@ public static class CliApp
         DemoCommand.Create(context),
         ProbeCommand.Create(context),
         PrepareCommand.Create(context),
+        ModelInfoCommand.Create(context),
         SeparateCommand.Create(context),
     ];
 }

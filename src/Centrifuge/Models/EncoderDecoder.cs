@@ -1,0 +1,33 @@
+using TorchSharp;
+using static TorchSharp.torch;
+using static TorchSharp.torch.nn;
+
+namespace Centrifuge.Models;
+
+/// <summary>
+/// One predictor module of the paper (appendix A): an I3D encoder and a U-Net decoder. The predictor reads the
+/// video (3 channels); a corrector reads the n predicted layers (3n channels, or 3n + 3 with the video).
+/// </summary>
+public sealed class EncoderDecoder : Module<Tensor, Tensor>
+{
+    private readonly I3dEncoder encoder;
+    private readonly UNetDecoder decoder;
+
+    public I3dEncoder Encoder => encoder;
+    public UNetDecoder Decoder => decoder;
+
+    public EncoderDecoder(ModelConfig config, long inChannels, long outChannels) : base(nameof(EncoderDecoder))
+    {
+        encoder = new I3dEncoder(config, inChannels);
+        decoder = new UNetDecoder(config, inChannels, encoder.StageChannels, outChannels);
+        RegisterComponents();
+    }
+
+    // [B, Cin, T, H, W], T and H, W multiples of the total stride -> [B, Cout, T, H, W]
+    public override Tensor forward(Tensor x)
+    {
+        using var scope = torch.NewDisposeScope();
+        Tensor[] stages = encoder.forward(x);
+        return decoder.forward(x, stages).MoveToOuterDisposeScope();
+    }
+}

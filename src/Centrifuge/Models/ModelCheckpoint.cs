@@ -1,0 +1,126 @@
+using System.Text;
+using System.Text.Json;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Centrifuge.Models;
+
+/// <summary>
+/// A model in one file: the magic "CENTRIFUGE-MODEL1\n", a little-endian int32 byte length, the <see cref="ModelConfig"/>
+/// as JSON, then TorchSharp's state dict (Module.save format). Written to a temp name in the same folder and
+/// renamed. Loading into a model of another config fails with <see cref="ExitCodes.IncompatibleModel"/> and a
+/// message naming every field that differs.
+/// </summary>
+public static class ModelCheckpoint
+{
+    private static readonly byte[] Magic = Encoding.ASCII.GetBytes("CENTRIFUGE-MODEL1\n");
+
+    /// <summary>Saves the model and its config (overwrites <paramref name="path"/>: callers check --force).</summary>
+    public static void Save(CentrifugeModel model, string path)
+    {
+        string full = Path.GetFullPath(path);
+        string temp = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.{Environment.ProcessId}.tmp");
+        try
+        {
+            using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write))
+            using (var writer = new BinaryWriter(stream))
+            {
+                byte[] json = Encoding.UTF8.GetBytes(JsonDefaults.Serialize(model.Config));
+                writer.Write(Magic);
+                writer.Write(json.Length);
+                writer.Write(json);
+                model.save(writer);
+            }
+            File.Move(temp, full, overwrite: true);
+        }
+        catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
+        {
+            File.Delete(temp);
+            throw new CentrifugeException($"{path}: cannot write the checkpoint: {e.Message}", ExitCodes.WriteFailed, e);
+        }
+    }
+
+    /// <summary>The config stored in a checkpoint, without reading the weights.</summary>
+    public static ModelConfig ReadConfig(string path)
+    {
+        using var reader = Open(path);
+        return ReadHeader(reader, path);
+    }
+
+    /// <summary>Creates a model from the checkpoint's config and loads its weights (on <paramref name="device"/>, default CPU).</summary>
+    public static CentrifugeModel Load(string path, Device? device = null)
+    {
+        using var reader = Open(path);
+        ModelConfig config = ReadHeader(reader, path);
+        var model = CentrifugeModel.Create(config);
+        ReadWeights(model, reader, path);
+        if (device is not null) model.to(device);
+        return model;
+    }
+
+    /// <summary>Loads a checkpoint's weights into an existing model, which must have the same config.</summary>
+    public static void LoadInto(CentrifugeModel model, string path)
+    {
+        using var reader = Open(path);
+        ModelConfig stored = ReadHeader(reader, path);
+        if (!stored.Equals(model.Config))
+            throw new CentrifugeException(
+                $"{path}: checkpoint config differs from the model's: {DescribeDifferences(stored, model.Config)}",
+                ExitCodes.IncompatibleModel);
+        ReadWeights(model, reader, path);
+    }
+
+    /// <summary>"layers: checkpoint 4, model 2; endpoint: ..." for every JSON field that differs.</summary>
+    public static string DescribeDifferences(ModelConfig checkpoint, ModelConfig model)
+    {
+        using JsonDocument a = JsonDocument.Parse(JsonDefaults.Serialize(checkpoint));
+        using JsonDocument b = JsonDocument.Parse(JsonDefaults.Serialize(model));
+        var differences = new List<string>();
+        foreach (JsonProperty p in a.RootElement.EnumerateObject())
+        {
+            string theirs = b.RootElement.TryGetProperty(p.Name, out JsonElement other) ? Compact(other) : "(absent)";
+            if (Compact(p.Value) != theirs) differences.Add($"{p.Name}: checkpoint {Compact(p.Value)}, model {theirs}");
+        }
+        return differences.Count == 0 ? "(no field differs)" : string.Join("; ", differences);
+    }
+
+    private static string Compact(JsonElement e) => JsonSerializer.Serialize(e);
+
+    private static BinaryReader Open(string path)
+    {
+        if (!File.Exists(path)) throw new CentrifugeException($"{path}: checkpoint not found", ExitCodes.MissingInput);
+        return new BinaryReader(new FileStream(path, FileMode.Open, FileAccess.Read));
+    }
+
+    private static ModelConfig ReadHeader(BinaryReader reader, string path)
+    {
+        try
+        {
+            byte[] magic = reader.ReadBytes(Magic.Length);
+            if (!magic.AsSpan().SequenceEqual(Magic))
+                throw new CentrifugeException($"{path}: not a Centrifuge model checkpoint (bad header)", ExitCodes.InvalidInput);
+            int length = reader.ReadInt32();
+            if (length <= 0 || length > 1 << 20)
+                throw new CentrifugeException($"{path}: corrupt checkpoint header (config length {length})", ExitCodes.InvalidInput);
+            ModelConfig config = JsonDefaults.Deserialize<ModelConfig>(Encoding.UTF8.GetString(reader.ReadBytes(length)));
+            config.Validate();
+            return config;
+        }
+        catch (Exception e) when (e is EndOfStreamException || e is JsonException)
+        {
+            throw new CentrifugeException($"{path}: truncated or corrupt checkpoint header: {e.Message}", ExitCodes.InvalidInput, e);
+        }
+    }
+
+    private static void ReadWeights(CentrifugeModel model, BinaryReader reader, string path)
+    {
+        try
+        {
+            using (torch.no_grad()) model.load(reader, strict: true);
+        }
+        catch (Exception e) when (e is EndOfStreamException || e is ArgumentException || e is InvalidOperationException)
+        {
+            throw new CentrifugeException($"{path}: the checkpoint's weights do not load: {e.Message}", ExitCodes.IncompatibleModel, e);
+        }
+    }
+}

@@ -1,0 +1,49 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+using static TorchSharp.torch.nn;
+
+namespace Centrifuge.Models;
+
+/// <summary>
+/// I3D's unit: Conv3d (no bias) + BatchNorm3d (eps 1e-3) + ReLU, with TensorFlow "SAME" padding computed from the
+/// input size (asymmetric when needed) and applied with F.pad before a padding-0 convolution, as the reference does.
+/// Submodule names (conv3d, bn) match the PyTorch I3D port, so state dict keys do too.
+/// </summary>
+public sealed class Unit3D : Module<Tensor, Tensor>
+{
+    private readonly Conv3d conv3d;
+    private readonly BatchNorm3d bn;
+    private readonly long[] _kernel;
+    private readonly long[] _stride;
+    private readonly long _inChannels;
+
+    public long OutChannels { get; }
+
+    public Unit3D(long inChannels, long outChannels, long[] kernel, long[]? stride = null, double momentum = 0.01)
+        : base(nameof(Unit3D))
+    {
+        _kernel = kernel;
+        _stride = stride ?? [1, 1, 1];
+        _inChannels = inChannels;
+        OutChannels = outChannels;
+        conv3d = nn.Conv3d(inChannels, outChannels, (kernel[0], kernel[1], kernel[2]),
+            stride: (_stride[0], _stride[1], _stride[2]), padding: (0, 0, 0), bias: false);
+        bn = nn.BatchNorm3d(outChannels, eps: 1e-3, momentum: momentum);
+        RegisterComponents();
+    }
+
+    public Unit3D(long inChannels, long outChannels, long kernel, long stride = 1, double momentum = 0.01)
+        : this(inChannels, outChannels, [kernel, kernel, kernel], [stride, stride, stride], momentum) { }
+
+    // [B, Cin, T, H, W] -> [B, Cout, ceil(T/st), ceil(H/sh), ceil(W/sw)]
+    public override Tensor forward(Tensor x)
+    {
+        long[] pad = SamePadding.For(x.shape.AsSpan(2), _kernel, _stride);
+        using Tensor padded = pad.Any(p => p != 0) ? nn.functional.pad(x, pad) : x.alias();
+        using Tensor convolved = conv3d.forward(padded);
+        MacCounter.Add((double)convolved.numel() * _inChannels * _kernel[0] * _kernel[1] * _kernel[2]);
+        using Tensor normalised = bn.forward(convolved);
+        return nn.functional.relu(normalised);
+    }
+}
