@@ -11,5 +11,6 @@ public static class Suites
         DecodeBenchmark.Create(),
         LoaderBenchmark.Create(),
         ModelBenchmark.Create(),
+        SeparateBenchmark.Create(),
     ];
 }

@@ -42,5 +42,6 @@ public static class CliApp
         ProbeCommand.Create(context),
         PrepareCommand.Create(context),
         ModelInfoCommand.Create(context),
+        SeparateCommand.Create(context),
     ];
 }
