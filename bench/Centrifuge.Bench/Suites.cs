@@ -12,5 +12,6 @@ public static class Suites
         LoaderBenchmark.Create(),
         ModelBenchmark.Create(),
         SeparateBenchmark.Create(),
+        TrainingBenchmark.Create(),
     ];
 }

@@ -43,5 +43,6 @@ public static class CliApp
         PrepareCommand.Create(context),
         ModelInfoCommand.Create(context),
         SeparateCommand.Create(context),
+        TrainCommand.Create(context),
     ];
 }

@@ -1,0 +1,80 @@
+using System.CommandLine;
+using System.Runtime.InteropServices;
+using Centrifuge.Training;
+
+namespace Centrifuge.Cli.Commands;
+
+/// <summary>`centrifuge train`: trains a model into a run folder; resumable; Ctrl-C / SIGTERM save a checkpoint and exit 0.</summary>
+public static class TrainCommand
+{
+    public static Command Create(CliContext context)
+    {
+        var data = new Option<string[]>("--data") { Description = $"Training videos: a folder, a list of paths, a Kinetics CSV, or {TrainingConfig.SyntheticShapes} (repeatable)", AllowMultipleArgumentsPerToken = false };
+        var cache = new Option<string?>("--cache") { Description = "Decoded-clip cache folder: built or topped up before the first step, reused by later runs" };
+        var preset = new Option<string?>("--preset") { Description = "Training preset: tiny, cpu-small or paper (model and recipe)" };
+        var outDir = new Option<string>("--out") { Description = "Run folder (config.json, checkpoints/, best.ckpt, metrics.jsonl, loss.png)", Required = true };
+        var config = new Option<string?>("--config") { Description = "A training config JSON (every hyperparameter); flags override it" };
+        var resume = new Option<bool>("--resume") { Description = "Continue the run in --out from its last checkpoint (starts fresh if it has none)" };
+        var force = new Option<bool>("--force") { Description = "Start over in a non-empty --out, deleting the previous run's files" };
+        var iterations = new Option<long?>("--iterations") { Description = "Total training steps (the schedule's milestones scale with it)" };
+        var batch = new Option<int?>("--batch") { Description = "Clips per batch" };
+        var clip = new Option<string?>("--clip") { Description = "Clip size T,H,W, e.g. 16,64,64" };
+        var layers = new Option<int?>("--layers") { Description = "n, the number of output layers" };
+        var lr = new Option<double?>("--lr") { Description = "Base learning rate" };
+        var optimizer = new Option<string?>("--optimizer") { Description = "sgd (the paper: momentum 0.99) or adam" };
+        optimizer.AcceptOnlyFromAmong("sgd", "adam");
+        var valEvery = new Option<int?>("--val-every") { Description = "Validate every N steps" };
+        var ckptEvery = new Option<int?>("--checkpoint-every") { Description = "Write a checkpoint every N steps" };
+        var seed = new Option<int?>("--seed") { Description = "Seed of the weights and the data (a run is reproducible)" };
+        var threads = new Option<int?>("--threads") { Description = "libtorch threads (0 = default)" };
+        var device = new Option<string?>("--device") { Description = "cpu or cuda" };
+
+        var command = new Command("train", "Train a Centrifuge model on blended video pairs (resumable; Ctrl-C saves and exits)");
+        foreach (Option o in new Option[] { data, cache, preset, outDir, config, resume, force, iterations, batch, clip, layers, lr,
+                     optimizer, valEvery, ckptEvery, seed, threads, device })
+            command.Options.Add(o);
+
+        command.SetAction(parse => context.Execute(parse, () =>
+        {
+            string[]? sources = parse.GetValue(data);
+            string? clipText = parse.GetValue(clip);
+            var overrides = new TrainingOverrides
+            {
+                Sources = sources is { Length: > 0 } ? sources.Select(s => s == TrainingConfig.SyntheticShapes ? s : Path.GetFullPath(s)).ToArray() : null,
+                Cache = parse.GetValue(cache) is { } c ? Path.GetFullPath(c) : null,
+                Iterations = parse.GetValue(iterations),
+                BatchSize = parse.GetValue(batch),
+                Clip = clipText is null ? null : TrainingOverrides.ParseClip(clipText),
+                Layers = parse.GetValue(layers),
+                LearningRate = parse.GetValue(lr),
+                Optimizer = parse.GetValue(optimizer) switch { "sgd" => OptimizerKind.Sgd, "adam" => OptimizerKind.Adam, _ => null },
+                ValidationEvery = parse.GetValue(valEvery),
+                CheckpointEvery = parse.GetValue(ckptEvery),
+                Seed = parse.GetValue(seed),
+                Threads = parse.GetValue(threads),
+                Device = parse.GetValue(device),
+            };
+            bool resuming = parse.GetValue(resume);
+            var view = new TrainProgressView(context);
+            RunFolder folder = RunFolder.Open(parse.GetValue(outDir)!, resuming, parse.GetValue(force));
+            TrainingConfig effective = TrainingSetup.Compose(folder, resuming, parse.GetValue(preset), parse.GetValue(config), overrides, view.Note);
+
+            using var stop = new CancellationTokenSource();
+            using PosixSignalRegistration sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, s => RequestStop(s, stop, view));
+            using PosixSignalRegistration sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, s => RequestStop(s, stop, view));
+            TrainingOutcome outcome = view.Run(observer => Trainer.Run(effective, folder, resuming, observer: observer, cancel: stop.Token));
+            view.Summarise(outcome, folder);
+            return ExitCodes.Ok;
+        }));
+        return command;
+    }
+
+    // First signal: finish the current step, checkpoint, exit 0. A second one falls through to the default (terminate).
+    private static void RequestStop(PosixSignalContext signal, CancellationTokenSource stop, TrainProgressView view)
+    {
+        if (stop.IsCancellationRequested) return;
+        signal.Cancel = true;
+        view.Note($"{signal.Signal}: finishing the current step, then saving a checkpoint (send again to quit at once)");
+        stop.Cancel();
+    }
+}

@@ -1,0 +1,26 @@
+using static TorchSharp.torch;
+
+namespace Centrifuge.Training;
+
+/// <summary>
+/// One training or validation batch. Mixture: [B, 3, T, H, W] in [-1, 1]; Targets: [B, k, 3, T, H, W] in [-1, 1]
+/// (the k videos that were blended); Weights: [B, k] blend weights (Mixture = sum_i Weights[:, i] Targets[:, i]).
+/// The tensors belong to the caller's dispose scope.
+/// </summary>
+public sealed record TrainingBatch(Tensor Mixture, Tensor Targets, Tensor Weights);
+
+/// <summary>
+/// What the trainer draws from: a training stream in which batch i is a pure function of (seed, i) — so a run
+/// resumes at any iteration exactly — and a fixed, deterministic validation set.
+/// </summary>
+public interface ITrainingBatches : IDisposable
+{
+    /// <summary>One line for the log: where the clips come from and how many.</summary>
+    string Description { get; }
+
+    /// <summary>Training batch number <paramref name="index"/> (0-based; batch i feeds step i).</summary>
+    TrainingBatch Training(long index);
+
+    /// <summary>The validation set, always the same pairs in the same order (centre crops, no flips).</summary>
+    IEnumerable<TrainingBatch> Validation();
+}

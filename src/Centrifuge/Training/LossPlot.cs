@@ -1,0 +1,38 @@
+using ScottPlot;
+
+namespace Centrifuge.Training;
+
+/// <summary>
+/// RUN_DIR/loss.png: the training loss (mean per log interval), the validation PIT loss and the identity baseline
+/// against the iteration, redrawn after each validation (written to a temp file and renamed).
+/// </summary>
+public static class LossPlot
+{
+    public static void Write(string path, IReadOnlyList<TrainMetrics> train, IReadOnlyList<ValidationMetrics> validation,
+        int width = 900, int height = 500)
+    {
+        var plot = new Plot();
+        if (train.Count > 0)
+        {
+            var line = plot.Add.ScatterLine(train.Select(t => (double)t.Iteration).ToArray(), train.Select(t => t.Loss).ToArray());
+            line.LegendText = "train loss";
+        }
+        if (validation.Count > 0)
+        {
+            double[] xs = validation.Select(v => (double)v.Iteration).ToArray();
+            var val = plot.Add.Scatter(xs, validation.Select(v => v.Loss).ToArray());
+            val.LegendText = "validation loss";
+            val.MarkerSize = 6;
+            var identity = plot.Add.Scatter(xs, validation.Select(v => v.IdentityLoss).ToArray());
+            identity.LegendText = "identity baseline";
+            identity.LinePattern = LinePattern.Dashed;
+            identity.MarkerSize = 0;
+        }
+        plot.Title("Centrifuge training");
+        plot.XLabel("iteration");
+        plot.YLabel("permutation-invariant loss");
+        plot.ShowLegend(Alignment.UpperRight);
+        byte[] png = plot.GetImageBytes(width, height, ImageFormat.Png);
+        AtomicFile.Write(path, s => s.Write(png));
+    }
+}

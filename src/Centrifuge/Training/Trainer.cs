@@ -1,0 +1,279 @@
+using System.Diagnostics;
+using Centrifuge.Losses;
+using Centrifuge.Models;
+using Centrifuge.Runtime;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Centrifuge.Training;
+
+/// <summary>
+/// Trains a <see cref="CentrifugeModel"/> as the paper does (section 4.1) and survives interruptions: each step draws
+/// batch i (a pure function of seed and i), computes the permutation-invariant loss, and steps the optimizer at the
+/// schedule's rate; it validates every N steps (keeping best.ckpt), checkpoints every M steps, stops cleanly with a
+/// checkpoint when <paramref name="cancel"/> fires (Ctrl-C, SIGTERM), skips non-finite steps and, after several in a
+/// row, reloads the last good checkpoint at a lower rate. A resumed run reproduces an uninterrupted one.
+/// </summary>
+public sealed class Trainer : IDisposable
+{
+    private readonly TrainingConfig _config;
+    private readonly RunFolder _folder;
+    private readonly ITrainingBatches _batches;
+    private readonly ITrainingObserver _observer;
+    private readonly Device _device;
+    private readonly CentrifugeModel _model;
+    private readonly OptimizerHelper _optimizer;
+    private readonly CheckpointStore _store;
+    private readonly MetricsLog _metrics;
+    private readonly LearningRateSchedule _schedule;
+    private readonly Parameter[] _parameters;
+    private readonly Tensor[] _buffers, _bufferBackup;
+    private TrainingState _state;
+    private ValidationResult? _lastValidation;
+    private string? _lastCheckpoint;
+    private readonly Stopwatch _session = new();
+    private double _secondsBefore;
+
+    /// <summary>
+    /// Runs (or, with <paramref name="resume"/>, continues) the run in <paramref name="folder"/> to
+    /// <see cref="TrainingConfig.Iterations"/>. <paramref name="batches"/> defaults to the config's data.
+    /// </summary>
+    public static TrainingOutcome Run(TrainingConfig config, RunFolder folder, bool resume, ITrainingBatches? batches = null,
+        ITrainingObserver? observer = null, CancellationToken cancel = default)
+    {
+        config.Validate();
+        TorchRuntime.SetThreads(config.Threads);
+        observer ??= SilentTrainingObserver.Instance;
+        using ITrainingBatches data = batches ?? TrainingBatches.Open(config, observer.Note);
+        using var trainer = new Trainer(config, folder, resume, data, observer);
+        return trainer.Loop(cancel);
+    }
+
+    /// <summary>Releases the model and the optimizer (and with it the momentum buffers or Adam moments).</summary>
+    public void Dispose()
+    {
+        foreach (Tensor backup in _bufferBackup) backup.Dispose();
+        _optimizer.Dispose();
+        _model.Dispose();
+    }
+
+    private Trainer(TrainingConfig config, RunFolder folder, bool resume, ITrainingBatches batches, ITrainingObserver observer)
+    {
+        (_config, _folder, _batches, _observer) = (config, folder, batches, observer);
+        _device = TorchRuntime.ResolveDevice(config.Device);
+        TrainingConfig? stored = folder.ReadStoredConfig();
+        if (resume && stored is not null && !stored.Model.Equals(config.Model))
+            throw new CentrifugeException(
+                $"{folder.ConfigPath}: the run was trained with another model ({ModelCheckpoint.DescribeDifferences(stored.Model, config.Model)}); " +
+                "use a new --out folder or --force", ExitCodes.IncompatibleModel);
+
+        // Model and optimizer live for the whole run, outside every dispose scope.
+        torch.manual_seed(config.Seed);
+        _model = CentrifugeModel.Create(config.Model);
+        _model.to(_device);
+        _model.train();
+        _parameters = [.. _model.parameters()];
+        _buffers = [.. _model.buffers()];
+        _bufferBackup = [.. _buffers.Select(b => b.detach().clone())];
+        _optimizer = TrainingOptimizer.Create(config, _parameters);
+        _store = new CheckpointStore(folder.CheckpointsPath, config.KeepCheckpoints);
+        _schedule = LearningRateSchedule.From(config);
+        _state = new TrainingState { Config = config };
+
+        string? resumedFrom = null;
+        if (resume && _store.LoadLatest(_model, _optimizer, observer.Note) is { } loaded)
+        {
+            _state = loaded.State with { Config = config };
+            resumedFrom = _lastCheckpoint = loaded.Path;
+            if (stored is not null) foreach (string change in ConfigDifferences.Describe(stored, config)) observer.Note($"config changed on resume: {change}");
+        }
+        _state = WithBestFromDisk(_state);
+        _secondsBefore = _state.TrainingSeconds;
+        _metrics = new MetricsLog(folder.MetricsPath);
+        _metrics.Resume(_state.Iteration);
+        folder.WriteConfig(config);
+        observer.Started(new TrainingStart(_state.Iteration, config.Iterations, resumedFrom, batches.Description,
+            _parameters.Sum(p => p.numel()), config));
+    }
+
+    private TrainingOutcome Loop(CancellationToken cancel)
+    {
+        _session.Start();
+        if (_lastCheckpoint is null)
+        {
+            // A fresh run: a checkpoint of the initial weights, so there is always a good one to fall back to.
+            SaveCheckpoint();
+            if (_config.ValidateAtStart) Validate();
+        }
+        var meter = new ProgressMeter(Math.Max(10, _config.LogEvery));
+        int nonFiniteInRow = 0, skippedInWindow = 0;
+        double windowLoss = 0;
+        int windowSteps = 0;
+        while (_state.Iteration < _config.Iterations && !cancel.IsCancellationRequested)
+        {
+            long started = Stopwatch.GetTimestamp();
+            double rate = _schedule.At(_state.Iteration) * _state.LrScale;
+            double loss = Step(rate);
+            _state = _state with { Iteration = _state.Iteration + 1, LoaderPosition = _state.LoaderPosition + 1 };
+            bool finite = double.IsFinite(loss);
+            meter.Add(loss, Stopwatch.GetElapsedTime(started).TotalSeconds);
+            long it = _state.Iteration;
+            _observer.Stepped(new TrainingProgress(it, _config.Iterations, loss, meter.RunningLoss, rate, meter.ItersPerSecond,
+                meter.Eta(_config.Iterations - it), !finite));
+
+            if (!finite)
+            {
+                skippedInWindow++;
+                nonFiniteInRow++;
+                _observer.Note($"iteration {it}: loss is {loss}; step skipped ({nonFiniteInRow} in a row)");
+                if (nonFiniteInRow >= _config.NonFiniteTolerance)
+                {
+                    ReloadAfterNonFinite(nonFiniteInRow);
+                    nonFiniteInRow = 0;
+                    continue;
+                }
+            }
+            else
+            {
+                nonFiniteInRow = 0;
+                windowLoss += loss;
+                windowSteps++;
+            }
+
+            if (it % _config.LogEvery == 0 || it == _config.Iterations)
+            {
+                _metrics.Append(new TrainMetrics(it, windowSteps > 0 ? windowLoss / windowSteps : double.NaN, rate,
+                    meter.ItersPerSecond, skippedInWindow, Math.Round(TotalSeconds, 3)));
+                (windowLoss, windowSteps, skippedInWindow) = (0, 0, 0);
+            }
+            if (it % _config.ValidationEvery == 0 || it == _config.Iterations) Validate();
+            if (it % _config.CheckpointEvery == 0 || it == _config.Iterations) SaveCheckpoint();
+        }
+
+        bool interrupted = _state.Iteration < _config.Iterations;
+        if (interrupted && !IsCheckpointed(_state.Iteration)) SaveCheckpoint();
+        if (interrupted) _observer.Note($"interrupted at iteration {_state.Iteration}; saved {_lastCheckpoint} (continue with --resume)");
+        return new TrainingOutcome(interrupted ? TrainingStopReason.Interrupted : TrainingStopReason.Completed,
+            _state.Iteration, _lastCheckpoint, _state.BestValidationLoss, _state.BestIteration, _lastValidation);
+    }
+
+    /// <summary>One optimizer step on batch number LoaderPosition; returns the loss (non-finite: nothing was updated).</summary>
+    private double Step(double rate)
+    {
+        using var scope = NewDisposeScope();
+        TrainingOptimizer.SetLearningRate(_optimizer, rate);
+        TrainingBatch batch = _batches.Training(_state.LoaderPosition);
+        Tensor mixture = batch.Mixture.to(_device);   // [B, 3, T, H, W]
+        Tensor targets = batch.Targets.to(_device);   // [B, k, 3, T, H, W]
+        Tensor weights = batch.Weights.to(_device);   // [B, k]
+        _optimizer.zero_grad();
+        CopyBuffers(_buffers, _bufferBackup);
+        Tensor outputs = _model.forward(mixture);     // [B, n, 3, T, H, W]
+        TrainingLossResult result = TrainingLoss.Compute(outputs, targets, mixture, weights, _config.Loss);
+        double loss = result.Total.item<float>();
+        if (double.IsFinite(loss))
+        {
+            result.Total.backward();
+            double norm = nn.utils.clip_grad_norm_(_parameters, _config.GradientClipNorm ?? double.PositiveInfinity);
+            if (double.IsFinite(norm))
+            {
+                _optimizer.step();
+                return loss;
+            }
+            loss = double.IsNaN(norm) ? double.NaN : double.PositiveInfinity;
+        }
+        // A skipped step leaves the model as it was: the forward pass already moved the batch-norm running
+        // statistics (possibly to NaN), so they are put back.
+        CopyBuffers(_bufferBackup, _buffers);
+        return loss;
+    }
+
+    private static void CopyBuffers(Tensor[] from, Tensor[] to)
+    {
+        using var noGrad = no_grad();
+        for (int i = 0; i < from.Length; i++) to[i].copy_(from[i]);
+    }
+
+    private void Validate()
+    {
+        ValidationResult result = Validator.Run(_model, _batches.Validation(), _device, _state.Iteration);
+        bool best = double.IsFinite(result.Loss) && (_state.BestValidationLoss is not { } b || result.Loss < b);
+        if (best)
+        {
+            ModelCheckpoint.Save(_model, _folder.BestModelPath);
+            AtomicFile.Write(_folder.BestScoresPath, s => s.Write(System.Text.Encoding.UTF8.GetBytes(JsonDefaults.Serialize(result) + "\n")));
+            _state = _state with { BestValidationLoss = result.Loss, BestIteration = result.Iteration };
+        }
+        _lastValidation = result;
+        _metrics.Append(ValidationMetrics.From(result, best));
+        LossPlot.Write(_folder.PlotPath, _metrics.Train, _metrics.Validation);
+        _observer.Validated(result, best);
+    }
+
+    private void SaveCheckpoint()
+    {
+        if (!WeightsFinite())
+        {
+            // Never let a poisoned model (NaN batch-norm statistics, say) replace the last good checkpoint.
+            _observer.Note($"iteration {_state.Iteration}: weights are not finite; not saving them");
+            ReloadAfterNonFinite(0);
+            return;
+        }
+        _state = _state with { TrainingSeconds = Math.Round(TotalSeconds, 3) };
+        _lastCheckpoint = _store.Save(_model, _optimizer, _state);
+    }
+
+    private void ReloadAfterNonFinite(int inRow)
+    {
+        int reloads = _state.NonFiniteReloads + 1;
+        if (reloads > _config.MaxNonFiniteReloads)
+            throw new CentrifugeException(
+                $"{_folder.Path}: training diverged: still non-finite after {reloads - 1} reloads at lower learning rates " +
+                "(try --optimizer adam, a smaller --lr, or gradient_clip_norm in the config)", ExitCodes.Internal);
+        long from = _state.Iteration;
+        double scale = _state.LrScale * _config.NonFiniteLrFactor;
+        TrainingState current = _state;
+        (TrainingState loaded, string path) = _store.LoadLatest(_model, _optimizer, _observer.Note)
+            ?? throw new CentrifugeException($"{_store.Folder}: no checkpoint to reload after non-finite losses", ExitCodes.Internal);
+        _state = loaded with
+        {
+            LrScale = scale, NonFiniteReloads = reloads, Config = _config,
+            BestValidationLoss = current.BestValidationLoss, BestIteration = current.BestIteration,
+        };
+        _lastCheckpoint = path;
+        _observer.Note(
+            (inRow > 0 ? $"iteration {from}: {inRow} non-finite losses in a row" : $"iteration {from}: non-finite weights") +
+            $"; reloaded {Path.GetFileName(path)} (iteration {loaded.Iteration}) and lowered the learning rate x{_config.NonFiniteLrFactor} " +
+            $"(now {_schedule.At(loaded.Iteration) * scale:G4})");
+    }
+
+    private bool WeightsFinite()
+    {
+        Dictionary<string, Tensor> tensors = _model.state_dict();   // the model's own tensors: outside the scope
+        using var scope = NewDisposeScope();
+        foreach ((string _, Tensor t) in tensors)
+            if (t.is_floating_point() && !torch.isfinite(t).all().item<bool>()) return false;
+        return true;
+    }
+
+    private bool IsCheckpointed(long iteration) => _lastCheckpoint == _store.PathFor(iteration) && File.Exists(_lastCheckpoint);
+
+    private double TotalSeconds => _secondsBefore + _session.Elapsed.TotalSeconds;
+
+    // A kill between writing best.ckpt and the next checkpoint leaves best.json ahead of the checkpoint's state.
+    private TrainingState WithBestFromDisk(TrainingState state)
+    {
+        if (!File.Exists(_folder.BestScoresPath) || !File.Exists(_folder.BestModelPath)) return state with { BestValidationLoss = null, BestIteration = null };
+        try
+        {
+            var best = JsonDefaults.Deserialize<ValidationResult>(File.ReadAllText(_folder.BestScoresPath));
+            return state.BestValidationLoss is { } b && b <= best.Loss ? state
+                : state with { BestValidationLoss = best.Loss, BestIteration = best.Iteration };
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return state;
+        }
+    }
+}

@@ -1,0 +1,31 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Centrifuge.Training;
+
+/// <summary>Builds the optimizer a config asks for, and sets its learning rate each step from the schedule.</summary>
+public static class TrainingOptimizer
+{
+    /// <summary>
+    /// SGD (momentum, dampening 0, no Nesterov, as in the paper) or Adam over the model's parameters. Call outside any
+    /// dispose scope: the optimizer's state tensors (momentum buffers, Adam moments) live as long as it does.
+    /// </summary>
+    public static OptimizerHelper Create(TrainingConfig config, IEnumerable<Parameter> parameters) =>
+        config.Optimizer switch
+        {
+            OptimizerKind.Sgd => optim.SGD(parameters, config.LearningRate, momentum: config.Momentum,
+                weight_decay: config.WeightDecay),
+            OptimizerKind.Adam => optim.Adam(parameters, config.LearningRate, config.AdamBeta1, config.AdamBeta2,
+                config.AdamEpsilon, weight_decay: config.WeightDecay),
+            _ => throw new ArgumentOutOfRangeException(nameof(config), config.Optimizer, "unknown optimizer"),
+        };
+
+    public static void SetLearningRate(OptimizerHelper optimizer, double rate)
+    {
+        foreach (optim.ILearningRateController group in optimizer.ParamGroups) group.LearningRate = rate;
+    }
+
+    public static double LearningRate(OptimizerHelper optimizer) =>
+        optimizer.ParamGroups.First().LearningRate;
+}

@@ -1,0 +1,61 @@
+using Centrifuge.Models;
+
+namespace Centrifuge.Training;
+
+/// <summary>
+/// The common hyperparameters a command line may override on top of a preset, a config file or (on --resume) the
+/// run's stored config. Null = keep the config's value.
+/// </summary>
+public sealed record TrainingOverrides
+{
+    public IReadOnlyList<string>? Sources { get; init; }
+    public string? Cache { get; init; }
+    public long? Iterations { get; init; }
+    public int? BatchSize { get; init; }
+    /// <summary>Clip T, H, W.</summary>
+    public (int Frames, int Height, int Width)? Clip { get; init; }
+    /// <summary>n, the number of output layers of the model.</summary>
+    public int? Layers { get; init; }
+    public double? LearningRate { get; init; }
+    public OptimizerKind? Optimizer { get; init; }
+    public int? ValidationEvery { get; init; }
+    public int? CheckpointEvery { get; init; }
+    /// <summary>Sets both the weight-initialisation seed and the data seed.</summary>
+    public int? Seed { get; init; }
+    public int? Threads { get; init; }
+    public string? Device { get; init; }
+
+    public TrainingConfig ApplyTo(TrainingConfig config)
+    {
+        var data = config.Data;
+        if (Sources is not null) data = data with { Sources = Sources };
+        if (Cache is not null) data = data with { Cache = Cache };
+        if (BatchSize is { } batch) data = data with { BatchSize = batch };
+        if (Clip is { } clip) data = data with { Frames = clip.Frames, Height = clip.Height, Width = clip.Width };
+        if (Seed is { } seed) data = data with { Seed = seed };
+        ModelConfig model = Layers is { } layers ? config.Model with { Layers = layers } : config.Model;
+        return config with
+        {
+            Data = data,
+            Model = model,
+            Iterations = Iterations ?? config.Iterations,
+            LearningRate = LearningRate ?? config.LearningRate,
+            Optimizer = Optimizer ?? config.Optimizer,
+            ValidationEvery = ValidationEvery ?? config.ValidationEvery,
+            CheckpointEvery = CheckpointEvery ?? config.CheckpointEvery,
+            Seed = Seed ?? config.Seed,
+            Threads = Threads ?? config.Threads,
+            Device = Device ?? config.Device,
+        };
+    }
+
+    /// <summary>Parses "T,H,W" (e.g. "16,64,64").</summary>
+    public static (int Frames, int Height, int Width) ParseClip(string text)
+    {
+        string[] parts = text.Split(',', StringSplitOptions.TrimEntries);
+        if (parts.Length == 3 && int.TryParse(parts[0], out int t) && int.TryParse(parts[1], out int h) &&
+            int.TryParse(parts[2], out int w) && t > 0 && h > 0 && w > 0)
+            return (t, h, w);
+        throw new CentrifugeException($"--clip '{text}': expected T,H,W as three positive integers, e.g. 16,64,64", ExitCodes.Usage);
+    }
+}

@@ -1,0 +1,30 @@
+namespace Centrifuge.Training;
+
+/// <summary>
+/// Composes the effective config of a `centrifuge train` invocation: the run's stored config when resuming,
+/// else a config file, else a preset; then the command line's overrides on top.
+/// </summary>
+public static class TrainingSetup
+{
+    public static TrainingConfig Compose(RunFolder folder, bool resume, string? preset, string? configFile,
+        TrainingOverrides overrides, Action<string>? note = null)
+    {
+        TrainingConfig? stored = resume ? folder.ReadStoredConfig() : null;
+        TrainingConfig baseConfig;
+        if (stored is not null)
+        {
+            if (preset is not null || configFile is not null)
+                note?.Invoke($"resuming with {folder.ConfigPath}; --preset/--config are ignored (flags still apply)");
+            baseConfig = stored;
+        }
+        else if (configFile is not null) baseConfig = TrainingConfig.Load(configFile);
+        else if (preset is not null) baseConfig = TrainingPresets.Get(preset);
+        else throw new CentrifugeException("train: give --preset (tiny, cpu-small, paper) or --config FILE", ExitCodes.Usage);
+
+        TrainingConfig config = overrides.ApplyTo(baseConfig);
+        if (config.Data.Sources.Count == 0)
+            throw new CentrifugeException($"train: --data is required (a folder of videos, a list, a Kinetics CSV, or {TrainingConfig.SyntheticShapes})",
+                ExitCodes.Usage);
+        return config.Validate();
+    }
+}

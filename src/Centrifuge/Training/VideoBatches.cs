@@ -1,0 +1,69 @@
+using Centrifuge.Data;
+
+namespace Centrifuge.Training;
+
+/// <summary>
+/// Training batches from real videos through the Data stage: the sources are split by whole video, training batch
+/// i is <see cref="BlendLoader.GetBatch(ClipPool, DataConfig, long)"/> (a pure function of data.seed and i, built on
+/// the training thread), and validation is the fixed <see cref="ValidationSet"/>. With data.cache set, the decoded-clip
+/// cache is built or topped up first (each video decoded once, reused by later runs); without it, clips are decoded
+/// from the files on every read.
+/// </summary>
+public sealed class VideoBatches : ITrainingBatches
+{
+    private readonly TrainingData _data;
+    private readonly DataConfig _config;
+    private readonly ValidationSet _validation;
+
+    private VideoBatches(TrainingData data, DataConfig config, ValidationSet validation)
+    {
+        (_data, _config, _validation) = (data, config, validation);
+    }
+
+    public static VideoBatches Open(TrainingConfig config, Action<string>? note = null)
+    {
+        DataConfig data = config.Data;
+        if (data.Cache is not null)
+        {
+            PrepareReport report = ClipCacheBuilder.Prepare(SourceCatalog.Discover(data), data.Cache,
+                new PrepareOptions { ShortSide = data.ShortSide, VerifyChecksums = false }, VideoSourceDecoder.Instance);
+            note?.Invoke($"clip cache {report.Cache}: {report.Decoded} decoded, {report.Reused} reused, {report.Skipped} skipped ({report.Seconds:F1} s)");
+        }
+        else
+        {
+            note?.Invoke("no --cache: clips are decoded from the video files at every step (pass --cache DIR to decode each video once)");
+        }
+        TrainingData opened = TrainingData.Open(data);
+        try
+        {
+            foreach (SkippedSource s in opened.Skipped.Take(5)) note?.Invoke($"skipped {s.Path}: {s.Reason}");
+            if (opened.Skipped.Count > 5) note?.Invoke($"skipped {opened.Skipped.Count - 5} more sources");
+            var validation = ValidationSet.Create(opened, data, config.ValidationPairs, config.ValidationSeed);
+            return new VideoBatches(opened, data, validation);
+        }
+        catch
+        {
+            opened.Dispose();
+            throw;
+        }
+    }
+
+    public string Description =>
+        $"{_data.Train.Count} training / {_data.Validation.Count} validation videos, {_config.Frames}x{_config.Height}x{_config.Width} clips, " +
+        $"batch {_config.BatchSize}, {_validation.Count} validation pairs";
+
+    // Mixture [B, 3, T, H, W], Targets [B, k, 3, T, H, W], Weights [B, k]; tensors in the caller's dispose scope.
+    public TrainingBatch Training(long index)
+    {
+        BlendedBatch batch = BlendLoader.GetBatch(_data.Train, _config, index);
+        return new TrainingBatch(batch.Mixture, batch.Targets, batch.Weights);
+    }
+
+    public IEnumerable<TrainingBatch> Validation()
+    {
+        foreach (BlendedBatch batch in _validation.Batches(_config.BatchSize))
+            yield return new TrainingBatch(batch.Mixture, batch.Targets, batch.Weights);
+    }
+
+    public void Dispose() => _data.Dispose();
+}

@@ -1,0 +1,155 @@
+using System.Diagnostics;
+using Centrifuge.Models;
+using Centrifuge.Tests.Support;
+using Centrifuge.Training;
+
+namespace Centrifuge.Tests.Training;
+
+[Collection(TrainingFixtures.Collection)]
+public sealed class TrainCommandTests
+{
+    private static string[] Tiny(string outDir, params string[] extra) =>
+        ["train", "--data", TrainingConfig.SyntheticShapes, "--preset", "tiny", "--out", outDir, "--threads", "1", .. extra];
+
+    [Fact]
+    public void TrainsIntoARunFolderWithConfigMetricsPlotAndALoadableBestModel()
+    {
+        using var dir = new TempDir();
+        string run = dir.File("run");
+        CliResult result = CliRunner.Run(Tiny(run, "--iterations", "6", "--val-every", "3", "--checkpoint-every", "3",
+            "--clip", "2,16,16", "--batch", "2", "--seed", "4", "--lr", "0.002"));
+
+        Assert.True(result.ExitCode == 0, result.Error);
+        Assert.Contains("validation at 6:", result.Output);
+        Assert.Contains("iteration 6/6", result.Output);   // redirected output: plain progress lines
+        Assert.Contains("done: 6 iterations", result.Output);
+
+        TrainingConfig written = TrainingConfig.Load(Path.Combine(run, "config.json"));
+        Assert.Equal(6, written.Iterations);
+        Assert.Equal((2, 16, 16, 2), (written.Data.Frames, written.Data.Height, written.Data.Width, written.Data.BatchSize));
+        Assert.Equal(4, written.Seed);
+        Assert.Equal(4, written.Data.Seed);
+        Assert.Equal(0.002, written.LearningRate);
+        Assert.Equal(OptimizerKind.Adam, written.Optimizer);
+
+        string[] metrics = File.ReadAllLines(Path.Combine(run, "metrics.jsonl"));
+        Assert.Equal(3, metrics.Count(l => l.Contains("\"kind\":\"validation\"")));   // at 0, 3 and 6
+        Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], File.ReadAllBytes(Path.Combine(run, "loss.png"))[..4]);
+        using CentrifugeModel best = ModelCheckpoint.Load(Path.Combine(run, "best.ckpt"));
+        Assert.Equal(written.Model, best.Config);
+        Assert.Equal(6, TrainingCheckpoint.ReadState(Path.Combine(run, "checkpoints", "step-000000006.ckpt")).Iteration);
+    }
+
+    [Fact]
+    public void RefusesANonEmptyRunFolderWithoutResumeOrForce()
+    {
+        using var dir = new TempDir();
+        string run = dir.File("run");
+        Directory.CreateDirectory(run);
+        File.WriteAllText(Path.Combine(run, "notes.txt"), "mine");
+
+        CliResult refused = CliRunner.Run(Tiny(run, "--iterations", "2"));
+        Assert.Equal(ExitCodes.OutputExists, refused.ExitCode);
+        Assert.Contains("--resume", refused.Error);
+
+        CliResult forced = CliRunner.Run(Tiny(run, "--iterations", "2", "--force"));
+        Assert.True(forced.ExitCode == 0, forced.Error);
+        Assert.Equal("mine", File.ReadAllText(Path.Combine(run, "notes.txt")));   // --force only replaces the run's own files
+    }
+
+    [Fact]
+    public void ResumeContinuesFromTheLastCheckpointAndMayExtendTheRun()
+    {
+        using var dir = new TempDir();
+        string run = dir.File("run");
+        Assert.Equal(0, CliRunner.Run(Tiny(run, "--iterations", "4", "--checkpoint-every", "2")).ExitCode);
+
+        CliResult resumed = CliRunner.Run(["train", "--out", run, "--resume", "--iterations", "6"]);
+        Assert.True(resumed.ExitCode == 0, resumed.Error);
+        Assert.Contains("resumed from", resumed.Output);
+        Assert.Contains("step-000000004.ckpt at iteration 4 of 6", resumed.Output);
+        Assert.Contains("config changed on resume: iterations: 4 -> 6", resumed.Output);
+        Assert.Equal(6, TrainingConfig.Load(Path.Combine(run, "config.json")).Iterations);
+    }
+
+    [Fact]
+    public void WithoutDataOrPresetItSaysWhatIsMissing()
+    {
+        using var dir = new TempDir();
+        CliResult noPreset = CliRunner.Run(["train", "--data", TrainingConfig.SyntheticShapes, "--out", dir.File("a")]);
+        Assert.Equal(ExitCodes.Usage, noPreset.ExitCode);
+        Assert.Contains("--preset", noPreset.Error);
+        CliResult noData = CliRunner.Run(["train", "--preset", "tiny", "--out", dir.File("b")]);
+        Assert.Equal(ExitCodes.Usage, noData.ExitCode);
+        Assert.Contains("--data is required", noData.Error);
+    }
+
+    /// <summary>
+    /// The real executable as a child process: SIGINT (what Ctrl-C sends) finishes the current step, writes a
+    /// checkpoint and exits 0; the checkpoint loads and --resume continues from it.
+    /// </summary>
+    [SkippableFact]
+    public void SigintSavesACheckpointAndExitsZero()
+    {
+        Skip.IfNot(OperatingSystem.IsLinux() || OperatingSystem.IsMacOS(), "POSIX signals only");
+        using var dir = new TempDir();
+        string run = dir.File("run");
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (string arg in (string[])[CliDll, .. Tiny(run, "--iterations", "1000000", "--checkpoint-every", "100000")])
+            start.ArgumentList.Add(arg);
+        using var process = Process.Start(start)!;
+        var output = new System.Text.StringBuilder();
+        var stepping = new ManualResetEventSlim();
+        process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is null) return;
+            lock (output) output.AppendLine(e.Data);
+            if (e.Data.StartsWith("iteration ", StringComparison.Ordinal)) stepping.Set();
+        };
+        var error = new System.Text.StringBuilder();
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (error) error.AppendLine(e.Data); };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        try
+        {
+            Assert.True(stepping.Wait(TimeSpan.FromMinutes(3)), "training did not start: " + error);
+            using (var kill = Process.Start("kill", ["-INT", process.Id.ToString()])) kill.WaitForExit();
+            Assert.True(process.WaitForExit(TimeSpan.FromMinutes(2)), "the process did not stop after SIGINT");
+            process.WaitForExit();   // drain the output
+        }
+        finally
+        {
+            if (!process.HasExited) process.Kill(entireProcessTree: true);
+        }
+
+        Assert.True(process.ExitCode == 0, $"exit {process.ExitCode}: {error}");
+        string text = output.ToString();
+        Assert.Contains("interrupted at iteration", text);
+        var checkpoints = new CheckpointStore(Path.Combine(run, "checkpoints"), 3).List();
+        (long iteration, string path) = checkpoints[^1];
+        Assert.True(iteration > 0, "the interruption wrote a checkpoint past the initial one");
+        Assert.Equal(iteration, TrainingCheckpoint.ReadState(path).Iteration);
+        Assert.Contains($"step-{iteration:D9}.ckpt", text);
+
+        CliResult resumed = CliRunner.Run(["train", "--out", run, "--resume", "--iterations", (iteration + 2).ToString()]);
+        Assert.True(resumed.ExitCode == 0, resumed.Error);
+        Assert.Contains($"at iteration {iteration} of {iteration + 2}", resumed.Output);
+    }
+
+    // The CLI project is built with the tests (a project reference); run its dll from its own output folder.
+    private static string CliDll
+    {
+        get
+        {
+            string configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Debug{Path.DirectorySeparatorChar}") ? "Debug" : "Release";
+            string dll = Path.Combine(Repo.Root, "src", "Centrifuge.Cli", "bin", configuration, "net10.0", "Centrifuge.Cli.dll");
+            Skip.IfNot(File.Exists(dll), $"{dll} not built");
+            return dll;
+        }
+    }
+}

@@ -1,0 +1,44 @@
+using Centrifuge.Training;
+
+namespace Centrifuge.Tests.Training;
+
+/// <summary>Small configs and helpers shared by the training tests.</summary>
+internal static class TrainingFixtures
+{
+    /// <summary>
+    /// Training tests run one at a time: they set libtorch's global thread count and RNG, and TorchSharp 0.107 can
+    /// free a temporary Scalar under a garbage collection that lands mid-call ("Unknown scalar type"), which many
+    /// training loops in parallel make likely.
+    /// </summary>
+    public const string Collection = "training";
+
+    /// <summary>The tiny preset on generated moving shapes, shrunk further so a step takes milliseconds.</summary>
+    public static TrainingConfig Tiny(long iterations, OptimizerKind optimizer = OptimizerKind.Adam, double? lr = null) =>
+        TrainingPresets.Get("tiny") with
+        {
+            Data = TrainingPresets.Get("tiny").Data with { Sources = [TrainingConfig.SyntheticShapes], Frames = 4, Height = 16, Width = 16, BatchSize = 2, Seed = 7 },
+            Iterations = iterations,
+            Optimizer = optimizer,
+            LearningRate = lr ?? (optimizer == OptimizerKind.Adam ? 1e-3 : 0.01),
+            ValidationPairs = 4,
+            ValidationEvery = 1000,
+            CheckpointEvery = 1000,
+            ValidateAtStart = false,
+            Seed = 3,
+            Threads = 1,
+        };
+
+    /// <summary>Observer that records notes and validations for assertions.</summary>
+    public sealed class Recorder : ITrainingObserver
+    {
+        public List<string> Notes { get; } = [];
+        public List<ValidationResult> Validations { get; } = [];
+        public List<TrainingProgress> Steps { get; } = [];
+        public TrainingStart? Start { get; private set; }
+        public Action<TrainingProgress>? OnStep { get; init; }
+        public void Started(TrainingStart start) => Start = start;
+        public void Stepped(TrainingProgress progress) { Steps.Add(progress); OnStep?.Invoke(progress); }
+        public void Validated(ValidationResult result, bool best) => Validations.Add(result);
+        public void Note(string message) => Notes.Add(message);
+    }
+}
