@@ -42,6 +42,7 @@ public static class CliApp
         ProbeCommand.Create(context),
         PrepareCommand.Create(context),
         ModelInfoCommand.Create(context),
+        SeparateCommand.Create(context),
         TrainCommand.Create(context),
         EvaluateCommand.Create(context),
         ExperimentCommand.Create(context),

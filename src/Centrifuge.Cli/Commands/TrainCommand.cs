@@ -10,7 +10,7 @@ public static class TrainCommand
     public static Command Create(CliContext context)
     {
         var data = new Option<string[]>("--data") { Description = $"Training videos: a folder, a list of paths, a Kinetics CSV, or {TrainingConfig.SyntheticShapes} (repeatable)", AllowMultipleArgumentsPerToken = false };
-        var cache = new Option<string?>("--cache") { Description = "Decoded-clip cache folder (built as training goes)" };
+        var cache = new Option<string?>("--cache") { Description = "Decoded-clip cache folder: built or topped up before the first step, reused by later runs" };
         var preset = new Option<string?>("--preset") { Description = "Training preset: tiny, cpu-small or paper (model and recipe)" };
         var outDir = new Option<string>("--out") { Description = "Run folder (config.json, checkpoints/, best.ckpt, metrics.jsonl, loss.png)", Required = true };
         var config = new Option<string?>("--config") { Description = "A training config JSON (every hyperparameter); flags override it" };

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Centrifuge.Data;
 using Centrifuge.Losses;
 using Centrifuge.Models;
@@ -75,6 +76,7 @@ public sealed record TrainingConfig
     public const string SyntheticShapes = "synthetic:shapes";
 
     /// <summary>True when the run trains on generated moving-shape clips rather than video files.</summary>
+    [JsonIgnore]
     public bool IsSynthetic => Data.Sources.Count == 1 && Data.Sources[0].Equals(SyntheticShapes, StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Reads a config file, naming the file and the problem when it is unreadable.</summary>

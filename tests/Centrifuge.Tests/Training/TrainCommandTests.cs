@@ -5,6 +5,7 @@ using Centrifuge.Training;
 
 namespace Centrifuge.Tests.Training;
 
+[Collection(TrainingFixtures.Collection)]
 public sealed class TrainCommandTests
 {
     private static string[] Tiny(string outDir, params string[] extra) =>

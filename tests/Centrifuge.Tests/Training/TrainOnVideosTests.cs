@@ -4,6 +4,7 @@ using Centrifuge.Training;
 
 namespace Centrifuge.Tests.Training;
 
+[Collection(TrainingFixtures.Collection)]
 public sealed class TrainOnVideosTests
 {
     /// <summary>

@@ -5,6 +5,7 @@ using static TorchSharp.torch;
 
 namespace Centrifuge.Tests.Training;
 
+[Collection(TrainingFixtures.Collection)]
 public sealed class TrainerFailureTests
 {
     /// <summary>Training batches that are NaN the first time the given iterations are drawn (a transient fault).</summary>

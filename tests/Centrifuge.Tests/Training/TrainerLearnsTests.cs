@@ -3,6 +3,7 @@ using Centrifuge.Training;
 
 namespace Centrifuge.Tests.Training;
 
+[Collection(TrainingFixtures.Collection)]
 public sealed class TrainerLearnsTests
 {
     /// <summary>

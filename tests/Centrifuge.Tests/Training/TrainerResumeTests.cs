@@ -6,6 +6,7 @@ using static TorchSharp.torch;
 
 namespace Centrifuge.Tests.Training;
 
+[Collection(TrainingFixtures.Collection)]
 public sealed class TrainerResumeTests
 {
     /// <summary>

@@ -7,6 +7,7 @@ using static TorchSharp.torch;
 
 namespace Centrifuge.Tests.Training;
 
+[Collection(TrainingFixtures.Collection)]
 public sealed class TrainingCheckpointTests
 {
     private static (CentrifugeModel Model, OptimizerHelper Optimizer) Trained(TrainingConfig config, int steps)

@@ -5,6 +5,13 @@ namespace Centrifuge.Tests.Training;
 /// <summary>Small configs and helpers shared by the training tests.</summary>
 internal static class TrainingFixtures
 {
+    /// <summary>
+    /// Training tests run one at a time: they set libtorch's global thread count and RNG, and TorchSharp 0.107 can
+    /// free a temporary Scalar under a garbage collection that lands mid-call ("Unknown scalar type"), which many
+    /// training loops in parallel make likely.
+    /// </summary>
+    public const string Collection = "training";
+
     /// <summary>The tiny preset on generated moving shapes, shrunk further so a step takes milliseconds.</summary>
     public static TrainingConfig Tiny(long iterations, OptimizerKind optimizer = OptimizerKind.Adam, double? lr = null) =>
         TrainingPresets.Get("tiny") with

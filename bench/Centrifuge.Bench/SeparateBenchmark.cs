@@ -1,0 +1,133 @@
+using System.CommandLine;
+using System.Diagnostics;
+using Centrifuge.Inference;
+using Centrifuge.Models;
+using Centrifuge.Runtime;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Centrifuge.Bench;
+
+/// <summary>
+/// `separate`: end-to-end separation speed (decode, model, cross-fade, scale, encode) at processing short sides 112
+/// and 224, split into model time and the rest; the paper's clip (64 x 224 x 224) forward time; and, with --input,
+/// one separation of a given file reporting peak resident memory (run once per length, each in its own process).
+/// Weights are untrained (speed and memory do not depend on them).
+/// </summary>
+public static class SeparateBenchmark
+{
+    public static Command Create()
+    {
+        var preset = new Option<string>("--preset") { Description = "Model preset", DefaultValueFactory = _ => "cpu-small" };
+        var sizes = new Option<int[]>("--sizes") { Description = "Processing short sides", DefaultValueFactory = _ => [112, 224], AllowMultipleArgumentsPerToken = true };
+        var seconds = new Option<int>("--seconds") { Description = "Length of the generated 480p speed input (25 fps)", DefaultValueFactory = _ => 4 };
+        var window = new Option<int>("--window") { DefaultValueFactory = _ => 32 };
+        var overlap = new Option<int>("--overlap") { DefaultValueFactory = _ => 8 };
+        var precision = new Option<string>("--precision") { DefaultValueFactory = _ => "fp32" };
+        var paperClip = new Option<bool>("--paper-clip") { Description = "Also time one 64x224x224 forward (the paper's 0.5 s figure)" };
+        var input = new Option<string?>("--input") { Description = "Memory mode: separate this file once at --sizes[0] and print peak RSS" };
+        var command = new Command("separate", "Separation frames/s at short side 112 and 224, and peak memory vs video length");
+        foreach (Option o in new Option[] { preset, sizes, seconds, window, overlap, precision, paperClip, input }) command.Options.Add(o);
+        command.SetAction(parse =>
+        {
+            TorchRuntime.EnsureLoaded();
+            Console.WriteLine($"machine: {Measure.MachineLine()}, load average {LoadAverage()}");
+            torch.manual_seed(0);
+            using CentrifugeModel model = CentrifugeModel.Create(ModelPresets.Get(parse.GetValue(preset)!));
+            using SeparationModel runner = SeparationModel.FromModel(model, parse.GetValue(precision)!);
+            int t = parse.GetValue(window), o = parse.GetValue(overlap);
+            string work = Directory.CreateTempSubdirectory("centrifuge-bench-separate-").FullName;
+            try
+            {
+                if (parse.GetValue(input) is string file)
+                {
+                    Memory(runner, file, parse.GetValue(sizes)![0], t, o, work);
+                    return 0;
+                }
+                string clip = Path.Combine(work, "input-480p.mp4");
+                Generate(clip, parse.GetValue(seconds));
+                Console.WriteLine($"input: testsrc2 854x480, 25 fps, {parse.GetValue(seconds)} s; window {t}, overlap {o}, {parse.GetValue(precision)}");
+                Console.WriteLine("| short side | processing size | frames | end-to-end frames/s | model frames/s | model share of wall time | CPU s per frame (incl. ffmpeg) | frames/s if 2 cores were free |");
+                Console.WriteLine("|---|---|---|---|---|---|---|---|");
+                foreach (int size in parse.GetValue(sizes)!) Speed(runner, clip, size, t, o, work);
+                if (parse.GetValue(paperClip)) PaperClip(runner);
+            }
+            finally
+            {
+                Directory.Delete(work, recursive: true);
+            }
+            return 0;
+        });
+        return command;
+    }
+
+    private static void Speed(SeparationModel runner, string clip, int size, int t, int o, string work)
+    {
+        double modelSeconds = 0;
+        Tensor Timed(Tensor x)
+        {
+            long start = Stopwatch.GetTimestamp();
+            Tensor y = runner.Separate(x);
+            modelSeconds += Stopwatch.GetElapsedTime(start).TotalSeconds;
+            return y;
+        }
+        var options = new SeparationOptions { ProcessingShortSide = size, WindowFrames = t, OverlapFrames = o, Force = true };
+        double cpuBefore = CpuSeconds();
+        SeparationResult r = new Separator(Timed, options).Separate(clip, Path.Combine(work, $"out-{size}"));
+        double cpuPerFrame = (CpuSeconds() - cpuBefore) / r.Summary.Frames;
+        int frames = r.Summary.Frames;
+        // Model frames/s counts output frames (the overlaps are processed twice, so the model sees more).
+        Console.WriteLine($"| {size} | {Math.Round(854.0 * size / 480)}x{size} | {frames} | {r.Summary.FramesPerSecond:F2} | " +
+                          $"{frames / modelSeconds:F2} | {modelSeconds / r.Summary.Seconds:P0} | {cpuPerFrame:F2} | " +
+                          $"{Math.Min(Environment.ProcessorCount, 2) / cpuPerFrame:F2} |");
+    }
+
+    private static void PaperClip(SeparationModel runner)
+    {
+        using var x = torch.rand(new long[] { 1, 3, 64, 224, 224 }) * 2 - 1;
+        double s = Measure.MedianSeconds(() =>
+        {
+            using var scope = torch.NewDisposeScope();
+            runner.Separate(x);
+        }, repeats: 3);
+        Console.WriteLine($"one 64x224x224 clip forward: {s:F2} s median of 3 (paper: ~0.5 s on an NVIDIA P4000)");
+    }
+
+    private static void Memory(SeparationModel runner, string file, int size, int t, int o, string work)
+    {
+        var options = new SeparationOptions { ProcessingShortSide = size, WindowFrames = t, OverlapFrames = o, Force = true };
+        double before = ProcessMemory.CurrentMegabytes(), cpuBefore = CpuSeconds();
+        SeparationResult r = new Separator(runner.Separate, options).Separate(file, Path.Combine(work, "out"));
+        double cpuPerFrame = (CpuSeconds() - cpuBefore) / r.Summary.Frames;
+        Console.WriteLine("| input | frames | size | short side | seconds | frames/s | CPU s per frame | RSS before MiB | peak RSS MiB | max frames buffered |");
+        Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|");
+        Console.WriteLine($"| {Path.GetFileName(file)} | {r.Summary.Frames} | {r.Summary.Width}x{r.Summary.Height} | {size} | {r.Summary.Seconds:F1} | " +
+                          $"{r.Summary.FramesPerSecond:F2} | {cpuPerFrame:F2} | {before:F0} | {r.Summary.PeakMemoryMb:F0} | {r.Stats.MaxBufferedFrames} |");
+    }
+
+    private static void Generate(string path, int seconds)
+    {
+        var info = new ProcessStartInfo("ffmpeg") { RedirectStandardError = true, UseShellExecute = false };
+        foreach (string arg in new[] { "-nostdin", "-v", "error", "-f", "lavfi", "-i", $"testsrc2=size=854x480:rate=25:duration={seconds}",
+                     "-c:v", "libx264", "-preset", "veryfast", "-pix_fmt", "yuv420p", "-y", path })
+            info.ArgumentList.Add(arg);
+        using var process = Process.Start(info)!;
+        string error = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        if (process.ExitCode != 0) throw new InvalidOperationException("ffmpeg: " + error);
+    }
+
+    // CPU seconds of this process and its finished children (the ffmpeg decoder and encoders): /proc/self/stat
+    // utime + stime + cutime + cstime, in clock ticks of 1/100 s.
+    private static double CpuSeconds()
+    {
+        string stat = File.ReadAllText("/proc/self/stat");
+        string[] fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        return Enumerable.Range(11, 4).Sum(i => long.Parse(fields[i], System.Globalization.CultureInfo.InvariantCulture)) / 100.0;
+    }
+
+    private static string LoadAverage()
+    {
+        try { return File.ReadAllText("/proc/loadavg").Split(' ')[0]; } catch (IOException) { return "?"; }
+    }
+}

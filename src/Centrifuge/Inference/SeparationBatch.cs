@@ -1,0 +1,74 @@
+namespace Centrifuge.Inference;
+
+/// <summary>The outcome of one input of a batch: its result, or the one-line error and exit code that skipped it.</summary>
+public sealed record SeparationOutcome(string Input, SeparationResult? Result, string? Error, int ExitCode)
+{
+    public bool Succeeded => Result is not null;
+}
+
+/// <summary>
+/// Separates several inputs one after another. A bad input (missing, not a video, damaged, output in the way) is
+/// reported and skipped and leaves no folder; the others still complete. Programming errors are not swallowed.
+/// </summary>
+public static class SeparationBatch
+{
+    /// <summary>Runs every input; <paramref name="finished"/> is called after each, success or not.</summary>
+    public static IReadOnlyList<SeparationOutcome> Run(Separator separator, IReadOnlyList<string> inputs, string outputRoot,
+        Action<SeparationProgress>? progress = null, Action<SeparationOutcome>? finished = null)
+    {
+        var outcomes = new List<SeparationOutcome>();
+        foreach ((string input, SeparationOutcome? refused) in Plan(inputs))
+        {
+            SeparationOutcome outcome = refused ?? Try(input, () => separator.Separate(input, outputRoot, progress));
+            outcomes.Add(outcome);
+            finished?.Invoke(outcome);
+        }
+        return outcomes;
+    }
+
+    /// <summary>
+    /// The inputs in order, each with a failed outcome when it cannot run: two inputs whose output folders would
+    /// have the same name (a/clip.mp4, b/clip.mp4) — the later one is refused rather than replacing the first.
+    /// </summary>
+    public static IReadOnlyList<(string Input, SeparationOutcome? Refused)> Plan(IReadOnlyList<string> inputs)
+    {
+        var names = new Dictionary<string, string>(StringComparer.Ordinal);
+        var plan = new List<(string, SeparationOutcome?)>();
+        foreach (string input in inputs)
+        {
+            string name = Separator.OutputName(input);
+            if (names.TryGetValue(name, out string? earlier))
+            {
+                plan.Add((input, new SeparationOutcome(input, null,
+                    $"{input}: output folder name '{name}' is already used by {earlier} in this batch (rename one of them)",
+                    ExitCodes.OutputExists)));
+                continue;
+            }
+            names[name] = input;
+            plan.Add((input, null));
+        }
+        return plan;
+    }
+
+    /// <summary>Runs one separation, turning a <see cref="CentrifugeException"/> into a failed outcome.</summary>
+    public static SeparationOutcome Try(string input, Func<SeparationResult> run)
+    {
+        try
+        {
+            return new SeparationOutcome(input, run(), null, ExitCodes.Ok);
+        }
+        catch (CentrifugeException e)
+        {
+            return new SeparationOutcome(input, null, e.Message, e.ExitCode);
+        }
+    }
+
+    /// <summary>The batch's exit code: Ok when all succeeded, the single failure's code for one input, else PartialFailure.</summary>
+    public static int ExitCode(IReadOnlyList<SeparationOutcome> outcomes)
+    {
+        int failed = outcomes.Count(o => !o.Succeeded);
+        if (failed == 0) return ExitCodes.Ok;
+        if (outcomes.Count == 1) return outcomes[0].ExitCode;
+        return ExitCodes.PartialFailure;
+    }
+}

@@ -1,0 +1,19 @@
+using Centrifuge.Video;
+using static TorchSharp.torch;
+
+namespace Centrifuge.Inference;
+
+/// <summary>Frames of one video file, decoded and resized by ffmpeg (<see cref="VideoReader"/>): [3, t, H, W] in [-1, 1].</summary>
+public sealed class VideoFrameSource : IFrameSource
+{
+    private readonly VideoReader _reader;
+
+    public VideoFrameSource(VideoReader reader) => _reader = reader;
+
+    /// <summary>The reader's repairs and losses (frames lost to damage), for the run's warnings.</summary>
+    public IReadOnlyList<string> Warnings => _reader.Warnings;
+
+    public Tensor? Read(int maxFrames) => _reader.ReadChunk(maxFrames) is FrameChunk chunk ? FrameTensors.ToTensor(chunk) : null;
+
+    public void Dispose() => _reader.Dispose();
+}
