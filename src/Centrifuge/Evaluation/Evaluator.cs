@@ -61,13 +61,28 @@ public static class Evaluator
         return new EvaluationResult(pairs.Count, rows[0], rows[1], rows[2], Ratio(rows[2].Loss, rows[0].Loss));
     }
 
-    /// <summary>The same architecture with random weights drawn from <see cref="UntrainedSeed"/> (the RNG is restored).</summary>
+    /// <summary>
+    /// The same architecture with random weights: PyTorch's default initialisation of convolutions and linear layers
+    /// (weights and biases uniform in ±1/sqrt(fan_in)) drawn from a private generator seeded with
+    /// <see cref="UntrainedSeed"/>, so the row is reproducible even while other threads use libtorch's global RNG.
+    /// Batch-norm parameters keep their constant initial values.
+    /// </summary>
     public static CentrifugeModel CreateUntrained(ModelConfig config, Device? device = null)
     {
-        using var saved = torch.get_rng_state();
-        torch.manual_seed(UntrainedSeed);
         var model = CentrifugeModel.Create(config);
-        torch.set_rng_state(saved);
+        var parameters = model.named_parameters().ToDictionary(p => p.name, p => p.parameter);
+        using var generator = new torch.Generator((ulong)UntrainedSeed);
+        using (torch.no_grad())
+            foreach ((string name, var parameter) in parameters.OrderBy(p => p.Key, StringComparer.Ordinal))
+            {
+                var weight = name.EndsWith(".bias", StringComparison.Ordinal)
+                    ? parameters.GetValueOrDefault(name[..^".bias".Length] + ".weight")
+                    : parameter;
+                if (weight is null || weight.dim() < 2) continue;
+                long fanIn = weight.shape.Skip(1).Aggregate(1L, (a, b) => a * b);
+                double bound = 1 / Math.Sqrt(fanIn);
+                parameter.uniform_(-bound, bound, generator);
+            }
         if (device is not null) model.to(device);
         model.eval();
         return model;
