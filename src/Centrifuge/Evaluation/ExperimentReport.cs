@@ -56,8 +56,9 @@ public static class ExperimentReport
                         (o.Clip is { } c ? $" --clip {c.Frames},{c.Height},{c.Width}" : "") + (o.Cache is { } cache ? $" --cache {cache}" : "") + "`");
         text.AppendLine($"- preset {o.Preset}, clip {context.Base.Data.Frames}x{context.Base.Data.Height}x{context.Base.Data.Width}, " +
                         $"{context.Base.Optimizer} lr {context.Base.LearningRate}, batch {context.Base.Data.BatchSize}");
-        text.AppendLine($"- budget {o.BudgetMinutes} min of training, {context.BudgetPerModel.TotalSeconds:F0} s per model; whole run {elapsedSeconds / 60:F1} min " +
-                        $"on {Environment.ProcessorCount} CPU cores");
+        bool trained = context.Trained.Any(t => !t.Name.EndsWith("(given)", StringComparison.Ordinal));
+        text.AppendLine((trained ? $"- budget {o.BudgetMinutes} min of training, {context.BudgetPerModel.TotalSeconds:F0} s per model; " : "- no training (model given); ") +
+                        $"whole run {elapsedSeconds / 60:F1} min on {Environment.ProcessorCount} CPU cores");
         text.AppendLine($"- videos: {context.TrainPool.Moving.Count} for training, {context.HeldOut.Moving.Count} held out ({context.Skipped.Count} sources skipped); " +
                         $"{o.Pairs} test pairs, seed {o.Seed}");
         foreach (TrainedVariantSummary t in context.Trained)
