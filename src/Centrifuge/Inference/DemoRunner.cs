@@ -87,8 +87,20 @@ public static class DemoRunner
         }
     }
 
-    private static SeparationResult Relocate(SeparationResult r, string temp, string final) =>
-        r with { OutputFolder = Relocate(r.OutputFolder, temp, final) };
+    // The separator ran inside the temporary folder: summary.json and the result name paths under the final one instead.
+    private static SeparationResult Relocate(SeparationResult r, string temp, string final)
+    {
+        string Fix(string path) => path.Replace(temp, final, StringComparison.Ordinal);
+        SeparationSummary summary = r.Summary with
+        {
+            Input = Fix(r.Summary.Input),
+            Metrics = r.Summary.Metrics is { } m ? m with { A = Fix(m.A), B = Fix(m.B) } : null,
+        };
+        string file = Path.Combine(r.OutputFolder, "summary.json");
+        File.WriteAllText(file + ".tmp", JsonDefaults.Serialize(summary) + "\n");
+        File.Move(file + ".tmp", file, overwrite: true);
+        return r with { OutputFolder = Relocate(r.OutputFolder, temp, final), Summary = summary };
+    }
 
     private static string Relocate(string path, string temp, string final) =>
         Path.Combine(final, Path.GetRelativePath(temp, path));

@@ -49,7 +49,10 @@ public partial class DemoCommandTests(DemoFixture demo)
         {
             foreach (string video in new[] { "layer-1.mp4", "layer-2.mp4", "pair-a.mp4", "pair-b.mp4", "preview.mp4" })
                 Assert.Equal(frames, VideoProbe.Probe(Path.Combine(root, folder, video)).Frames);
-            using JsonDocument summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(root, folder, "summary.json")));
+            string json = File.ReadAllText(Path.Combine(root, folder, "summary.json"));
+            Assert.DoesNotContain(".tmp-", json);   // paths name the finished demo, not its temporary folder
+            Assert.Contains(Path.Combine(root, "inputs"), json);
+            using JsonDocument summary = JsonDocument.Parse(json);
             Assert.Equal(frames, summary.RootElement.GetProperty("frames").GetInt32());
             Assert.Equal(folder.StartsWith("blend", StringComparison.Ordinal), summary.RootElement.TryGetProperty("metrics", out _));
         }
