@@ -1,0 +1,4 @@
+// Test classes run one after another: libtorch's thread count and random state are process-wide, the machine has
+// two cores that libtorch already uses, and TorchSharp 0.107 has been seen failing with "Unknown scalar type" when
+// a garbage collection lands in the middle of a call made from parallel test threads.
+[assembly: CollectionBehavior(DisableTestParallelization = true)]
