@@ -5,7 +5,7 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cd "$root"
 
-scripts/ensure-tools.sh
+scripts/ensure-tools.sh chromium   # chromium: the demo page is checked in a headless browser
 scripts/fetch-samples.sh || echo "test.sh: sample videos unavailable; tests that need them will say they were skipped" >&2
 
 dotnet build Centrifuge.sln -c Release --nologo -v quiet -clp:ErrorsOnly

@@ -4,6 +4,7 @@
 # Idempotent: packages already extracted and a manifest already written are reused. --force refetches.
 # The split is fixed by whole video (files of one group, e.g. one movie in four containers, share a split).
 set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib/debian-packages.sh"
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 dest="${CENTRIFUGE_SAMPLES:-$root/data/samples}"
 work="$dest/.packages"
@@ -44,18 +45,7 @@ python3-mecavideo|usr/share/pymecavideo/data/video/retroMars2018.avi|meca-mars|t
 command -v ffprobe >/dev/null || { echo "samples: ffprobe missing (run scripts/ensure-tools.sh)" >&2; exit 3; }
 mkdir -p "$work"
 packages=$(echo "$table" | awk -F'|' 'NF==4 {print $1}' | sort -u)
-for package in $packages; do
-  [ -d "$work/$package" ] && continue
-  echo "samples: fetching $package" >&2
-  (cd "$work" && apt-get download -q "$package" >/dev/null 2>&1) || {
-    apt-get update -qq >/dev/null 2>&1 || true
-    (cd "$work" && apt-get download -q "$package" >/dev/null) || { echo "samples: cannot download $package" >&2; exit 4; }
-  }
-  mkdir -p "$work/$package.tmp"
-  dpkg-deb -x "$work/${package}"_*.deb "$work/$package.tmp"
-  rm -f "$work/${package}"_*.deb
-  mv "$work/$package.tmp" "$work/$package"
-done
+extract_packages "$work" $packages
 
 tmp="$manifest.tmp"
 echo "[" > "$tmp"

@@ -5,6 +5,7 @@
 #   data/corpus/{train,val}/photos/     still photos for camera-motion pseudo-videos (downscaled to <= 1280 px)
 # Split by whole video / sequence / photo, fixed here. Idempotent: a finished corpus (data/corpus/.done) is reused.
 set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib/debian-packages.sh"
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 samples="${CENTRIFUGE_SAMPLES:-$root/data/samples}"
 dest="${CENTRIFUGE_CORPUS:-$root/data/corpus}"
@@ -16,17 +17,7 @@ if [ -f "$dest/.done" ]; then echo "corpus: $dest present" >&2; exit 0; fi
 "$root/scripts/fetch-samples.sh"
 mkdir -p "$work" "$dest"/{train,val}/{videos,photos}
 
-for package in plasma-workspace-wallpapers mate-backgrounds visp-images-data libdlib19.1; do
-  [ -d "$work/$package" ] && continue
-  echo "corpus: fetching $package" >&2
-  (cd "$work" && apt-get download -q "$package" >/dev/null 2>&1) || {
-    apt-get update -qq >/dev/null 2>&1 || true
-    (cd "$work" && apt-get download -q "$package" >/dev/null) || { echo "corpus: cannot download $package" >&2; exit 4; }
-  }
-  dpkg-deb -x "$work/${package}"_*.deb "$work/$package.tmp"
-  rm -f "$work/${package}"_*.deb
-  mv "$work/$package.tmp" "$work/$package"
-done
+extract_packages "$work" plasma-workspace-wallpapers mate-backgrounds visp-images-data libdlib19.1
 
 # Real videos: split as recorded in the sample manifest.
 grep -o '"file": "[^"]*", "package": "[^"]*", "group": "[^"]*", "split": "[^"]*"' "$samples/manifest.json" |

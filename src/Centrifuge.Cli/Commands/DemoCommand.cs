@@ -1,17 +1,55 @@
 using System.CommandLine;
+using Centrifuge.Inference;
 
 namespace Centrifuge.Cli.Commands;
 
-/// <summary>`centrifuge demo`: separates sample videos with the shipped model (lands with the shipped-model issue).</summary>
+/// <summary>`centrifuge demo`: separates a blend of two validation videos and one real video into demo-output/ with index.html (Inference.DemoRunner).</summary>
 public static class DemoCommand
 {
     public static Command Create(CliContext context)
     {
-        var command = new Command("demo", "Separate sample videos with the shipped model and write demo-output/ (not yet available)");
+        var output = new Option<string>("--out") { Description = "Demo folder (index.html, inputs/, blend/, real/)", DefaultValueFactory = _ => "demo-output" };
+        var model = new Option<string?>("--model") { Description = $"Model checkpoint (default: {ShippedModel.RelativePath} or ${ShippedModel.EnvironmentVariable})" };
+        var force = new Option<bool>("--force") { Description = "Replace a previous demo in the folder (never a folder the demo did not write)" };
+        var size = new Option<int>("--size") { Description = "Processing short side in pixels (the excerpts are written at this size too)", DefaultValueFactory = _ => 224 };
+        var seconds = new Option<double>("--seconds") { Description = "Length of each excerpt", DefaultValueFactory = _ => 4 };
+
+        var command = new Command("demo",
+            "Fetch the sample videos, separate a blend of two validation videos and one real video with the shipped model, and write demo-output/index.html");
+        foreach (Option option in new Option[] { output, model, force, size, seconds })
+            command.Options.Add(option);
+
         command.SetAction(parse => context.Execute(parse, () =>
-            throw new CentrifugeException(
-                "demo: not yet available: the shipped model has not been trained yet (see docs/ARCHITECTURE.md)",
-                ExitCodes.Environment)));
+        {
+            var demo = new DemoOptions { OutputFolder = parse.GetValue(output)!, Force = parse.GetValue(force), Seconds = parse.GetValue(seconds) };
+            var separation = new SeparationOptions { ProcessingShortSide = parse.GetValue(size) };
+            separation.Validate();
+            // Cheap refusals first: no model, or a folder in the way, before fetching or separating anything.
+            string checkpoint = parse.GetValue(model) ?? ShippedModel.Resolve();
+            if (!File.Exists(checkpoint)) throw new CentrifugeException($"{checkpoint}: no such model checkpoint", ExitCodes.MissingInput);
+            DemoRunner.CheckOutputFolder(demo);
+
+            void Log(string line) => context.Output.WriteLine($"demo: {line}");
+            string? root = DemoSamples.FindRepositoryRoot();
+            string samplesFolder = DemoSamples.SamplesFolder(root);
+            IReadOnlyList<SampleEntry> samples = DemoSamples.EnsureFetched(samplesFolder, root, Log);
+            using SeparationModel loaded = SeparationModel.Load(checkpoint);
+            var separator = new Separator(loaded.Separate, separation);
+            int lastPercent = -1;
+            DemoResult result = DemoRunner.Run(separator, Path.GetFileName(checkpoint), samples, samplesFolder, demo, Log, p =>
+            {
+                int percent = 100 * p.FramesDone / Math.Max(1, p.FramesTotal);
+                if (percent / 25 == lastPercent / 25 && p.FramesDone < p.FramesTotal) return;
+                lastPercent = percent;
+                Log($"  {p.FramesDone}/{p.FramesTotal} frames, {p.FramesPerSecond:F1} frames/s");
+            });
+
+            if (result.Blend.Result.Summary.Metrics is { } m)
+                Log($"blend: PIT loss {m.Loss:F4}, PSNR {m.Psnr:F2} dB (PSNRi {m.Psnri:+0.00;-0.00} dB), SSIM {m.Ssim:F3}");
+            Log($"real: {result.Real.Result.Summary.Frames} frames -> {result.Real.Result.OutputFolder}");
+            context.Output.WriteLine($"Open {result.IndexHtml} in a browser (file://{result.IndexHtml})");
+            return ExitCodes.Ok;
+        }));
         return command;
     }
 }

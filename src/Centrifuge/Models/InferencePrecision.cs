@@ -9,3 +9,15 @@ public enum InferencePrecision
     Fp32,
     Bf16,
 }
+
+/// <summary>Parses the `--precision` option shared by evaluation and separation.</summary>
+public static class InferencePrecisions
+{
+    /// <summary>"fp32"/"float32" or "bf16"/"bfloat16" (any case), else a usage error naming the value.</summary>
+    public static InferencePrecision Parse(string text) => text.Trim().ToLowerInvariant() switch
+    {
+        "fp32" or "float32" => InferencePrecision.Fp32,
+        "bf16" or "bfloat16" => InferencePrecision.Bf16,
+        _ => throw new CentrifugeException($"--precision {text}: expected fp32 or bf16", ExitCodes.Usage),
+    };
+}
