@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Centrifuge.Data;
 using Centrifuge.Evaluation;
+using Centrifuge.Models;
 using Centrifuge.Runtime;
 
 namespace Centrifuge.Cli.Commands;
@@ -33,7 +34,7 @@ public static class EvaluateCommand
             {
                 Pairs = parse.GetValue(pairs), Seed = parse.GetValue(seed),
                 Clip = parse.GetValue(clip) is { } c ? EvaluationOptions.ParseClip(c) : null,
-                Precision = EvaluationOptions.ParsePrecision(parse.GetValue(precision)!),
+                Precision = InferencePrecisions.Parse(parse.GetValue(precision)!),
                 Device = parse.GetValue(device)!, BatchSize = parse.GetValue(batch), Cache = parse.GetValue(cache),
             };
             EvaluationResult result = Evaluator.Run(parse.GetValue(model)!, parse.GetValue(data)!, options, VideoSourceDecoder.Instance);

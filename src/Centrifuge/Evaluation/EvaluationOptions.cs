@@ -27,14 +27,6 @@ public sealed record EvaluationOptions
         throw new CentrifugeException($"--clip '{text}': expected T,H,W as three positive integers, e.g. 16,64,64", ExitCodes.Usage);
     }
 
-    /// <summary>"fp32" or "bf16".</summary>
-    public static InferencePrecision ParsePrecision(string text) => text.ToLowerInvariant() switch
-    {
-        "fp32" => InferencePrecision.Fp32,
-        "bf16" => InferencePrecision.Bf16,
-        _ => throw new CentrifugeException($"--precision '{text}': expected fp32 or bf16", ExitCodes.Usage),
-    };
-
     public void Validate()
     {
         if (Pairs < 1) throw new CentrifugeException($"--pairs {Pairs}: must be >= 1", ExitCodes.Usage);
