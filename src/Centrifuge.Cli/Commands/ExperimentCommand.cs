@@ -1,0 +1,55 @@
+using System.CommandLine;
+using Centrifuge.Data;
+using Centrifuge.Evaluation;
+using Centrifuge.Runtime;
+
+namespace Centrifuge.Cli.Commands;
+
+/// <summary>`centrifuge experiment NAME`: one of the paper's experiments at CPU scale, with a table, a chart and JSON.</summary>
+public static class ExperimentCommand
+{
+    public static Command Create(CliContext context)
+    {
+        var name = new Argument<string>("name")
+        {
+            Description = "The protocol: " + string.Join("; ", Experiments.All.Select(e => $"{e.Name} ({e.Summary})")),
+        };
+        name.AcceptOnlyFromAmong([.. Experiments.Names]);
+        var data = new Option<string>("--data") { Description = "Videos (a folder, list, Kinetics CSV or manifest), split by source video into training and held-out", Required = true };
+        var output = new Option<string>("--out") { Description = "Folder for results.md, results.json, chart.png and runs/", Required = true };
+        var budget = new Option<double>("--budget-minutes") { Description = "Training time of the whole protocol, split across its models", DefaultValueFactory = _ => 30 };
+        var preset = new Option<string>("--preset") { Description = "Training preset: tiny, cpu-small, paper", DefaultValueFactory = _ => "cpu-small" };
+        var seed = new Option<int>("--seed") { Description = "Seed of weights, batches and test pairs", DefaultValueFactory = _ => 1 };
+        var pairs = new Option<int>("--pairs") { Description = "Held-out pairs per test", DefaultValueFactory = _ => 50 };
+        var maxIterations = new Option<long?>("--max-iterations") { Description = "Stop each training after this many iterations (smoke runs)" };
+        var clip = new Option<string?>("--clip") { Description = "Clip size T,H,W (default: the preset's)" };
+        var model = new Option<string?>("--model") { Description = "Use this trained checkpoint instead of training one (colors, same-class, downstream)" };
+        var cache = new Option<string?>("--cache") { Description = "Clip cache folder (built or refreshed here; share it between experiments on the same data). Default: OUT/cache" };
+        var threads = new Option<int>("--threads") { Description = "libtorch threads (0 = default)", DefaultValueFactory = _ => 0 };
+        var device = new Option<string>("--device") { Description = "cpu or cuda", DefaultValueFactory = _ => "cpu" };
+        var force = new Option<bool>("--force") { Description = "Replace the results and runs of a previous experiment in --out" };
+        var command = new Command("experiment", "Run one of the paper's experiments within a training budget and write a table, a chart and JSON");
+        command.Arguments.Add(name);
+        foreach (Option o in new Option[] { data, output, budget, preset, seed, pairs, maxIterations, clip, model, cache, threads, device, force }) command.Options.Add(o);
+        command.SetAction(parse => context.Execute(parse, () =>
+        {
+            TorchRuntime.EnsureLoaded();
+            var options = new ExperimentOptions
+            {
+                Data = parse.GetValue(data)!, Out = parse.GetValue(output)!, BudgetMinutes = parse.GetValue(budget),
+                Preset = parse.GetValue(preset)!, Seed = parse.GetValue(seed), Pairs = parse.GetValue(pairs),
+                MaxIterations = parse.GetValue(maxIterations),
+                Clip = parse.GetValue(clip) is { } c ? EvaluationOptions.ParseClip(c) : null,
+                Model = parse.GetValue(model), Cache = parse.GetValue(cache), Threads = parse.GetValue(threads), Device = parse.GetValue(device)!,
+                Force = parse.GetValue(force),
+            };
+            (ExperimentResult result, IReadOnlyList<string> files) = Experiments.Run(parse.GetValue(name)!, options, VideoSourceDecoder.Instance, context.Error);
+            context.Output.WriteLine($"# {result.Title}");
+            context.Output.WriteLine();
+            context.Output.Write(MarkdownTable.Render(result.Table.Header, result.Table.Rows));
+            foreach (string path in files) context.Error.WriteLine($"centrifuge: experiment: wrote {path}");
+            return ExitCodes.Ok;
+        }));
+        return command;
+    }
+}

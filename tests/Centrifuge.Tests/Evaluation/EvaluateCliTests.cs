@@ -1,0 +1,45 @@
+using System.Text.Json;
+using Centrifuge.Tests.Support;
+
+namespace Centrifuge.Tests.Evaluation;
+
+public class EvaluateCliTests(EvaluationClips clips) : IClassFixture<EvaluationClips>
+{
+    [Fact]
+    public void Evaluate_prints_json_writes_the_report_and_lists_unreadable_videos()
+    {
+        string report = Path.Combine(clips.Root, "cli-report");
+        string[] args = ["evaluate", "--model", clips.Checkpoint, "--data", clips.Videos, "--pairs", "3", "--seed", "5",
+            "--clip", EvaluationClips.Clip, "--json", "--report", report];
+        CliResult result = CliRunner.Run(args);
+        Assert.True(result.ExitCode == 0, result.Error);
+        using JsonDocument doc = JsonDocument.Parse(result.Output);
+        Assert.Equal(3, doc.RootElement.GetProperty("pairs").GetInt32());
+        Assert.True(doc.RootElement.GetProperty("ratio_to_identity").GetDouble() > 0);
+        foreach (string row in new[] { "identity", "untrained", "model" })
+            foreach (string column in new[] { "loss", "psnr", "ssim", "psnri", "diversity" })
+                Assert.Equal(JsonValueKind.Number, doc.RootElement.GetProperty(row).GetProperty(column).ValueKind);
+        Assert.Contains("skipped", result.Error);
+        Assert.Contains("broken.mp4", result.Error);
+        foreach (string file in new[] { "report.md", "report.json", "scores.png" })
+            Assert.True(File.Exists(Path.Combine(report, file)), file);
+        Assert.Equal(result.Output.Trim(), File.ReadAllText(Path.Combine(report, "report.json")).Trim());
+
+        CliResult again = CliRunner.Run(args);
+        Assert.Equal(ExitCodes.OutputExists, again.ExitCode);
+        Assert.Contains("--force", again.Error);
+    }
+
+    [Fact]
+    public void Evaluate_names_a_missing_checkpoint_and_a_bad_clip_in_one_line()
+    {
+        CliResult missing = CliRunner.Run("evaluate", "--model", Path.Combine(clips.Root, "nope.ckpt"), "--data", clips.Videos);
+        Assert.Equal(ExitCodes.MissingInput, missing.ExitCode);
+        Assert.Contains("nope.ckpt", missing.Error);
+        Assert.Single(missing.Error.Trim().Split('\n'));
+
+        CliResult clip = CliRunner.Run("evaluate", "--model", clips.Checkpoint, "--data", clips.Videos, "--clip", "8,32");
+        Assert.Equal(ExitCodes.Usage, clip.ExitCode);
+        Assert.Contains("T,H,W", clip.Error);
+    }
+}

@@ -1,0 +1,112 @@
+using System.Text.Json;
+using Centrifuge.Data;
+using Centrifuge.Evaluation;
+using Centrifuge.Models;
+using TorchSharp;
+
+namespace Centrifuge.Tests.Evaluation;
+
+public class EvaluatorTests(EvaluationClips clips) : IClassFixture<EvaluationClips>
+{
+    private static readonly EvaluationOptions Options = new() { Pairs = 5, Seed = 3, Clip = (8, 32, 32), BatchSize = 2 };
+
+    private EvaluationResult Evaluate() => Evaluator.Run(clips.Checkpoint, clips.Videos, Options, VideoSourceDecoder.Instance);
+
+    // One evaluation shared by the tests that only read it (each run decodes every pair with ffmpeg).
+    private EvaluationResult Shared => clips.Cached("evaluation", Evaluate);
+
+    [Fact]
+    public void Evaluate_returns_every_row_and_column_as_json()
+    {
+        EvaluationResult result = Shared;
+        using JsonDocument doc = JsonDocument.Parse(JsonDefaults.Serialize(result));
+        Assert.Equal(["pairs", "identity", "untrained", "model", "ratio_to_identity"],
+            doc.RootElement.EnumerateObject().Select(p => p.Name).ToArray());
+        Assert.Equal(5, doc.RootElement.GetProperty("pairs").GetInt32());
+        foreach (string row in new[] { "identity", "untrained", "model" })
+        {
+            JsonElement r = doc.RootElement.GetProperty(row);
+            Assert.Equal(["loss", "psnr", "ssim", "psnri", "diversity"], r.EnumerateObject().Select(p => p.Name).ToArray());
+            Assert.True(r.GetProperty("loss").GetDouble() > 0, row);
+        }
+        Assert.Equal(result.Model.Loss / result.Identity.Loss, result.RatioToIdentity, 12);
+        // The broken file is listed, not fatal; the identity baseline's outputs are all equal.
+        Assert.Contains(result.Skipped, s => s.Path.EndsWith("broken.mp4", StringComparison.Ordinal));
+        Assert.Equal(0, result.Identity.Diversity);
+        Assert.Equal(0, result.Identity.Psnri);
+    }
+
+    [Fact]
+    public void Identity_row_equals_the_closed_form_on_the_same_pairs()
+    {
+        EvaluationResult result = Shared;
+        var config = new DataConfig
+        {
+            Sources = [clips.Videos], Frames = 8, Height = 32, Width = 32, PhotoProbability = 0, Seed = Options.Seed,
+        };
+        using HeldOutVideos videos = HeldOutVideos.Open(config, VideoSourceDecoder.Instance);
+        using BlendedBatch batch = videos.Pairs(Options.Pairs, Options.Seed).Batch(0, Options.Pairs);
+        float[] mixture = batch.Mixture.contiguous().data<float>().ToArray();     // [B, 3, T, H, W]
+        float[] targets = batch.Targets.contiguous().data<float>().ToArray();     // [B, 2, 3, T, H, W]
+        int video = 3 * 8 * 32 * 32;
+        double loss = 0, psnr = 0, ssim = 0;
+        for (int b = 0; b < Options.Pairs; b++)
+        {
+            float[] m = mixture.AsSpan(b * video, video).ToArray();
+            for (int i = 0; i < 2; i++)
+            {
+                float[] t = targets.AsSpan((b * 2 + i) * video, video).ToArray();
+                Assert.Equal(0.5, batch.Weights[b, i].item<float>(), 6);
+                loss += IdentityReference.Loss(m, t, 8, 32, 32);
+                psnr += IdentityReference.Psnr(m, t, 8, 32, 32) / 2;
+                ssim += IdentityReference.Ssim(m, t, 8, 32, 32) / 2;
+            }
+        }
+        Assert.Equal(loss / Options.Pairs, result.Identity.Loss, 5);
+        Assert.Equal(psnr / Options.Pairs, result.Identity.Psnr, 4);
+        Assert.Equal(ssim / Options.Pairs, result.Identity.Ssim, 5);
+    }
+
+    [Fact]
+    public void Same_seed_gives_the_same_numbers_and_another_seed_other_pairs()
+    {
+        EvaluationResult first = Shared, second = Evaluate();
+        Assert.Equal(JsonDefaults.Serialize(first), JsonDefaults.Serialize(second));
+        var config = new DataConfig { Sources = [clips.Videos], Frames = 8, Height = 32, Width = 32, PhotoProbability = 0 };
+        using HeldOutVideos videos = HeldOutVideos.Open(config, VideoSourceDecoder.Instance);
+        string Pairs(long seed) => string.Join(";", videos.Pairs(Options.Pairs, seed).Plans.Select(p => string.Join("+", p.Layers.Select(l => l.Id))));
+        Assert.Equal(Pairs(3), Pairs(3));
+        Assert.NotEqual(Pairs(3), Pairs(4));
+    }
+
+    [Fact]
+    public void Untrained_row_is_the_same_architecture_with_fixed_random_weights()
+    {
+        using var a = Evaluator.CreateUntrained(ModelPresets.Get("tiny"));
+        using var b = Evaluator.CreateUntrained(ModelPresets.Get("tiny"));
+        var pa = a.parameters().ToArray();
+        var pb = b.parameters().ToArray();
+        Assert.Equal(pa.Length, pb.Length);
+        for (int i = 0; i < pa.Length; i++) Assert.True(pa[i].eq(pb[i]).all().item<bool>());
+        using var trained = ModelCheckpoint.Load(clips.Checkpoint);
+        Assert.False(trained.parameters().Zip(pa).All(p => p.First.eq(p.Second).all().item<bool>()));
+    }
+
+    [Fact]
+    public void Report_folder_holds_markdown_json_and_a_png_chart_and_is_not_overwritten()
+    {
+        EvaluationResult result = Shared;
+        string folder = Path.Combine(clips.Root, "report-" + Guid.NewGuid().ToString("N"));
+        var paths = EvaluationReport.Write(result, folder, force: false);
+        Assert.Equal(3, paths.Count);
+        string markdown = File.ReadAllText(Path.Combine(folder, EvaluationReport.Markdown));
+        Assert.Contains("| identity |", markdown);
+        Assert.Contains("broken.mp4", markdown);
+        byte[] png = File.ReadAllBytes(Path.Combine(folder, EvaluationReport.Chart));
+        Assert.True(png.Length > 1000);
+        Assert.Equal(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G' }, png[..4]);
+        var again = Assert.Throws<CentrifugeException>(() => EvaluationReport.Write(result, folder, force: false));
+        Assert.Equal(ExitCodes.OutputExists, again.ExitCode);
+        EvaluationReport.Write(result, folder, force: true);
+    }
+}
