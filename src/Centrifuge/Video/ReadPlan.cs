@@ -35,11 +35,11 @@ internal sealed record ReadPlan(IReadOnlyList<string> Arguments, string Filter, 
         }
         if (options.StartFrame > 0)
         {
+            // Always count decoded frames: an input seek (-ss) lands on the container's "keyframe", which in some
+            // real files (cockatoo.mp4: intra refresh, no IDR after the first frame) cannot be decoded from, so
+            // ffmpeg either fails (-xerror) or emits broken frames. Decoding from the start is slower but exact.
             skipped += options.StartFrame;
-            if (options.StartSeconds is null && info.IsConstantRate && info.Damage is null)
-                input.AddRange(["-ss", F(info.StreamStartSeconds + (options.StartFrame - 0.5) / info.Fps)]);
-            else
-                filters.Add($"trim=start_frame={options.StartFrame}");
+            filters.Add($"trim=start_frame={options.StartFrame}");
         }
         input.AddRange(["-i", info.Path]);
 
