@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using Centrifuge.Video;
 using TorchSharp;
@@ -89,32 +88,21 @@ public sealed class ContactSheet : IDisposable
     private static void WritePng(FrameChunk image, string path)
     {
         string temp = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, $".{Path.GetFileName(path)}.tmp-{Guid.NewGuid().ToString("N")[..8]}.png");
-        var info = new ProcessStartInfo(FfmpegInstallation.Locate().FfmpegPath)
-        {
-            RedirectStandardInput = true,
-            RedirectStandardError = true,
-            RedirectStandardOutput = true,
-            UseShellExecute = false,
-        };
-        foreach (string arg in new[] { "-nostdin", "-hide_banner", "-v", "error", "-f", "rawvideo", "-pix_fmt", "rgb24",
-                     "-s", $"{image.Width.ToString(CultureInfo.InvariantCulture)}x{image.Height.ToString(CultureInfo.InvariantCulture)}",
-                     "-i", "pipe:0", "-frames:v", "1", "-f", "image2", "-c:v", "png", "-y", temp })
-            info.ArgumentList.Add(arg);
-        using var process = Process.Start(info) ?? throw new CentrifugeException($"{path}: could not start ffmpeg", ExitCodes.Environment);
-        Task<string> stderr = process.StandardError.ReadToEndAsync();
-        Task<string> stdout = process.StandardOutput.ReadToEndAsync();
+        string[] arguments = ["-nostdin", "-hide_banner", "-v", "error", "-f", "rawvideo", "-pix_fmt", "rgb24",
+            "-s", $"{image.Width.ToString(CultureInfo.InvariantCulture)}x{image.Height.ToString(CultureInfo.InvariantCulture)}",
+            "-i", "pipe:0", "-frames:v", "1", "-f", "image2", "-c:v", "png", "-y", temp];
+        using FfmpegProcess process = FfmpegProcess.Start(FfmpegInstallation.Locate().FfmpegPath, arguments, redirectStdin: true);
         try
         {
-            process.StandardInput.BaseStream.Write(image.Rgb, 0, image.Frames * image.Height * image.Width * 3);
+            process.StandardInput.Write(image.Rgb, 0, image.Frames * image.Height * image.Width * 3);
             process.StandardInput.Close();
         }
         catch (IOException) { }   // ffmpeg stopped early: its exit code and stderr say why
-        process.WaitForExit();
-        _ = stdout.Result;
-        if (process.ExitCode != 0 || !File.Exists(temp))
+        int exitCode = process.WaitForExit(out string stderr);
+        if (exitCode != 0 || !File.Exists(temp))
         {
             try { File.Delete(temp); } catch (IOException) { }
-            throw new CentrifugeException($"{path}: writing the PNG failed ({stderr.Result.Split('\n')[0].Trim()})", ExitCodes.WriteFailed);
+            throw new CentrifugeException($"{path}: writing the PNG failed ({FfmpegProcess.FirstLine(stderr)})", ExitCodes.WriteFailed);
         }
         File.Move(temp, path, overwrite: true);
     }

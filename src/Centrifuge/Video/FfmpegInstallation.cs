@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace Centrifuge.Video;
 
 /// <summary>Finds ffmpeg and ffprobe and reports their version and codecs. All video work goes through these two.</summary>
@@ -81,20 +79,6 @@ public sealed record FfmpegInstallation(string FfmpegPath, string FfprobePath)
         return names;
     }
 
-    private static string RunToString(string exe, string arguments)
-    {
-        var info = new ProcessStartInfo(exe, arguments)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        using var process = Process.Start(info)
-            ?? throw new CentrifugeException($"{exe}: could not be started", ExitCodes.Environment);
-        Task<string> stderr = process.StandardError.ReadToEndAsync();
-        string stdout = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        _ = stderr.Result;
-        return stdout;
-    }
+    private static string RunToString(string exe, string arguments) =>
+        FfmpegProcess.Run(exe, arguments.Split(' ', StringSplitOptions.RemoveEmptyEntries)).Output;
 }
