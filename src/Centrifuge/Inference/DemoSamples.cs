@@ -19,13 +19,7 @@ public static class DemoSamples
         ["python3-imageio/cockatoo.mp4", "opencv-doc/tree.avi", "forensics-samples-files/VID_20191220_170832.mp4"];
 
     /// <summary>The folder holding Centrifuge.sln above the running program or the current folder, or null.</summary>
-    public static string? FindRepositoryRoot()
-    {
-        foreach (string start in new[] { AppContext.BaseDirectory, Directory.GetCurrentDirectory() })
-            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
-                if (System.IO.File.Exists(Path.Combine(dir.FullName, "Centrifuge.sln"))) return dir.FullName;
-        return null;
-    }
+    public static string? FindRepositoryRoot() => RepositoryFolders.Upwards().FirstOrDefault(RepositoryFolders.IsRoot);
 
     /// <summary>$CENTRIFUGE_SAMPLES, else data/samples in the repository.</summary>
     public static string SamplesFolder(string? repositoryRoot)

@@ -18,13 +18,11 @@ public static class ShippedModel
             if (File.Exists(configured)) return Path.GetFullPath(configured);
             throw new CentrifugeException($"{EnvironmentVariable}={configured}: no such model checkpoint", ExitCodes.MissingInput);
         }
-        foreach (string start in new[] { AppContext.BaseDirectory, Directory.GetCurrentDirectory() })
-            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
-            {
-                string candidate = Path.Combine(dir.FullName, RelativePath);
-                if (File.Exists(candidate)) return candidate;
-                if (File.Exists(Path.Combine(dir.FullName, "Centrifuge.sln"))) break;   // the repository root: stop here
-            }
+        foreach (string folder in RepositoryFolders.Upwards())
+        {
+            string candidate = Path.Combine(folder, RelativePath);
+            if (File.Exists(candidate)) return candidate;
+        }
         throw new CentrifugeException(
             $"no --model given and the shipped model {RelativePath} does not exist yet: pass --model CKPT " +
             $"(e.g. a training run's best.ckpt) or set {EnvironmentVariable}", ExitCodes.Environment);
