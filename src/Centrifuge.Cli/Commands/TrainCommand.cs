@@ -17,6 +17,7 @@ public static class TrainCommand
         var resume = new Option<bool>("--resume") { Description = "Continue the run in --out from its last checkpoint (starts fresh if it has none)" };
         var force = new Option<bool>("--force") { Description = "Start over in a non-empty --out, deleting the previous run's files" };
         var iterations = new Option<long?>("--iterations") { Description = "Total training steps (the schedule's milestones scale with it)" };
+        var init = new Option<string?>("--init") { Description = "Start from a model checkpoint's weights (e.g. models/centrifuge-cpu-small.ckpt) instead of a random initialisation; same architecture, fresh optimizer" };
         var batch = new Option<int?>("--batch") { Description = "Clips per batch" };
         var clip = new Option<string?>("--clip") { Description = "Clip size T,H,W, e.g. 16,64,64" };
         var layers = new Option<int?>("--layers") { Description = "n, the number of output layers" };
@@ -30,7 +31,7 @@ public static class TrainCommand
         var device = new Option<string?>("--device") { Description = "cpu or cuda" };
 
         var command = new Command("train", "Train a Centrifuge model on blended video pairs (resumable; Ctrl-C saves and exits)");
-        foreach (Option o in new Option[] { data, cache, preset, outDir, config, resume, force, iterations, batch, clip, layers, lr,
+        foreach (Option o in new Option[] { data, cache, preset, outDir, config, resume, force, iterations, init, batch, clip, layers, lr,
                      optimizer, valEvery, ckptEvery, seed, threads, device })
             command.Options.Add(o);
 
@@ -43,6 +44,7 @@ public static class TrainCommand
                 Sources = sources is { Length: > 0 } ? sources.Select(s => s == TrainingConfig.SyntheticShapes ? s : Path.GetFullPath(s)).ToArray() : null,
                 Cache = parse.GetValue(cache) is { } c ? Path.GetFullPath(c) : null,
                 Iterations = parse.GetValue(iterations),
+                InitialWeights = parse.GetValue(init) is { } w ? Path.GetFullPath(w) : null,
                 BatchSize = parse.GetValue(batch),
                 Clip = clipText is null ? null : TrainingOverrides.ParseClip(clipText),
                 Layers = parse.GetValue(layers),

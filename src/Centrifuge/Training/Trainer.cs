@@ -88,6 +88,11 @@ public sealed class Trainer : IDisposable
             resumedFrom = _lastCheckpoint = loaded.Path;
             if (stored is not null) foreach (string change in ConfigDifferences.Describe(stored, config)) observer.Note($"config changed on resume: {change}");
         }
+        else if (config.InitialWeights is { } initial)
+        {
+            ModelCheckpoint.LoadInto(_model, initial);
+            observer.Note($"starting from the weights of {initial}");
+        }
         _state = WithBestFromDisk(_state);
         _secondsBefore = _state.TrainingSeconds;
         _metrics = new MetricsLog(folder.MetricsPath);

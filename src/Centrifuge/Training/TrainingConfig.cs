@@ -27,6 +27,13 @@ public sealed record TrainingConfig
 
     public long Iterations { get; init; } = 240_000;
 
+    /// <summary>
+    /// A model checkpoint (e.g. the shipped model) whose weights a fresh run starts from instead of a random
+    /// initialisation; its architecture must equal <see cref="Model"/>. The optimizer and schedule start fresh.
+    /// Ignored when a run resumes from its own checkpoint. Null = random initialisation (the paper).
+    /// </summary>
+    public string? InitialWeights { get; init; }
+
     public OptimizerKind Optimizer { get; init; } = OptimizerKind.Sgd;
     public double LearningRate { get; init; } = 0.1;
     public double Momentum { get; init; } = 0.99;

@@ -11,6 +11,8 @@ public sealed record TrainingOverrides
     public IReadOnlyList<string>? Sources { get; init; }
     public string? Cache { get; init; }
     public long? Iterations { get; init; }
+    /// <summary>A model checkpoint to start a fresh run from (<see cref="TrainingConfig.InitialWeights"/>).</summary>
+    public string? InitialWeights { get; init; }
     public int? BatchSize { get; init; }
     /// <summary>Clip T, H, W.</summary>
     public (int Frames, int Height, int Width)? Clip { get; init; }
@@ -39,6 +41,7 @@ public sealed record TrainingOverrides
             Data = data,
             Model = model,
             Iterations = Iterations ?? config.Iterations,
+            InitialWeights = InitialWeights ?? config.InitialWeights,
             LearningRate = LearningRate ?? config.LearningRate,
             Optimizer = Optimizer ?? config.Optimizer,
             ValidationEvery = ValidationEvery ?? config.ValidationEvery,

@@ -41,6 +41,26 @@ public sealed class TrainCommandTests
     }
 
     [Fact]
+    public void InitStartsFromAModelCheckpointAndRecordsItInTheConfig()
+    {
+        using var dir = new TempDir();
+        string first = dir.File("first");
+        Assert.Equal(0, CliRunner.Run(Tiny(first, "--iterations", "2", "--clip", "2,16,16", "--batch", "2")).ExitCode);
+
+        string second = dir.File("second");
+        CliResult result = CliRunner.Run(Tiny(second, "--iterations", "2", "--clip", "2,16,16", "--batch", "2",
+            "--init", Path.Combine(first, "best.ckpt")));
+        Assert.True(result.ExitCode == 0, result.Error);
+        Assert.Contains("starting from the weights of", result.Output);
+        Assert.Equal(Path.Combine(first, "best.ckpt"), TrainingConfig.Load(Path.Combine(second, "config.json")).InitialWeights);
+
+        CliResult missing = CliRunner.Run(Tiny(dir.File("third"), "--iterations", "2", "--init", dir.File("none.ckpt")));
+        Assert.Equal(ExitCodes.MissingInput, missing.ExitCode);
+        Assert.Contains("none.ckpt: checkpoint not found", missing.Error);
+        Assert.DoesNotContain("   at ", missing.Error);
+    }
+
+    [Fact]
     public void RefusesANonEmptyRunFolderWithoutResumeOrForce()
     {
         using var dir = new TempDir();
