@@ -12,7 +12,7 @@ dotnet build Centrifuge.sln -c Release --nologo -v quiet -clp:ErrorsOnly
 log="$(mktemp)"
 trap 'rm -f "$log"' EXIT
 set +e
-dotnet test Centrifuge.sln -c Release --no-build --nologo -v quiet "$@" 2>&1 | tee "$log"
+dotnet test Centrifuge.sln -c Release --no-build --nologo -v quiet --logger "console;verbosity=minimal" "$@" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 set -e
 
