@@ -105,13 +105,18 @@ public sealed class TrainCommandTests
     }
 
     /// <summary>
-    /// The real executable as a child process: SIGINT (what Ctrl-C sends) finishes the current step, writes a
-    /// checkpoint and exits 0; the checkpoint loads and --resume continues from it.
+    /// The real executable as a child process: SIGINT (what Ctrl-C sends) or SIGTERM (what `kill` and service managers
+    /// send) finishes the current step, writes a checkpoint and exits 0; the checkpoint loads and --resume continues.
     /// </summary>
-    [SkippableFact]
-    public void SigintSavesACheckpointAndExitsZero()
+    [SkippableTheory]
+    [InlineData("INT")]
+    [InlineData("TERM")]
+    public void ASignalSavesACheckpointAndExitsZero(string signal)
     {
         Skip.IfNot(OperatingSystem.IsLinux() || OperatingSystem.IsMacOS(), "POSIX signals only");
+        // A shell starts background jobs with SIGINT ignored, children inherit that, and .NET then leaves it ignored:
+        // Ctrl-C cannot reach such a process at all, so there is nothing to test (SIGTERM still is).
+        Skip.If(signal == "INT" && SigintIgnoredByInheritance(), "SIGINT is ignored in this process tree (started in the background by a shell)");
         using var dir = new TempDir();
         string run = dir.File("run");
         var start = new ProcessStartInfo("dotnet")
@@ -138,8 +143,8 @@ public sealed class TrainCommandTests
         try
         {
             Assert.True(stepping.Wait(TimeSpan.FromMinutes(3)), "training did not start: " + error);
-            using (var kill = Process.Start("kill", ["-INT", process.Id.ToString()])) kill.WaitForExit();
-            Assert.True(process.WaitForExit(TimeSpan.FromMinutes(2)), "the process did not stop after SIGINT");
+            using (var kill = Process.Start("kill", [$"-{signal}", process.Id.ToString()])) kill.WaitForExit();
+            Assert.True(process.WaitForExit(TimeSpan.FromMinutes(2)), $"the process did not stop after SIG{signal}");
             process.WaitForExit();   // drain the output
         }
         finally
@@ -159,6 +164,14 @@ public sealed class TrainCommandTests
         CliResult resumed = CliRunner.Run(["train", "--out", run, "--resume", "--iterations", (iteration + 2).ToString()]);
         Assert.True(resumed.ExitCode == 0, resumed.Error);
         Assert.Contains($"at iteration {iteration} of {iteration + 2}", resumed.Output);
+    }
+
+    // Linux: bit 2 (SIGINT) of the SigIgn mask in /proc/self/status. Elsewhere: assume not ignored.
+    private static bool SigintIgnoredByInheritance()
+    {
+        if (!File.Exists("/proc/self/status")) return false;
+        string? line = File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("SigIgn:", StringComparison.Ordinal));
+        return line is not null && (Convert.ToUInt64(line["SigIgn:".Length..].Trim(), 16) & 0x2) != 0;
     }
 
     // The CLI project is built with the tests (a project reference); run its dll from its own output folder.
