@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Trains the recipe variants of the shipped model's ablation (models/README.md, "Variants tried"), resumably, one
 # after another, then prints each one's validation ratios. Every variant is configs/variants/NAME.json: the shipped
-# recipe (configs/cpu-small-default.json) with one change, run for 600 steps (batch12: 300 steps, the same clips
+# recipe (configs/cpu-small-default.json) with one change, run for 600 steps (sgd-paper: 400; batch12: 300 steps, the same clips
 # seen) at a constant learning rate and validated on the shipped run's 100 fixed pairs.
 #   scripts/train-variants.sh                      # every variant, in the order below
 #   scripts/train-variants.sh corrector layers4    # just these
