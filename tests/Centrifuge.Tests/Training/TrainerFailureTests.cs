@@ -88,9 +88,7 @@ public sealed class TrainerFailureTests
 
     private static double Validate(TrainingConfig config, string checkpoint)
     {
-        var model = Centrifuge.Models.CentrifugeModel.Create(config.Model);
-        var optimizer = TrainingOptimizer.Create(config, model.parameters());
-        TrainingCheckpoint.Load(checkpoint, model, optimizer);
+        var (model, _) = TrainingFixtures.LoadCheckpoint(config, checkpoint);
         using var data = SyntheticShapesBatches.From(config);
         return Validator.Run(model, data.Validation(), CPU, 0).Loss;
     }

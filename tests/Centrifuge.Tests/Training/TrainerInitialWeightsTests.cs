@@ -50,13 +50,13 @@ public sealed class TrainerInitialWeightsTests
 
     private static void AssertWeights(TrainingConfig config, string trainingCheckpoint, string modelCheckpoint, bool equal)
     {
-        using var trained = CentrifugeModel.Create(config.Model);
-        using var optimizer = TrainingOptimizer.Create(config, trained.parameters());
-        TrainingCheckpoint.Load(trainingCheckpoint, trained, optimizer);
+        var (trained, optimizer) = TrainingFixtures.LoadCheckpoint(config, trainingCheckpoint);
         using var reference = ModelCheckpoint.Load(modelCheckpoint);
         var a = trained.state_dict();
         var b = reference.state_dict();
         bool same = a.Keys.Where(k => a[k].is_floating_point()).All(k => a[k].allclose(b[k], rtol: 0, atol: 0));
+        optimizer.Dispose();
+        trained.Dispose();
         Assert.Equal(equal, same);
     }
 }

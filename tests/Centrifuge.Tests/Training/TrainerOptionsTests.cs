@@ -25,10 +25,8 @@ public sealed class TrainerOptionsTests
 
     private static double Distance(TrainingConfig config, string a, string b)
     {
-        var ma = CentrifugeModel.Create(config.Model);
-        var mb = CentrifugeModel.Create(config.Model);
-        TrainingCheckpoint.Load(a, ma, TrainingOptimizer.Create(config, ma.parameters()));
-        TrainingCheckpoint.Load(b, mb, TrainingOptimizer.Create(config, mb.parameters()));
+        var (ma, _) = TrainingFixtures.LoadCheckpoint(config, a);
+        var (mb, _) = TrainingFixtures.LoadCheckpoint(config, b);
         using var scope = NewDisposeScope();
         double sum = 0;
         foreach (var (pa, pb) in ma.parameters().Zip(mb.parameters()))

@@ -65,8 +65,8 @@ public sealed class TrainerResumeTests
 
     private static void AssertSameCheckpoint(TrainingConfig config, string a, string b)
     {
-        var (modelA, optA) = Load(config, a);
-        var (modelB, optB) = Load(config, b);
+        var (modelA, optA) = TrainingFixtures.LoadCheckpoint(config, a);
+        var (modelB, optB) = TrainingFixtures.LoadCheckpoint(config, b);
         var sa = modelA.state_dict();
         var sb = modelB.state_dict();
         foreach (string key in sa.Keys)
@@ -77,14 +77,6 @@ public sealed class TrainerResumeTests
         optA.save_state_dict(new BinaryWriter(ma));
         optB.save_state_dict(new BinaryWriter(mb));
         Assert.Equal(ma.Length, mb.Length);
-    }
-
-    private static (CentrifugeModel, TorchSharp.Modules.OptimizerHelper) Load(TrainingConfig config, string path)
-    {
-        var model = CentrifugeModel.Create(config.Model);
-        var optimizer = TrainingOptimizer.Create(config, model.parameters());
-        TrainingCheckpoint.Load(path, model, optimizer);
-        return (model, optimizer);
     }
 
     [Fact]

@@ -1,4 +1,6 @@
+using Centrifuge.Models;
 using Centrifuge.Training;
+using TorchSharp.Modules;
 
 namespace Centrifuge.Tests.Training;
 
@@ -40,5 +42,14 @@ internal static class TrainingFixtures
         public void Stepped(TrainingProgress progress) { Steps.Add(progress); OnStep?.Invoke(progress); }
         public void Validated(ValidationResult result, bool best) => Validations.Add(result);
         public void Note(string message) => Notes.Add(message);
+    }
+
+    /// <summary>A model and optimizer of <paramref name="config"/> with a training checkpoint's weights and state loaded.</summary>
+    public static (CentrifugeModel Model, OptimizerHelper Optimizer) LoadCheckpoint(TrainingConfig config, string path)
+    {
+        var model = CentrifugeModel.Create(config.Model);
+        var optimizer = TrainingOptimizer.Create(config, model.parameters());
+        TrainingCheckpoint.Load(path, model, optimizer);
+        return (model, optimizer);
     }
 }
