@@ -24,9 +24,15 @@ public static class ExitCodes
     public const int IncompatibleModel = 15;
     /// <summary>A batch job finished, but some of its items failed.</summary>
     public const int PartialFailure = 20;
+    /// <summary>Every item was processed, but some input was damaged and frames were lost (counted in the report).</summary>
+    public const int CompletedWithLosses = 21;
+    /// <summary>Stopped by SIGINT (Ctrl-C) after saving what it had (128 + 2, as shells report it).</summary>
+    public const int Interrupted = 130;
+    /// <summary>Stopped by SIGTERM after saving what it had (128 + 15).</summary>
+    public const int Terminated = 143;
 
     // Video inputs (Video/VideoProbe, VideoReader): one code per way a video file can be unusable.
-    /// <summary>An input path is a directory where a video file was expected.</summary>
+    /// <summary>An input path is a directory, a pipe or a device where a (seekable) video file was expected.</summary>
     public const int NotAFile = 30;
     /// <summary>An input video file is empty (0 bytes).</summary>
     public const int EmptyFile = 31;

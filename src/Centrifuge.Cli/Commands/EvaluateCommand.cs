@@ -28,6 +28,7 @@ public static class EvaluateCommand
         foreach (Option o in new Option[] { model, data, pairs, seed, clip, precision, device, batch, threads, cache, json, report, force }) command.Options.Add(o);
         command.SetAction(parse => context.Execute(parse, () =>
         {
+            if (parse.GetValue(report) is { } target) EvaluationReport.Check(target, parse.GetValue(force));
             TorchRuntime.EnsureLoaded();
             TorchRuntime.SetThreads(parse.GetValue(threads));
             var options = new EvaluationOptions

@@ -57,10 +57,11 @@ public static class PrepareCommand
                     $"prepare: {report.Cache}: {report.Decoded} decoded, {report.Reused} reused, {report.Rebuilt} rebuilt, {report.Skipped} skipped; " +
                     $"{report.CachedFrames} frames, {report.CacheBytes / 1e6:F1} MB at short side {report.ShortSide}, {report.Seconds:F1} s");
                 foreach (SkippedSource s in report.SkippedSources) context.Output.WriteLine($"  skipped {s.Path}: {s.Reason}");
+                foreach (SkippedSource s in report.DamagedSources) context.Output.WriteLine($"  damaged {s.Path}: {s.Reason}");
             }
             if (report.Decoded + report.Reused + report.Rebuilt == 0)
                 throw new CentrifugeException($"{folder}: no source could be cached ({report.Skipped} skipped)", ExitCodes.InvalidInput);
-            return ExitCodes.Ok;
+            return report.FramesLost > 0 ? ExitCodes.CompletedWithLosses : ExitCodes.Ok;
         }));
         return command;
     }

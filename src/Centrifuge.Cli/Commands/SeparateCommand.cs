@@ -37,9 +37,15 @@ public static class SeparateCommand
         command.SetAction(parse => context.Execute(parse, () =>
         {
             string[] files = parse.GetValue(inputs) ?? [];
-            string[]? blendPair = parse.GetValue(blend);
+            string[]? blendPair = parse.GetValue(blend) is { Length: 2 } pair ? pair : null;
             if (files.Length == 0 && blendPair is null)
                 throw new CentrifugeException("separate: give at least one INPUT video (or --blend A B)", ExitCodes.Usage);
+            string outDir = parse.GetValue(output)!;
+            double blendAlpha = parse.GetValue(alpha);
+            if (blendPair is null && parse.GetResult(alpha) is { Implicit: false })
+                throw new CentrifugeException($"--alpha {blendAlpha}: only used with --blend A B", ExitCodes.Usage);
+            if (blendPair is not null && !(blendAlpha > 0 && blendAlpha < 1))
+                throw new CentrifugeException($"--alpha {blendAlpha}: must be between 0 and 1 (exclusive)", ExitCodes.Usage);
             var options = new SeparationOptions
             {
                 ProcessingShortSide = parse.GetValue(size),
@@ -52,7 +58,6 @@ public static class SeparateCommand
             string checkpoint = parse.GetValue(model) ?? ShippedModel.Resolve();
             using SeparationModel loaded = SeparationModel.Load(checkpoint, parse.GetValue(device)!, parse.GetValue(precision)!);
             var separator = new Separator(loaded.Separate, options);
-            string outDir = parse.GetValue(output)!;
             bool asJson = parse.GetValue(json);
 
             var outcomes = new List<SeparationOutcome>();
@@ -63,7 +68,7 @@ public static class SeparateCommand
             {
                 string name = $"{a}+{b}";
                 outcomes.Add(Report(context, asJson, WithProgress(context, asJson, name,
-                    p => SeparationBatch.Try(name, () => separator.SeparateBlend(a, b, parse.GetValue(alpha), outDir, p)))));
+                    p => SeparationBatch.Try(name, () => separator.SeparateBlend(a, b, blendAlpha, outDir, p)))));
             }
             if (asJson)
                 context.Output.WriteLine(JsonDefaults.Serialize(outcomes.Select(o => new
@@ -127,7 +132,7 @@ public static class SeparateCommand
                 context.Output.WriteLine(
                     $"{outcome.Input} -> {r.OutputFolder}/ ({r.Summary.Frames} frames, {r.Summary.Width}x{r.Summary.Height}, " +
                     $"{r.Summary.Layers} layers, pair {r.Summary.Pair[0]}+{r.Summary.Pair[1]}, {r.Summary.Seconds:F1} s, " +
-                    $"{r.Summary.FramesPerSecond:F2} frames/s)");
+                    $"{r.Summary.FramesPerSecond:F2} frames/s{(r.Summary.FramesLost > 0 ? $"; {r.Summary.FramesLost} frames lost to damage" : "")})");
         }
         else
         {

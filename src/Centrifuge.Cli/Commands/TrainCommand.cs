@@ -4,7 +4,10 @@ using Centrifuge.Training;
 
 namespace Centrifuge.Cli.Commands;
 
-/// <summary>`centrifuge train`: trains a model into a run folder; resumable; Ctrl-C / SIGTERM save a checkpoint and exit 0.</summary>
+/// <summary>
+/// `centrifuge train`: trains a model into a run folder; resumable; Ctrl-C / SIGTERM save a checkpoint and exit 130 / 143,
+/// so `train &amp;&amp; evaluate` does not carry on with an unfinished model.
+/// </summary>
 public static class TrainCommand
 {
     public static Command Create(CliContext context)
@@ -30,7 +33,7 @@ public static class TrainCommand
         var threads = new Option<int?>("--threads") { Description = "libtorch threads (0 = default)" };
         var device = new Option<string?>("--device") { Description = "cpu or cuda" };
 
-        var command = new Command("train", "Train a Centrifuge model on blended video pairs (resumable; Ctrl-C saves and exits)");
+        var command = new Command("train", "Train a Centrifuge model on blended video pairs (resumable; Ctrl-C saves a checkpoint and exits 130, SIGTERM 143)");
         foreach (Option o in new Option[] { data, cache, preset, outDir, config, resume, force, iterations, init, batch, clip, layers, lr,
                      optimizer, valEvery, ckptEvery, seed, threads, device })
             command.Options.Add(o);
@@ -62,21 +65,25 @@ public static class TrainCommand
             TrainingConfig effective = TrainingSetup.Compose(folder, resuming, parse.GetValue(preset), parse.GetValue(config), overrides, view.Note);
 
             using var stop = new CancellationTokenSource();
-            using PosixSignalRegistration sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, s => RequestStop(s, stop, view));
-            using PosixSignalRegistration sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, s => RequestStop(s, stop, view));
+            PosixSignal? received = null;
+            using PosixSignalRegistration sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, s => received ??= RequestStop(s, stop, view));
+            using PosixSignalRegistration sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, s => received ??= RequestStop(s, stop, view));
             TrainingOutcome outcome = view.Run(observer => Trainer.Run(effective, folder, resuming, observer: observer, cancel: stop.Token));
             view.Summarise(outcome, folder);
-            return ExitCodes.Ok;
+            if (outcome.Reason == TrainingStopReason.Interrupted)
+                return received == PosixSignal.SIGTERM ? ExitCodes.Terminated : ExitCodes.Interrupted;
+            return outcome.FramesLost > 0 ? ExitCodes.CompletedWithLosses : ExitCodes.Ok;
         }));
         return command;
     }
 
-    // First signal: finish the current step, checkpoint, exit 0. A second one falls through to the default (terminate).
-    private static void RequestStop(PosixSignalContext signal, CancellationTokenSource stop, TrainProgressView view)
+    // First signal: finish the current step, checkpoint, exit 130 / 143. A second one falls through to the default (terminate).
+    private static PosixSignal? RequestStop(PosixSignalContext signal, CancellationTokenSource stop, TrainProgressView view)
     {
-        if (stop.IsCancellationRequested) return;
+        if (stop.IsCancellationRequested) return null;
         signal.Cancel = true;
         view.Note($"{signal.Signal}: finishing the current step, then saving a checkpoint (send again to quit at once)");
         stop.Cancel();
+        return signal.Signal;
     }
 }

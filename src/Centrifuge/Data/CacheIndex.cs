@@ -24,13 +24,16 @@ public sealed record CacheEntry
     public long Bytes { get; init; }
     /// <summary>SHA-256 of the data file, lowercase hex.</summary>
     public required string Checksum { get; init; }
+    /// <summary>Frames of a damaged source that could not be decoded (the cache holds the rest), and why.</summary>
+    public int FramesLost { get; init; }
+    public string? Damage { get; init; }
 
     public VideoSource ToSource() => new(Path, Label, Group, Kind)
     {
         StartSeconds = StartSeconds, EndSeconds = EndSeconds, Split = Split, FrameFiles = FrameFiles,
     };
 
-    public StoredVideo ToStored() => new(ToSource(), Frames, Height, Width, Fps);
+    public StoredVideo ToStored() => new(ToSource(), Frames, Height, Width, Fps) { FramesLost = FramesLost, Damage = Damage };
 }
 
 /// <summary>index.json of a decoded-clip cache.</summary>

@@ -25,7 +25,13 @@ public sealed record PrepareProgress(int Done, int Total, string Path, string Ou
 /// <summary>What `prepare` did: counts, the skipped sources with reasons, and the cache size.</summary>
 public sealed record PrepareReport(
     string Cache, int ShortSide, int Sources, int Decoded, int Reused, int Rebuilt, int Skipped,
-    long CacheBytes, long CachedFrames, double Seconds, IReadOnlyList<SkippedSource> SkippedSources);
+    long CacheBytes, long CachedFrames, double Seconds, IReadOnlyList<SkippedSource> SkippedSources)
+{
+    /// <summary>Cached sources that are damaged: what decoded is cached, the reason says what was lost.</summary>
+    public IReadOnlyList<SkippedSource> DamagedSources { get; init; } = [];
+    /// <summary>Frames the damaged sources lost, in total (non-zero: `prepare` exits with CompletedWithLosses).</summary>
+    public int FramesLost { get; init; }
+}
 
 /// <summary>
 /// Builds or refreshes a <see cref="ClipCache"/>: decodes each source once at the requested short side into its own
@@ -90,8 +96,13 @@ public static class ClipCacheBuilder
         entries.AddRange(old.Values.Where(e => !visited.Contains(e.Id) && ClipCache.HasExpectedSize(folder, e)));
         WriteIndex(folder, options, entries, skipped);
         RemoveOrphans(folder, entries);
+        var damaged = entries.Where(e => e.Damage is not null && visited.Contains(e.Id)).ToList();
         return new PrepareReport(Path.GetFullPath(folder), options.ShortSide, sources.Sources.Count, decoded, reused, rebuilt,
-            skipped.Count, entries.Sum(e => e.Bytes), entries.Sum(e => (long)e.Frames), clock.Elapsed.TotalSeconds, skipped);
+            skipped.Count, entries.Sum(e => e.Bytes), entries.Sum(e => (long)e.Frames), clock.Elapsed.TotalSeconds, skipped)
+        {
+            DamagedSources = damaged.Select(e => new SkippedSource(e.Path, e.Damage!)).ToList(),
+            FramesLost = damaged.Sum(e => e.FramesLost),
+        };
     }
 
     /// <summary>The data file name of a source: a hash of its id, so renames of the cache folder keep working.</summary>
@@ -104,8 +115,9 @@ public static class ClipCacheBuilder
         string relative = DataFileName(source);
         string final = Path.Combine(folder, relative);
         string temp = final + ".tmp";
-        int frames = 0, width, height;
+        int frames = 0, width, height, lost;
         double fps;
+        string? damage;
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         try
         {
@@ -122,6 +134,7 @@ public static class ClipCacheBuilder
                     hash.AppendData(chunk.Span);
                     frames += (int)(chunk.Length / frameBytes);
                 }
+                (damage, lost) = (video.Damage, video.FramesLost);
             }
             if (frames < minFrames)
                 throw new CentrifugeException(frames == 0 ? $"{source.Path}: no frames decoded" : $"{source.Path}: too short ({frames} frames, need {minFrames})", ExitCodes.DecodeFailed);
@@ -142,6 +155,7 @@ public static class ClipCacheBuilder
             SourceBytes = stamp.Bytes, SourceMtime = stamp.MtimeMs,
             Frames = frames, Height = height, Width = width, Fps = fps,
             File = relative, Bytes = (long)frames * width * height * 3, Checksum = Convert.ToHexStringLower(hash.GetHashAndReset()),
+            FramesLost = lost, Damage = damage,
         };
     }
 

@@ -1,7 +1,13 @@
 namespace Centrifuge.Data;
 
 /// <summary>A video as a store holds it: its source and its decoded size (frames at the store's short side).</summary>
-public sealed record StoredVideo(VideoSource Source, int Frames, int Height, int Width, double Fps);
+public sealed record StoredVideo(VideoSource Source, int Frames, int Height, int Width, double Fps)
+{
+    /// <summary>Frames of a damaged source that could not be decoded (Frames counts only those that could).</summary>
+    public int FramesLost { get; init; }
+    /// <summary>What is wrong with a damaged source, or null.</summary>
+    public string? Damage { get; init; }
+}
 
 /// <summary>
 /// Where the loader takes frames from: the decoded-clip cache (memory-mapped) or the video files themselves.

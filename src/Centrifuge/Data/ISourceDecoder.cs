@@ -8,6 +8,9 @@ public interface IDecodedFrames : IDisposable
     double Fps { get; }
     /// <summary>Chunks of whole frames (Frames = chunk length / (Height x Width x 3)).</summary>
     IEnumerable<ReadOnlyMemory<byte>> Chunks(int framesPerChunk);
+    /// <summary>What is wrong with a damaged source (null when clean), and the frames it lost (known after the last chunk).</summary>
+    string? Damage => null;
+    int FramesLost => 0;
 }
 
 /// <summary>Decodes a source (video, frame folder, photo) with its short side resized to a given size.</summary>

@@ -12,6 +12,8 @@ public sealed class TrainingData : IDisposable
     public ClipPool Validation { get; }
     /// <summary>Sources that were named but are not used: missing, not in the cache, too short.</summary>
     public IReadOnlyList<SkippedSource> Skipped { get; }
+    /// <summary>Sources in use that are damaged: their decodable frames are used, <see cref="StoredVideo.FramesLost"/> were not.</summary>
+    public IReadOnlyList<StoredVideo> Damaged { get; private init; } = [];
 
     private TrainingData(IFrameStore store, DataSplit split, ClipPool train, ClipPool validation, IReadOnlyList<SkippedSource> skipped)
     {
@@ -47,7 +49,9 @@ public sealed class TrainingData : IDisposable
         {
             int i = cache.Find(s);
             if (i < 0)
-                skipped.Add(new SkippedSource(s.Id, $"not in the cache {config.Cache} (run centrifuge prepare)"));
+                // prepare records why it skipped a source (empty, not a video, too short): that is the reason to give.
+                skipped.Add(cache.Index.Skipped.FirstOrDefault(k => k.Path == s.Id)
+                            ?? new SkippedSource(s.Id, $"not in the cache {config.Cache} (run centrifuge prepare)"));
             else if (SourceStamp.Of(s) is var stamp && (stamp.Bytes != cache.Entries[i].SourceBytes || stamp.MtimeMs != cache.Entries[i].SourceMtime))
                 skipped.Add(new SkippedSource(s.Id, "changed since it was cached (run centrifuge prepare)"));
             else use.Add(i);
@@ -65,7 +69,10 @@ public sealed class TrainingData : IDisposable
         var train = new ClipPool(store, config.Frames, use.Where(i => !valIds.Contains(store.Videos[i].Source.Id)));
         var validation = new ClipPool(store, config.Frames, use.Where(i => valIds.Contains(store.Videos[i].Source.Id)));
         var all = (skipped ?? []).Concat(train.Skipped).Concat(validation.Skipped).ToList();
-        return new TrainingData(store, split, train, validation, all);
+        return new TrainingData(store, split, train, validation, all)
+        {
+            Damaged = use.Select(i => store.Videos[i]).Where(v => v.Damage is not null).ToList(),
+        };
     }
 
     private static TrainingData FromSources(DataConfig config, ISourceDecoder decoder)

@@ -3,6 +3,7 @@ namespace Centrifuge.Data;
 /// <summary>
 /// A fixed validation set: N blended samples from the validation split with centre crops, centred clips, no flip and
 /// the fixed alpha, every choice derived from a seed — the same pairs for every run, every model, every evaluation.
+/// A sample never blends a video with itself (identity loss 0 says nothing); draws that would are passed over.
 /// </summary>
 public sealed class ValidationSet
 {
@@ -31,8 +32,25 @@ public sealed class ValidationSet
         config.Validate();
         pool.EnsureUsable("validation data");
         BlendRecipe r = (recipe ?? BlendRecipe.Evaluation) with { Training = false };
-        var plans = Enumerable.Range(0, pairs).Select(p => BlendComposer.Plan(pool, config, r, seed, -1, p)).ToList();
+        if (WhyNot(pool) is { } why) throw new CentrifugeException($"validation data: {why}", ExitCodes.InvalidInput);
+        var plans = new List<SamplePlan>(pairs);
+        for (long p = 0; plans.Count < pairs && p < 4L * pairs + 16; p++)
+            if (BlendComposer.Plan(pool, config, r, seed, -1, p) is var plan && !BlendsASourceWithItself(pool, plan)) plans.Add(plan);
         return new ValidationSet(pool, config, plans, seed);
+    }
+
+    /// <summary>Why <paramref name="pool"/> cannot make a sample without blending a video with itself, or null when it can.</summary>
+    public static string? WhyNot(ClipPool pool)
+    {
+        string[] groups = pool.Moving.Concat(pool.Photos).Select(i => pool.Store.Videos[i].Source.Group).Distinct(StringComparer.Ordinal).ToArray();
+        return groups.Length >= 2 ? null
+            : $"{groups.Length} usable source video{(groups.Length == 1 ? $" ({groups[0]})" : "s")}; a blend needs two different ones";
+    }
+
+    private static bool BlendsASourceWithItself(ClipPool pool, SamplePlan plan)
+    {
+        var groups = plan.Layers.Where(l => l.Kind != LayerKind.Colour).Select(l => pool.Store.Videos[l.Video].Source.Group).ToList();
+        return groups.Distinct(StringComparer.Ordinal).Count() < groups.Count;
     }
 
     /// <summary>Samples [start, start + count) as one batch. The caller disposes it.</summary>

@@ -41,7 +41,7 @@ public sealed class VideoSourceDecoder : ISourceDecoder
         VideoInfo info = VideoProbe.Probe(source.Path);
         int frames = source.Kind == SourceKind.Photo ? 1 : Math.Min(info.Frames, WindowFrames(source, info) ?? int.MaxValue);
         (int w, int h) = Resized(info.Width, info.Height, shortSide);
-        return new StoredVideo(source, frames, h, w, info.Fps);
+        return new StoredVideo(source, frames, h, w, info.Fps) { FramesLost = info.FramesLost, Damage = info.Damage?.Reason };
     }
 
     // Frames in [StartSeconds, EndSeconds) at the video's rate; null without a window.
@@ -66,6 +66,8 @@ public sealed class VideoSourceDecoder : ISourceDecoder
         public int Width => reader.Width;
         public int Height => reader.Height;
         public double Fps => fps;
+        public string? Damage => reader.Info.Damage?.Reason;
+        public int FramesLost => reader.FramesLost;
 
         public IEnumerable<ReadOnlyMemory<byte>> Chunks(int framesPerChunk)
         {

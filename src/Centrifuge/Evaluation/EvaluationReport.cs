@@ -16,6 +16,9 @@ public static class EvaluationReport
         ["identity"] = 0.361, ["untrained"] = 0.561, ["model"] = 0.187,
     };
 
+    /// <summary>Fails (OutputExists) when a report is already in <paramref name="folder"/> and not force: call before evaluating.</summary>
+    public static void Check(string folder, bool force) => ReportFiles.Check(folder, [Markdown, Json, Chart], force);
+
     /// <summary>Writes the three files; returns their paths.</summary>
     public static IReadOnlyList<string> Write(EvaluationResult result, string folder, bool force)
     {

@@ -18,12 +18,7 @@ public sealed class ReportFiles
     /// </summary>
     public static ReportFiles Open(string folder, IEnumerable<string> names, bool force)
     {
-        string full = Path.GetFullPath(folder);
-        if (File.Exists(full)) throw new CentrifugeException($"{full}: is a file; expected a folder for the report", ExitCodes.InvalidInput);
-        if (!force)
-            foreach (string name in names)
-                if (File.Exists(Path.Combine(full, name)))
-                    throw new CentrifugeException($"{Path.Combine(full, name)}: already exists; pass --force to replace it", ExitCodes.OutputExists);
+        string full = Check(folder, names, force);
         try
         {
             Directory.CreateDirectory(full);
@@ -35,6 +30,18 @@ public sealed class ReportFiles
         return new ReportFiles(full);
     }
 
+    /// <summary>The refusals of <see cref="Open"/> without creating anything, so a command can fail before its work.</summary>
+    public static string Check(string folder, IEnumerable<string> names, bool force)
+    {
+        string full = Path.GetFullPath(folder);
+        if (File.Exists(full)) throw new CentrifugeException($"{full}: is a file; expected a folder for the report", ExitCodes.InvalidInput);
+        if (!force)
+            foreach (string name in names)
+                if (File.Exists(Path.Combine(full, name)))
+                    throw new CentrifugeException($"{Path.Combine(full, name)}: already exists; pass --force to replace it", ExitCodes.OutputExists);
+        return full;
+    }
+
     public string PathOf(string name) => Path.Combine(Folder, name);
 
     public string WriteText(string name, string text) => WriteBytes(name, Encoding.UTF8.GetBytes(text));
@@ -42,7 +49,7 @@ public sealed class ReportFiles
     public string WriteBytes(string name, byte[] bytes)
     {
         string path = PathOf(name);
-        string temp = Path.Combine(Folder, $".{name}.{Environment.ProcessId}.tmp");
+        string temp = Path.Combine(Folder, TempNames.Hidden(name, $".{Environment.ProcessId}.tmp"));
         try
         {
             File.WriteAllBytes(temp, bytes);

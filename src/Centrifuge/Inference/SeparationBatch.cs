@@ -1,6 +1,9 @@
 namespace Centrifuge.Inference;
 
-/// <summary>The outcome of one input of a batch: its result, or the one-line error and exit code that skipped it.</summary>
+/// <summary>
+/// The outcome of one input of a batch: its result (exit code <see cref="ExitCodes.CompletedWithLosses"/> when a damaged
+/// input lost frames), or the one-line error and exit code that skipped it.
+/// </summary>
 public sealed record SeparationOutcome(string Input, SeparationResult? Result, string? Error, int ExitCode)
 {
     public bool Succeeded => Result is not null;
@@ -50,24 +53,36 @@ public static class SeparationBatch
         return plan;
     }
 
-    /// <summary>Runs one separation, turning a <see cref="CentrifugeException"/> into a failed outcome.</summary>
+    /// <summary>
+    /// Runs one separation, turning a <see cref="CentrifugeException"/> or a failed write (a full disk, a folder that
+    /// became read-only) into a failed outcome; the input's temporary folder is already gone by then.
+    /// </summary>
     public static SeparationOutcome Try(string input, Func<SeparationResult> run)
     {
         try
         {
-            return new SeparationOutcome(input, run(), null, ExitCodes.Ok);
+            SeparationResult result = run();
+            return new SeparationOutcome(input, result, null, result.Summary.FramesLost > 0 ? ExitCodes.CompletedWithLosses : ExitCodes.Ok);
         }
         catch (CentrifugeException e)
         {
             return new SeparationOutcome(input, null, e.Message, e.ExitCode);
         }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            string reason = FileErrors.IsDiskFull(e) ? "no space left on device" : e.Message;
+            return new SeparationOutcome(input, null, $"{input}: writing the outputs failed: {reason}; nothing was kept", ExitCodes.WriteFailed);
+        }
     }
 
-    /// <summary>The batch's exit code: Ok when all succeeded, the single failure's code for one input, else PartialFailure.</summary>
+    /// <summary>
+    /// The batch's exit code: the single failure's code for one input, PartialFailure when some of several failed,
+    /// CompletedWithLosses when all succeeded but a damaged input lost frames, else Ok.
+    /// </summary>
     public static int ExitCode(IReadOnlyList<SeparationOutcome> outcomes)
     {
         int failed = outcomes.Count(o => !o.Succeeded);
-        if (failed == 0) return ExitCodes.Ok;
+        if (failed == 0) return outcomes.Any(o => o.ExitCode == ExitCodes.CompletedWithLosses) ? ExitCodes.CompletedWithLosses : ExitCodes.Ok;
         if (outcomes.Count == 1) return outcomes[0].ExitCode;
         return ExitCodes.PartialFailure;
     }

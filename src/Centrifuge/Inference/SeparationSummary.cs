@@ -10,6 +10,13 @@ namespace Centrifuge.Inference;
 public sealed record SeparationSummary(string Input, int Frames, int Width, int Height, double Fps, int Layers, int[] Pair,
     double Seconds, double FramesPerSecond, double PeakMemoryMb)
 {
+    /// <summary>Frames of a damaged input that could not be decoded and are missing from the layers (0 for a clean input).</summary>
+    public int FramesLost { get; init; }
+
+    /// <summary>What is wrong with a damaged input (the probe's reason), or absent for a clean one.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Damage { get; init; }
+
     /// <summary>Only for --blend: scores against the two original videos.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public BlendMetrics? Metrics { get; init; }

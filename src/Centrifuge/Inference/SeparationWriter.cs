@@ -16,6 +16,7 @@ internal sealed class SeparationWriter : IDisposable
     private readonly SeparationOptions _options;
     private readonly int _width, _height;
     private readonly double _fps;
+    private readonly IReadOnlyList<double>? _frameTimes;
     private readonly ContactSheet _contact;
     private VideoWriter[] _layerWriters = [];
     private VideoWriter? _previewWriter;
@@ -31,8 +32,11 @@ internal sealed class SeparationWriter : IDisposable
     /// <param name="width">output width of the layers</param>
     /// <param name="height">output height of the layers</param>
     /// <param name="expectedFrames">the input's frame count (spreads the contact-sheet rows)</param>
-    public SeparationWriter(SeparationOutputFolder folder, SeparationOptions options, int width, int height, double fps, int expectedFrames)
+    /// <param name="frameTimes">a variable-frame-rate input's frame times (seconds), kept in every video; null: constant rate</param>
+    public SeparationWriter(SeparationOutputFolder folder, SeparationOptions options, int width, int height, double fps, int expectedFrames,
+        IReadOnlyList<double>? frameTimes = null)
     {
+        _frameTimes = frameTimes;
         _folder = folder;
         _options = options;
         _width = width;
@@ -106,7 +110,7 @@ internal sealed class SeparationWriter : IDisposable
     {
         Layers = (int)layers.shape[0];
         int h = (int)layers.shape[3], w = (int)layers.shape[4];
-        var options = new VideoWriterOptions { Crf = _options.Crf, Preset = _options.EncoderPreset };
+        var options = new VideoWriterOptions { Crf = _options.Crf, Preset = _options.EncoderPreset, FrameTimes = _frameTimes };
         _layerWriters = Enumerable.Range(0, Layers)
             .Select(k => VideoWriter.Create(_folder.File(LayerFile(k)), _width, _height, _fps, options)).ToArray();
         _grid = new PreviewGrid(["input", .. Enumerable.Range(1, Layers).Select(k => $"layer {k}")], w, h);

@@ -47,7 +47,9 @@ public sealed class Separator
         var read = new VideoReadOptions { ShortSide = ProcessingSide(info.Width, info.Height) };
         using var source = new VideoFrameSource(VideoReader.Open(input, read));
         (int w, int h) = OutputSize(info.Width, info.Height);
-        return Run(folder, input, source, info.Frames, w, h, info.Fps, null, progress);
+        // A variable-rate input keeps its frame times in the outputs (a damaged one is written at its average rate).
+        IReadOnlyList<double>? times = info.Damage is null ? FrameTimes.OfVariableRate(info) : null;
+        return Run(folder, input, source, info.Frames, w, h, info.Fps, null, progress, info.Damage?.Reason, frameTimes: times);
     }
 
     /// <summary>
@@ -75,18 +77,21 @@ public sealed class Separator
         }
         using var source = new BlendFrameSource(VideoReader.Open(a, Cover(ia)), VideoReader.Open(b, Cover(ib)), alpha);
         (int w, int h) = Options.OutputShortSide is null ? (commonW, commonH) : OutputSize(commonW, commonH);
-        SeparationResult result = Run(folder, $"{a}+{b}", source, frames, w, h, ia.Fps, (a, b, alpha), progress);
-        return result;
+        string? damage = string.Join("; ", new[] { ia, ib }.Where(v => v.Damage is not null).Select(v => $"{v.Path}: {v.Damage!.Reason}"));
+        return Run(folder, $"{a}+{b}", source, frames, w, h, ia.Fps, (a, b, alpha), progress, damage.Length == 0 ? null : damage,
+            ia.FramesLost + ib.FramesLost);
     }
 
+    // damage: the probe's reason for a damaged input (null when clean); blendLost: frames lost from a blend's two videos.
     private SeparationResult Run(SeparationOutputFolder folder, string input, IFrameSource source, int expectedFrames,
-        int width, int height, double fps, (string A, string B, double Alpha)? blend, Action<SeparationProgress>? progress)
+        int width, int height, double fps, (string A, string B, double Alpha)? blend, Action<SeparationProgress>? progress,
+        string? damage = null, int blendLost = 0, IReadOnlyList<double>? frameTimes = null)
     {
         ProcessMemory.ResetPeak();
         var clock = Stopwatch.StartNew();
         var engine = new SlidingWindowSeparation(new WindowPlanner(Options.WindowFrames, Options.OverlapFrames), Options.CrossFade, Options.AlignLayers);
         SlidingWindowStats stats;
-        using (var writer = new SeparationWriter(folder, Options, width, height, fps, expectedFrames))
+        using (var writer = new SeparationWriter(folder, Options, width, height, fps, expectedFrames, frameTimes))
         {
             stats = engine.Run(source, _separate, writer.Write, _pairOf, done =>
             {
@@ -95,9 +100,8 @@ public sealed class Separator
                 progress?.Invoke(new SeparationProgress(input, done, Math.Max(done, expectedFrames), speed, left));
             });
             if (stats.Frames == 0) throw new CentrifugeException($"{input}: no frames could be decoded", ExitCodes.DecodeFailed);
-            if (source is VideoFrameSource && stats.Frames != expectedFrames)
-                throw new CentrifugeException(
-                    $"{input}: decoded {stats.Frames} of {expectedFrames} frames (damaged file); no outputs written", ExitCodes.DecodeFailed);
+            // A damaged input is separated as far as it decodes; what could not be decoded is counted, never hidden.
+            int lost = source is VideoFrameSource video ? video.FramesLost : blendLost;
             writer.Complete(stats.Pair);
             clock.Stop();
             BlendMetrics? metrics = blend is { } bl && writer.Scores is { } s
@@ -106,9 +110,9 @@ public sealed class Separator
             double seconds = clock.Elapsed.TotalSeconds;
             var summary = new SeparationSummary(input, stats.Frames, width + width % 2, height + height % 2, fps, stats.Layers,
                 [stats.Pair.A + 1, stats.Pair.B + 1], Math.Round(seconds, 3), Math.Round(stats.Frames / seconds, 3),
-                Math.Round(ProcessMemory.PeakMegabytes(), 1)) { Metrics = metrics };
+                Math.Round(ProcessMemory.PeakMegabytes(), 1)) { FramesLost = lost, Damage = damage, Metrics = metrics };
             File.WriteAllText(folder.File("summary.json"), JsonDefaults.Serialize(summary) + "\n");
-            var warnings = (source is VideoFrameSource video ? video.Warnings : []).Concat(writer.Warnings).ToList();
+            var warnings = (source is VideoFrameSource frames ? frames.Warnings : []).Concat(writer.Warnings).ToList();
             writer.Dispose();
             folder.Commit();
             return new SeparationResult(folder.FinalPath, summary, stats, warnings);

@@ -6,30 +6,39 @@ using static TorchSharp.torch;
 namespace Centrifuge.Models;
 
 /// <summary>
-/// A model in one file: the magic "CENTRIFUGE-MODEL1\n", a little-endian int32 byte length, the <see cref="ModelConfig"/>
-/// as JSON, then TorchSharp's state dict (Module.save format). Written to a temp name in the same folder and
-/// renamed. Loading into a model of another config fails with <see cref="ExitCodes.IncompatibleModel"/> and a
-/// message naming every field that differs.
+/// A model in one file: the magic "CENTRIFUGE-MODEL2\n", a little-endian int32 byte length, the <see cref="ModelConfig"/>
+/// as JSON, TorchSharp's state dict (Module.save format), then a <see cref="ChecksumTrailer"/>: the SHA-256 of all the
+/// bytes before it and the marker "CFMODEND". Every load verifies the checksum first, so a damaged file is refused in
+/// one line instead of loading wrong weights. Files of the first format ("CENTRIFUGE-MODEL1\n", the same without the
+/// trailer, written before checksums existed) still load, unverified. Written to a temp name in the same folder and
+/// renamed. Loading into a model of another config fails with <see cref="ExitCodes.IncompatibleModel"/> and a message
+/// naming every field that differs.
 /// </summary>
 public static class ModelCheckpoint
 {
-    private static readonly byte[] Magic = Encoding.ASCII.GetBytes("CENTRIFUGE-MODEL1\n");
+    private static readonly byte[] Magic = Encoding.ASCII.GetBytes("CENTRIFUGE-MODEL2\n");
+    private static readonly byte[] UncheckedMagic = Encoding.ASCII.GetBytes("CENTRIFUGE-MODEL1\n");
+    private static readonly byte[] EndMarker = "CFMODEND"u8.ToArray();
 
     /// <summary>Saves the model and its config (overwrites <paramref name="path"/>: callers check --force).</summary>
     public static void Save(CentrifugeModel model, string path)
     {
         string full = Path.GetFullPath(path);
-        string temp = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.{Environment.ProcessId}.tmp");
+        string temp = Path.Combine(Path.GetDirectoryName(full)!, TempNames.Hidden(Path.GetFileName(full), $".{Environment.ProcessId}.tmp"));
         try
         {
             using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write))
-            using (var writer = new BinaryWriter(stream))
+            using (var hashed = new HashingStream(stream))
+            using (var writer = new BinaryWriter(hashed))
             {
                 byte[] json = Encoding.UTF8.GetBytes(JsonDefaults.Serialize(model.Config));
                 writer.Write(Magic);
                 writer.Write(json.Length);
                 writer.Write(json);
                 model.save(writer);
+                writer.Flush();
+                ChecksumTrailer.Append(hashed, EndMarker);
+                stream.Flush(flushToDisk: true);
             }
             File.Move(temp, full, overwrite: true);
         }
@@ -86,10 +95,24 @@ public static class ModelCheckpoint
 
     private static string Compact(JsonElement e) => JsonSerializer.Serialize(e);
 
+    // Opens a checkpoint; a file of the current format has its checksum verified before anything is read.
     private static BinaryReader Open(string path)
     {
         if (!File.Exists(path)) throw new CentrifugeException($"{path}: checkpoint not found", ExitCodes.MissingInput);
-        return new BinaryReader(new FileStream(path, FileMode.Open, FileAccess.Read));
+        var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1 << 20);
+        try
+        {
+            Span<byte> head = stackalloc byte[Magic.Length];
+            if (stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false) == head.Length && head.SequenceEqual(Magic))
+                ChecksumTrailer.Verify(path, stream, EndMarker, "model checkpoint");
+            stream.Seek(0, SeekOrigin.Begin);
+            return new BinaryReader(stream);
+        }
+        catch
+        {
+            stream.Dispose();
+            throw;
+        }
     }
 
     private static ModelConfig ReadHeader(BinaryReader reader, string path)
@@ -97,7 +120,7 @@ public static class ModelCheckpoint
         try
         {
             byte[] magic = reader.ReadBytes(Magic.Length);
-            if (!magic.AsSpan().SequenceEqual(Magic))
+            if (!magic.AsSpan().SequenceEqual(Magic) && !magic.AsSpan().SequenceEqual(UncheckedMagic))
                 throw new CentrifugeException($"{path}: not a Centrifuge model checkpoint (bad header)", ExitCodes.InvalidInput);
             int length = reader.ReadInt32();
             if (length <= 0 || length > 1 << 20)

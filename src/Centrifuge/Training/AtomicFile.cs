@@ -6,15 +6,12 @@ namespace Centrifuge.Training;
 /// </summary>
 public static class AtomicFile
 {
-    private const int Enospc = 28;   // Linux errno: no space left on device
-    private const int Edquot = 122;  // Linux errno: disk quota exceeded
-
     /// <summary>Writes <paramref name="path"/> through <paramref name="write"/>; on failure the temp file is removed.</summary>
     public static void Write(string path, Action<Stream> write, Func<string, Stream>? openTemp = null)
     {
         string full = Path.GetFullPath(path);
         string folder = Path.GetDirectoryName(full)!;
-        string temp = Path.Combine(folder, $".{Path.GetFileName(full)}.{Environment.ProcessId}.tmp");
+        string temp = Path.Combine(folder, TempNames.Hidden(Path.GetFileName(full), $".{Environment.ProcessId}.tmp"));
         try
         {
             using (Stream stream = (openTemp ?? OpenTemp)(temp))
@@ -37,18 +34,7 @@ public static class AtomicFile
     }
 
     /// <summary>True when <paramref name="e"/> (or an exception inside it) is ENOSPC or EDQUOT.</summary>
-    public static bool IsDiskFull(Exception? e)
-    {
-        for (; e is not null; e = e.InnerException)
-        {
-            if (e is not IOException io) continue;
-            int code = io.HResult & 0xFFFF;
-            if (code is Enospc or Edquot || io.HResult == unchecked((int)0x80070070) /* Windows ERROR_DISK_FULL */ ||
-                io.Message.Contains("No space left on device", StringComparison.OrdinalIgnoreCase))
-                return true;
-        }
-        return false;
-    }
+    public static bool IsDiskFull(Exception? e) => FileErrors.IsDiskFull(e);
 
     /// <summary>Deletes the temporary files a killed writer left behind in <paramref name="folder"/>.</summary>
     public static void RemoveStaleTemps(string folder)

@@ -6,8 +6,8 @@ namespace Centrifuge.Training;
 
 /// <summary>
 /// The training checkpoints of a run: RUN_DIR/checkpoints/step-NNNNNNNNN.ckpt, the most recent
-/// <see cref="Keep"/> kept. Resuming takes the newest checkpoint that loads; a damaged one (which the atomic
-/// write makes unlikely) is reported and skipped in favour of the one before.
+/// <see cref="Keep"/> kept. Resuming takes the newest checkpoint that loads and passes its checksum; a damaged one
+/// (incomplete, or bytes changed on disk) is reported and skipped in favour of the one before, saying so.
 /// </summary>
 public sealed class CheckpointStore
 {
@@ -75,15 +75,19 @@ public sealed class CheckpointStore
     public (TrainingState State, string Path)? LoadLatest(CentrifugeModel model, OptimizerHelper optimizer, Action<string> warn)
     {
         AtomicFile.RemoveStaleTemps(Folder);
+        int skipped = 0;
         foreach ((long _, string path) in List().Reverse())
         {
             try
             {
-                return (TrainingCheckpoint.Load(path, model, optimizer), path);
+                TrainingState state = TrainingCheckpoint.Load(path, model, optimizer);
+                if (skipped > 0) warn($"falling back to {path} (iteration {state.Iteration}), the newest checkpoint that is intact");
+                return (state, path);
             }
             catch (CentrifugeException e) when (e.ExitCode != ExitCodes.IncompatibleModel)
             {
                 warn($"skipping {e.Message}");
+                skipped++;
             }
         }
         return null;

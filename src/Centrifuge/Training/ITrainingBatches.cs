@@ -23,4 +23,10 @@ public interface ITrainingBatches : IDisposable
 
     /// <summary>The validation set, always the same pairs in the same order (centre crops, no flips).</summary>
     IEnumerable<TrainingBatch> Validation();
+
+    /// <summary>Why there is no validation set (too few videos to blend two different ones), or null when there is one.</summary>
+    string? NoValidation => null;
+
+    /// <summary>Frames of damaged source videos that could not be decoded (the rest of each video is used).</summary>
+    int FramesLost => 0;
 }

@@ -16,7 +16,11 @@ public enum TrainingStopReason { Completed, Interrupted }
 
 /// <summary>The end of a session: the last iteration, the checkpoint that holds it, and the best validation.</summary>
 public sealed record TrainingOutcome(TrainingStopReason Reason, long Iteration, string? Checkpoint,
-    double? BestValidationLoss, long? BestIteration, ValidationResult? LastValidation);
+    double? BestValidationLoss, long? BestIteration, ValidationResult? LastValidation)
+{
+    /// <summary>Frames lost to damaged training videos (trained on what decoded; see <see cref="ITrainingBatches.FramesLost"/>).</summary>
+    public int FramesLost { get; init; }
+}
 
 /// <summary>What a user interface (the CLI's progress display, a test) hears from the trainer. Called on the training thread.</summary>
 public interface ITrainingObserver

@@ -88,6 +88,13 @@ public sealed class Trainer : IDisposable
             resumedFrom = _lastCheckpoint = loaded.Path;
             if (stored is not null) foreach (string change in ConfigDifferences.Describe(stored, config)) observer.Note($"config changed on resume: {change}");
         }
+        else if (resume && _store.List().Count is int damaged and > 0)
+        {
+            // Starting again at 0 would rewrite metrics.jsonl and the checkpoints of a run the user asked to continue.
+            throw new CentrifugeException(
+                $"{_store.Folder}: none of the {damaged} checkpoints can be loaded (all damaged, see above); nothing was changed " +
+                "(restore a checkpoint, or start over with --force)", ExitCodes.InvalidInput);
+        }
         else if (config.InitialWeights is { } initial)
         {
             ModelCheckpoint.LoadInto(_model, initial);
@@ -98,6 +105,8 @@ public sealed class Trainer : IDisposable
         _metrics = new MetricsLog(folder.MetricsPath);
         _metrics.Resume(_state.Iteration);
         folder.WriteConfig(config);
+        if (batches.NoValidation is { } why)
+            observer.Note($"no validation: {why}; {folder.BestModelPath} will hold the last checkpoint's weights, not the best");
         observer.Started(new TrainingStart(_state.Iteration, config.Iterations, resumedFrom, batches.Description,
             _parameters.Sum(p => p.numel()), config));
     }
@@ -160,7 +169,8 @@ public sealed class Trainer : IDisposable
         if (interrupted && !IsCheckpointed(_state.Iteration)) SaveCheckpoint();
         if (interrupted) _observer.Note($"interrupted at iteration {_state.Iteration}; saved {_lastCheckpoint} (continue with --resume)");
         return new TrainingOutcome(interrupted ? TrainingStopReason.Interrupted : TrainingStopReason.Completed,
-            _state.Iteration, _lastCheckpoint, _state.BestValidationLoss, _state.BestIteration, _lastValidation);
+            _state.Iteration, _lastCheckpoint, _state.BestValidationLoss, _state.BestIteration, _lastValidation)
+        { FramesLost = _batches.FramesLost };
     }
 
     /// <summary>One optimizer step on batch number LoaderPosition; returns the loss (non-finite: nothing was updated).</summary>
@@ -202,6 +212,7 @@ public sealed class Trainer : IDisposable
 
     private void Validate()
     {
+        if (_batches.NoValidation is not null) return;
         ValidationResult result = Validator.Run(_model, _batches.Validation(), _device, _state.Iteration);
         bool best = double.IsFinite(result.Loss) && (_state.BestValidationLoss is not { } b || result.Loss < b);
         if (best)
@@ -227,6 +238,7 @@ public sealed class Trainer : IDisposable
         }
         _state = _state with { TrainingSeconds = Math.Round(TotalSeconds, 3) };
         _lastCheckpoint = _store.Save(_model, _optimizer, _state);
+        if (_batches.NoValidation is not null) ModelCheckpoint.Save(_model, _folder.BestModelPath);   // nothing to choose by
     }
 
     private void ReloadAfterNonFinite(int inRow)

@@ -9,15 +9,17 @@ namespace Centrifuge.Training;
 /// <summary>
 /// A full training checkpoint: model weights and batch-norm statistics, optimizer state (momentum buffers or Adam
 /// moments and step counts), and the <see cref="TrainingState"/> (iteration, schedule scale, RNG, loader position,
-/// best validation loss, config). One file: a magic header, the state as JSON, the model, the optimizer, and an end
-/// marker that is checked before anything is loaded, so a truncated file is rejected rather than half-loaded.
+/// best validation loss, config). One file: a magic header, the format version, the state as JSON, the model, the
+/// optimizer, the SHA-256 of all of that and an end marker (<see cref="ChecksumTrailer"/>). Both are checked before
+/// anything is loaded, so a truncated file or one with a flipped byte is rejected rather than loaded (and the store
+/// falls back to an older checkpoint). Format 1 (no checksum, written before checksums existed) still loads.
 /// Written with <see cref="AtomicFile"/>: a crash mid-write never damages the previous checkpoint.
 /// </summary>
 public static class TrainingCheckpoint
 {
     private static readonly byte[] Magic = "CFGTRAIN"u8.ToArray();
     private static readonly byte[] EndMarker = "CFGTREND"u8.ToArray();
-    private const int FormatVersion = 1;
+    private const int FormatVersion = 2, UncheckedVersion = 1;
 
     /// <summary>Saves model, optimizer and state to <paramref name="path"/> (temp file + rename).</summary>
     public static void Save(string path, CentrifugeModel model, OptimizerHelper optimizer, TrainingState state,
@@ -26,14 +28,15 @@ public static class TrainingCheckpoint
         state = state with { TorchRngState = CaptureRng(), SavedUtc = DateTime.UtcNow };
         AtomicFile.Write(path, stream =>
         {
-            using var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true);
+            using var hashed = new HashingStream(stream);
+            using var writer = new BinaryWriter(hashed, Encoding.UTF8, leaveOpen: true);
             writer.Write(Magic);
             writer.Write(FormatVersion);
             writer.Write(JsonDefaults.Serialize(state));
             model.save(writer);
             optimizer.save_state_dict(writer);
-            writer.Write(EndMarker);
             writer.Flush();
+            ChecksumTrailer.Append(hashed, EndMarker);
         }, openTemp);
     }
 
@@ -76,7 +79,7 @@ public static class TrainingCheckpoint
             if (!reader.ReadBytes(Magic.Length).AsSpan().SequenceEqual(Magic))
                 throw new CentrifugeException($"{path}: not a Centrifuge training checkpoint", ExitCodes.InvalidInput);
             int version = reader.ReadInt32();
-            if (version != FormatVersion)
+            if (version != FormatVersion && version != UncheckedVersion)
                 throw new CentrifugeException($"{path}: training checkpoint format {version} is not supported (expected {FormatVersion})",
                     ExitCodes.IncompatibleModel);
             return JsonDefaults.Deserialize<TrainingState>(reader.ReadString());
@@ -87,26 +90,28 @@ public static class TrainingCheckpoint
         }
     }
 
-    // A complete file ends with the end marker; checking it first means a truncated file is never half-loaded.
+    // A complete file ends with the end marker, and (format 2) its checksum matches: checking both first means a
+    // truncated or damaged file is never loaded.
     private static FileStream OpenChecked(string path)
     {
         if (!File.Exists(path)) throw new CentrifugeException($"{path}: checkpoint not found", ExitCodes.MissingInput);
         var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1 << 20);
-        bool complete = stream.Length >= Magic.Length + EndMarker.Length;
-        if (complete)
+        try
         {
-            stream.Seek(-EndMarker.Length, SeekOrigin.End);
-            Span<byte> tail = stackalloc byte[EndMarker.Length];
-            stream.ReadExactly(tail);
-            complete = tail.SequenceEqual(EndMarker);
+            if (stream.Length < Magic.Length + sizeof(int) + EndMarker.Length || !ChecksumTrailer.EndsWith(stream, EndMarker))
+                throw new CentrifugeException($"{path}: training checkpoint is incomplete (written partly, then interrupted)", ExitCodes.InvalidInput);
+            Span<byte> head = stackalloc byte[Magic.Length + sizeof(int)];
+            stream.ReadExactly(head);
+            if (head[..Magic.Length].SequenceEqual(Magic) && BitConverter.ToInt32(head[Magic.Length..]) == FormatVersion)
+                ChecksumTrailer.Verify(path, stream, EndMarker, "training checkpoint");
             stream.Seek(0, SeekOrigin.Begin);
+            return stream;
         }
-        if (!complete)
+        catch
         {
             stream.Dispose();
-            throw new CentrifugeException($"{path}: training checkpoint is incomplete (written partly, then interrupted)", ExitCodes.InvalidInput);
+            throw;
         }
-        return stream;
     }
 
     private static byte[] CaptureRng()

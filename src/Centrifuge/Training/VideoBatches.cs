@@ -13,11 +13,11 @@ public sealed class VideoBatches : ITrainingBatches
 {
     private readonly TrainingData _data;
     private readonly DataConfig _config;
-    private readonly ValidationSet _validation;
+    private readonly ValidationSet? _validation;
 
-    private VideoBatches(TrainingData data, DataConfig config, ValidationSet validation)
+    private VideoBatches(TrainingData data, DataConfig config, ValidationSet? validation, string? noValidation)
     {
-        (_data, _config, _validation) = (data, config, validation);
+        (_data, _config, _validation, NoValidation) = (data, config, validation, noValidation);
     }
 
     public static VideoBatches Open(TrainingConfig config, Action<string>? note = null)
@@ -38,8 +38,11 @@ public sealed class VideoBatches : ITrainingBatches
         {
             foreach (SkippedSource s in opened.Skipped.Take(5)) note?.Invoke($"skipped {s.Path}: {s.Reason}");
             if (opened.Skipped.Count > 5) note?.Invoke($"skipped {opened.Skipped.Count - 5} more sources");
-            var validation = ValidationSet.Create(opened, data, config.ValidationPairs, config.ValidationSeed);
-            return new VideoBatches(opened, data, validation);
+            foreach (StoredVideo v in opened.Damaged) note?.Invoke($"damaged {v.Source.Id}: {v.Damage} (training on the frames that decoded)");
+            // Too few videos to hold some out and still blend two different ones: train without validation, say so.
+            string? noValidation = ValidationSet.WhyNot(opened.Validation) is { } why ? $"the validation split has {why}" : null;
+            var validation = noValidation is null ? ValidationSet.Create(opened, data, config.ValidationPairs, config.ValidationSeed) : null;
+            return new VideoBatches(opened, data, validation, noValidation);
         }
         catch
         {
@@ -50,7 +53,9 @@ public sealed class VideoBatches : ITrainingBatches
 
     public string Description =>
         $"{_data.Train.Count} training / {_data.Validation.Count} validation videos, {_config.Frames}x{_config.Height}x{_config.Width} clips, " +
-        $"batch {_config.BatchSize}, {_validation.Count} validation pairs";
+        $"batch {_config.BatchSize}, {(_validation is null ? "no validation" : $"{_validation.Count} validation pairs")}";
+
+    public string? NoValidation { get; }
 
     // Mixture [B, 3, T, H, W], Targets [B, k, 3, T, H, W], Weights [B, k]; tensors in the caller's dispose scope.
     public TrainingBatch Training(long index)
@@ -61,9 +66,11 @@ public sealed class VideoBatches : ITrainingBatches
 
     public IEnumerable<TrainingBatch> Validation()
     {
-        foreach (BlendedBatch batch in _validation.Batches(_config.BatchSize))
+        foreach (BlendedBatch batch in _validation?.Batches(_config.BatchSize) ?? [])
             yield return new TrainingBatch(batch.Mixture, batch.Targets, batch.Weights);
     }
+
+    public int FramesLost => _data.Damaged.Sum(v => v.FramesLost);
 
     public void Dispose() => _data.Dispose();
 }

@@ -7,22 +7,23 @@ namespace Centrifuge.Video;
 /// <summary>
 /// Counts the frames of a video's first video stream by decoding it (headers count packets, index entries or
 /// nothing at all, and are wrong on real files), exactly as a <see cref="VideoReader"/> would deliver them: every
-/// decoded frame once, stopping at the first decode error. Answers are cached in memory and in a small JSON file
-/// (keyed by full path, size and modification time), so each file is decoded once.
+/// frame ffmpeg can decode, concealing damage rather than stopping at it, with the first decode error kept. Answers
+/// are cached in memory and in a small JSON file (keyed by full path, size and modification time), so each file is
+/// decoded once.
 /// </summary>
 internal static class FrameCounter
 {
-    /// <summary>Good = frames before the first decode error; Total = frames ffmpeg decodes when it conceals errors.</summary>
-    internal sealed record Count(int Good, int Total, string? Error);
+    /// <summary>Frames = every frame ffmpeg decodes (damaged ones concealed); Error = its first decode error, null when clean.</summary>
+    internal sealed record Count(int Frames, string? Error);
 
     /// <summary>Bumped when the counting method changes, so older cached answers are not reused.</summary>
-    private const int Version = 2;
+    private const int Version = 3;
 
     private static readonly ConcurrentDictionary<string, Count> Memory = new();
     private static readonly object FileLock = new();
     private const int MaxCachedFiles = 2000;
 
-    /// <summary>The cache file: $CENTRIFUGE_CACHE_DIR or $XDG_CACHE_HOME/centrifuge or ~/.cache/centrifuge.</summary>
+    /// <summary>The cache file: frame-counts-vN.json in $CENTRIFUGE_CACHE_DIR or $XDG_CACHE_HOME/centrifuge or ~/.cache/centrifuge.</summary>
     public static string CacheFile
     {
         get
@@ -34,7 +35,9 @@ internal static class FrameCounter
                 string home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
                 dir = Path.Combine(string.IsNullOrEmpty(xdg) ? Path.Combine(home, ".cache") : xdg, "centrifuge");
             }
-            return Path.Combine(dir, "frame-counts.json");
+            // One file per counting version: a process running another version rewrites its file with its own record
+            // shape, which would turn this version's answers into zeros if they shared one.
+            return Path.Combine(dir, $"frame-counts-v{Version}.json");
         }
     }
 
@@ -56,26 +59,12 @@ internal static class FrameCounter
         return counted;
     }
 
+    // Decodes to one grey byte per frame (the same pipeline shape as the reader: passthrough timing, rawvideo) and
+    // counts bytes. No -xerror: ffmpeg conceals damage and goes on, as the reader does, so both see the same frames.
     private static Count Decode(string path)
     {
-        (int good, string? error) = Run(path, stopAtError: true, singleThread: false);
-        if (error is null) return new Count(good, good, null);
-        // With frame threads, how many frames get out before -xerror stops ffmpeg varies by one from run to run; one
-        // decoder thread narrows that, and the cached answer is what every reader of the file then stops at.
-        (good, error) = Run(path, stopAtError: true, singleThread: true);
-        (int total, _) = Run(path, stopAtError: false, singleThread: false);
-        return new Count(good, Math.Max(good, total), error);
-    }
-
-    // Decodes to one grey byte per frame (the same pipeline shape as the reader: passthrough timing, rawvideo) and
-    // counts bytes; -progress reports are periodic and lost when -xerror stops ffmpeg, bytes are not.
-    private static (int Frames, string? Error) Run(string path, bool stopAtError, bool singleThread)
-    {
-        var args = new List<string> { "-nostdin", "-hide_banner", "-v", "error" };
-        if (stopAtError) args.Add("-xerror");
-        if (singleThread) args.AddRange(["-threads", "1"]);
-        args.AddRange(["-i", path, "-map", "0:v:0", "-an", "-sn", "-dn", "-vf", "scale=1:1:flags=neighbor",
-            "-fps_mode", "passthrough", "-f", "rawvideo", "-pix_fmt", "gray", "pipe:1"]);
+        string[] args = ["-nostdin", "-hide_banner", "-v", "error", "-i", path, "-map", "0:v:0", "-an", "-sn", "-dn",
+            "-vf", "scale=1:1:flags=neighbor", "-fps_mode", "passthrough", "-f", "rawvideo", "-pix_fmt", "gray", "pipe:1"];
         using FfmpegProcess process = FfmpegProcess.Start(FfmpegInstallation.Default.FfmpegPath, args);
         long frames = 0;
         var buffer = new byte[64 * 1024];
@@ -85,7 +74,7 @@ internal static class FrameCounter
         string? error = code != 0 || stderr.Trim().Length > 0
             ? (FfmpegProcess.FirstLine(stderr) is { Length: > 0 } line ? line : $"ffmpeg exited with code {code}")
             : null;
-        return ((int)frames, error);
+        return new Count((int)frames, error);
     }
 
     private static Dictionary<string, Count> LoadFile()

@@ -20,11 +20,9 @@ internal sealed record ReadPlan(IReadOnlyList<string> Arguments, string Filter, 
 
         var warnings = new List<string>();
         var filters = new List<string>();
-        // -xerror stops at the first decode error. For a file whose damage the probe already found, let ffmpeg conceal
-        // and go on instead: the reader stops itself at the probe's count of good frames, so the frames it returns do
-        // not depend on how many frames were in flight when ffmpeg gave up.
+        // No -xerror: at damage ffmpeg conceals and goes on, so every frame it can decode is delivered (the probe counts
+        // the same way, and the reader reports what was lost).
         var input = new List<string> { "-nostdin", "-hide_banner", "-v", "error" };
-        if (info.Damage is null || options.TargetFps is not null || options.StartSeconds is not null) input.Add("-xerror");
 
         // Start: a seek by time is exact for evenly spaced frames; otherwise count decoded frames with trim.
         int skipped = 0;

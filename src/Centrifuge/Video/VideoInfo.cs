@@ -21,14 +21,18 @@ public sealed record VideoInfo(string Path, int Width, int Height, int Rotation,
     /// <summary>Damage found while counting frames (truncated file, corrupt stream); null for a clean file.</summary>
     public VideoDamage? Damage { get; init; }
 
+    /// <summary>Frames the container promised that could not be decoded (0 for a clean file).</summary>
+    public int FramesLost => Damage?.FramesLost ?? 0;
+
     /// <summary>True when frames are evenly spaced at <see cref="Fps"/> (frame k sits at k / Fps seconds).</summary>
     public bool IsConstantRate =>
         Fps > 0 && DurationSeconds > 0 && Math.Abs(DurationSeconds * Fps - Frames) <= 1.5;
 }
 
 /// <summary>
-/// Why a file cannot be decoded to its end: <see cref="Reason"/> is one line (without the path), <see cref="ExitCode"/>
-/// the <see cref="ExitCodes"/> value, <see cref="FramesLost"/> how many frames lie beyond the damage (0 if unknown).
+/// Damage found in a file (a decode error, or a container cut short): <see cref="Reason"/> is one line (without the
+/// path) ending in what was lost; <see cref="FramesLost"/> = the frames the container promised minus those that decode
+/// (0: damaged, but every frame decodes, a warning at most); <see cref="ExitCode"/> = the code of a strict refusal.
 /// </summary>
 public sealed record VideoDamage(string Reason, int ExitCode, int FramesLost);
 

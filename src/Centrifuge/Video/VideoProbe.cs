@@ -56,22 +56,31 @@ public static class VideoProbe
         int headerFrames = Int(v, "nb_frames");
         bool trustHeader = mode == FrameCountMode.HeaderWhenConsistent && headerFrames > 0 && fps > 0 &&
                            Math.Abs(duration * fps - headerFrames) <= 1.0;
-        FrameCounter.Count count = trustHeader ? new FrameCounter.Count(headerFrames, headerFrames, null) : FrameCounter.Get(path);
-        VideoDamage? damage = Damage(path, count, headerFrames);
-        if (count.Good == 0)
+        FrameCounter.Count count = trustHeader ? new FrameCounter.Count(headerFrames, null) : FrameCounter.Get(path);
+        VideoDamage? damage = Damage(path, count, headerFrames, duration * fps);
+        if (count.Frames == 0)
             throw new CentrifugeException(damage is null
                 ? $"{path}: no frame could be decoded ({codec})"
                 : $"{path}: no frame could be decoded: {damage.Reason}",
                 damage?.ExitCode ?? ExitCodes.DecodeFailed);
 
         return new VideoInfo(path, swap ? codedHeight : codedWidth, swap ? codedWidth : codedHeight, rotation,
-            fps, realFps, duration, codec, Str(v, "pix_fmt") ?? "", count.Good)
+            fps, realFps, duration, codec, Str(v, "pix_fmt") ?? "", count.Frames)
         {
             HeaderFrames = headerFrames,
             FramesCounted = !trustHeader,
             StreamStartSeconds = Math.Max(0, streamStart),
             Damage = damage,
         };
+    }
+
+    /// <summary>Video packets in a file, counted by demuxing (no decoding); -1 when ffprobe cannot read it.</summary>
+    internal static int CountPackets(string path)
+    {
+        var (code, output, _) = FfmpegProcess.Run(FfmpegInstallation.Default.FfprobePath,
+            ["-v", "error", "-select_streams", "v:0", "-count_packets", "-show_entries", "stream=nb_read_packets", "-of", "csv=p=0", "-i", path]);
+        return code == 0 && int.TryParse(output.Trim().Split('\n')[0].Trim(','), NumberStyles.Integer, CultureInfo.InvariantCulture, out int packets)
+            ? packets : -1;
     }
 
     /// <summary>The checks that need no ffmpeg: exists, is a file, is not empty.</summary>
@@ -81,23 +90,42 @@ public static class VideoProbe
             throw new CentrifugeException($"{path}: is a directory, not a video file", ExitCodes.NotAFile);
         if (!File.Exists(path))
             throw new CentrifugeException($"{path}: no such file", ExitCodes.MissingInput);
+        // A pipe (`<(cat x.mp4)`, /dev/stdin) can be read once; a video is probed, counted and then read.
+        using (var stream = OpenForCheck(path))
+            if (!stream.CanSeek)
+                throw new CentrifugeException($"{path}: is a pipe or device, not a regular file (save it to a file first)", ExitCodes.NotAFile);
         if (new FileInfo(path).Length == 0)
             throw new CentrifugeException($"{path}: file is empty (0 bytes)", ExitCodes.EmptyFile);
     }
 
-    private static VideoDamage? Damage(string path, FrameCounter.Count count, int headerFrames)
+    // Damage is a decode error or a container cut short. What was lost is what the container promised (its frame count,
+    // or duration x rate when it has none) minus what decoded; a file with damage but nothing lost is only a warning.
+    private static VideoDamage? Damage(string path, FrameCounter.Count count, int headerFrames, double durationFrames)
     {
         ContainerLayout layout = ContainerLayout.Inspect(path);
-        if (layout.Truncated)
+        if (!layout.Truncated && count.Error is null) return null;
+        int promised = headerFrames > 0 ? headerFrames : (int)Math.Round(durationFrames);
+        int expected = Math.Max(count.Frames, promised);
+        int lost = expected - count.Frames;
+        string what = layout.Truncated ? $"truncated: {layout.Detail}" : $"decode errors (first: {count.Error})";
+        string loss = lost > 0 ? $"{count.Frames} of {expected} frames decoded, {lost} lost" : $"all {count.Frames} frames decoded, none lost";
+        return new VideoDamage($"{what}; {loss}", layout.Truncated ? ExitCodes.TruncatedInput : ExitCodes.DecodeFailed, lost);
+    }
+
+    private static FileStream OpenForCheck(string path)
+    {
+        try
         {
-            int expected = Math.Max(count.Total, headerFrames);
-            return new VideoDamage($"truncated: {layout.Detail}; {count.Good} of {expected} frames decodable",
-                ExitCodes.TruncatedInput, Math.Max(0, expected - count.Good));
+            return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, bufferSize: 1);
         }
-        if (count.Error is not null)
-            return new VideoDamage($"corrupt stream: decode error after frame {count.Good} ({count.Error}); " +
-                                   $"{count.Total - count.Good} frames lost", ExitCodes.DecodeFailed, count.Total - count.Good);
-        return null;
+        catch (UnauthorizedAccessException e)
+        {
+            throw new CentrifugeException($"{path}: permission denied (cannot read the file)", ExitCodes.InvalidInput, e);
+        }
+        catch (IOException e)
+        {
+            throw new CentrifugeException($"{path}: cannot be opened ({e.Message})", ExitCodes.InvalidInput, e);
+        }
     }
 
     private static CentrifugeException Unreadable(string path, string stderr)

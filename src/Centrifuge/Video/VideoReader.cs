@@ -2,9 +2,9 @@ namespace Centrifuge.Video;
 
 /// <summary>
 /// Streams a video's frames as uint8 RGB chunks [T, H, W, 3] from one ffmpeg process (decode, resample, resize and
-/// crop all in ffmpeg; raw rgb24 over a pipe). Memory is one chunk: the video is never held whole. A stream that
-/// breaks part-way yields the frames before the damage and reports <see cref="FramesLost"/>, or throws under
-/// <see cref="VideoReadOptions.Strict"/>.
+/// crop all in ffmpeg; raw rgb24 over a pipe). Memory is one chunk: the video is never held whole. A damaged stream
+/// yields every frame ffmpeg can decode (damage concealed) and reports the frames it could not as
+/// <see cref="FramesLost"/>, with a warning; under <see cref="VideoReadOptions.Strict"/> a file with lost frames is refused.
 /// </summary>
 public sealed class VideoReader : IDisposable
 {
@@ -20,7 +20,7 @@ public sealed class VideoReader : IDisposable
     /// <summary>Output frame height (after resize and crop).</summary>
     public int Height => _plan.Height;
     public int FramesRead { get; private set; }
-    /// <summary>Frames that should have followed but could not be decoded (corrupt or truncated stream).</summary>
+    /// <summary>Frames this read should have delivered but could not decode (corrupt or truncated stream); known at the end.</summary>
     public int FramesLost { get; private set; }
     /// <summary>Repairs made instead of failing (upscaled for a crop, fewer frames than asked, frames lost).</summary>
     public IReadOnlyList<string> Warnings => _warnings;
@@ -42,13 +42,12 @@ public sealed class VideoReader : IDisposable
         options ??= new VideoReadOptions();
         VideoInfo info = VideoProbe.Probe(path);
         ReadPlan plan = ReadPlan.Build(info, options);
+        if (options.Strict && info.Damage is { FramesLost: > 0 } damage)
+            throw new CentrifugeException($"{path}: {damage.Reason}", damage.ExitCode);
         if (options.TargetFps is null && options.StartSeconds is null)
         {
             int available = Math.Max(0, info.Frames - options.StartFrame);
-            int wanted = options.MaxFrames ?? int.MaxValue;
-            if (options.Strict && info.Damage is { } damage && wanted > available)
-                throw new CentrifugeException($"{path}: {damage.Reason}", damage.ExitCode);
-            if (options.Strict && info.Damage is null && options.MaxFrames > available)
+            if (options.Strict && options.MaxFrames > available)
                 throw TooShort(path, options.MaxFrames.Value, available, options.StartFrame);
         }
         return new VideoReader(info, options, plan);
@@ -61,7 +60,6 @@ public sealed class VideoReader : IDisposable
         if (_finished) return null;
         int wanted = maxFrames;
         if (_options.MaxFrames is int max) wanted = Math.Min(wanted, max - FramesRead);
-        if (DamageLimit is int limit) wanted = Math.Min(wanted, limit - FramesRead);
         // Never allocate for more frames than the file can still deliver (ReadChunk(int.MaxValue) must not explode).
         if (_options.TargetFps is null && _options.StartSeconds is null)
             wanted = Math.Min(wanted, Math.Max(1, ExpectedIntactFrames() - FramesRead));
@@ -101,28 +99,31 @@ public sealed class VideoReader : IDisposable
         return filled;
     }
 
-    // End of stream: decide whether it ended cleanly, early because of damage, or short of MaxFrames.
+    // End of stream: decide whether it ended cleanly, short of what an intact file would give (damage), or short of MaxFrames.
     private void Finish()
     {
         if (_finished) return;
         _finished = true;
         bool reachedLimit = _options.MaxFrames is int max && FramesRead >= max;
         if (reachedLimit) return;   // ffmpeg may still be running (-frames:v stops it); Dispose ends it
-        VideoDamage? damage = Info.Damage;
-        // At the damage ffmpeg may or may not flush one more (concealed) frame: stop at the counted good ones.
-        bool atDamage = DamageLimit is int limit && FramesRead >= limit;
-        string stderr = "";
-        int code = atDamage ? 0 : _process.WaitForExit(out stderr);
-        bool failed = code != 0 || damage is not null;
-        if (failed)
+        int code = _process.WaitForExit(out string stderr);
+        int lost = Info.Damage is null ? 0 : Math.Max(0, ExpectedIntactFrames() - FramesRead);
+        if (Info.Damage is { } damage)
         {
-            string reason = damage?.Reason ?? $"decode error after frame {FramesRead}: {FfmpegProcess.FirstLine(stderr)}";
-            int exitCode = damage?.ExitCode ?? ExitCodes.DecodeFailed;
-            int lost = Math.Max(0, ExpectedIntactFrames() - FramesRead);
-            if (_options.Strict) throw new CentrifugeException($"{Info.Path}: {reason}", exitCode);
             FramesLost = lost;
-            if (lost > 0 || code != 0)
-                _warnings.Add($"{Info.Path}: {reason}; returned {FramesRead} frames, {lost} lost");
+            if (_options.Strict && lost > 0) throw new CentrifugeException($"{Info.Path}: {damage.Reason}", damage.ExitCode);
+            _warnings.Add(lost > 0
+                ? $"{Info.Path}: {damage.Reason}; this read returned {FramesRead} frames, {lost} lost"
+                : $"{Info.Path}: {damage.Reason}");
+            return;
+        }
+        if (code != 0)
+        {
+            // Damage the probe did not look for (a header-trusting probe): what ffmpeg says, and what came out.
+            string reason = $"decode error after frame {FramesRead}: {FfmpegProcess.FirstLine(stderr)}";
+            if (_options.Strict) throw new CentrifugeException($"{Info.Path}: {reason}", ExitCodes.DecodeFailed);
+            FramesLost = Math.Max(0, ExpectedIntactFrames() - FramesRead);
+            _warnings.Add($"{Info.Path}: {reason}; returned {FramesRead} frames, {FramesLost} lost");
             return;
         }
         if (_options.MaxFrames is int wanted && FramesRead < wanted)
@@ -131,11 +132,6 @@ public sealed class VideoReader : IDisposable
             _warnings.Add($"{Info.Path}: only {FramesRead} of {wanted} requested frames available");
         }
     }
-
-    // Frames before the damage, counted by the probe (known only without fps resampling or a time seek; with those,
-    // ffmpeg's -xerror ends the read at the damage instead).
-    private int? DamageLimit => Info.Damage is not null && _options.TargetFps is null && _options.StartSeconds is null
-        ? Math.Max(0, Info.Frames - _options.StartFrame) : null;
 
     // Frames this read would have delivered from an intact file (an estimate under fps resampling).
     private int ExpectedIntactFrames()

@@ -14,6 +14,7 @@ public sealed class VideoWriter : IDisposable
     private readonly FfmpegProcess _process;
     private readonly VideoWriterOptions _options;
     private readonly List<string> _warnings = [];
+    private readonly MatroskaRawFrames? _timed;
     private bool _done;
 
     public string Path { get; }
@@ -32,12 +33,13 @@ public sealed class VideoWriter : IDisposable
         Width = width;
         Height = height;
         _options = options;
-        var args = new List<string>
-        {
-            "-nostdin", "-hide_banner", "-v", "error", "-f", "rawvideo", "-pix_fmt", "rgb24",
-            "-s", $"{width}x{height}", "-framerate", fps.ToString("0.#########", CultureInfo.InvariantCulture),
-            "-i", "pipe:0", "-an",
-        };
+        // Raw frames at a constant rate, or, for a variable-rate input, Matroska-framed with each frame's own time.
+        var args = new List<string> { "-nostdin", "-hide_banner", "-v", "error" };
+        args.AddRange(options.FrameTimes is null
+            ? ["-f", "rawvideo", "-pix_fmt", "rgb24", "-s", $"{width}x{height}", "-framerate", fps.ToString("0.#########", CultureInfo.InvariantCulture)]
+            : ["-f", "matroska"]);
+        args.AddRange(["-i", "pipe:0", "-an"]);
+        if (options.FrameTimes is not null) args.AddRange(["-fps_mode", "passthrough"]);
         string extension = System.IO.Path.GetExtension(path).ToLowerInvariant();
         if (options.Lossless)
         {
@@ -62,6 +64,11 @@ public sealed class VideoWriter : IDisposable
         }
         args.AddRange(["-y", tempPath]);
         _process = FfmpegProcess.Start(FfmpegInstallation.Default.FfmpegPath, args, redirectStdin: true);
+        if (options.FrameTimes is { } times)
+        {
+            try { _timed = new MatroskaRawFrames(_process.StandardInput, width, height, times); }
+            catch (IOException) { throw Failed(); }
+        }
     }
 
     /// <summary>
@@ -86,8 +93,9 @@ public sealed class VideoWriter : IDisposable
         string folder = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))!;
         if (!Directory.Exists(folder))
             throw new CentrifugeException($"{path}: output folder {folder} does not exist", ExitCodes.WriteFailed);
+        string suffix = $".tmp-{Guid.NewGuid().ToString("N")[..8]}{extension}";
         string temp = System.IO.Path.Combine(folder,
-            $"{System.IO.Path.GetFileNameWithoutExtension(path)}.tmp-{Guid.NewGuid().ToString("N")[..8]}{extension}");
+            TempNames.Stem(System.IO.Path.GetFileNameWithoutExtension(path), System.Text.Encoding.UTF8.GetByteCount(suffix)) + suffix);
         return new VideoWriter(path, temp, width, height, fps, options);
     }
 
@@ -100,7 +108,8 @@ public sealed class VideoWriter : IDisposable
             throw new ArgumentException($"frames are {frames.Width}x{frames.Height}, the writer expects {Width}x{Height}", nameof(frames));
         try
         {
-            _process.StandardInput.Write(frames.Rgb, 0, frames.Frames * frames.FrameBytes);
+            if (_timed is not null) _timed.Write(frames.Rgb.AsSpan(0, frames.Frames * frames.FrameBytes), frames.Frames);
+            else _process.StandardInput.Write(frames.Rgb, 0, frames.Frames * frames.FrameBytes);
         }
         catch (IOException)
         {
@@ -127,6 +136,12 @@ public sealed class VideoWriter : IDisposable
         int code = _process.WaitForExit(out string stderr);
         if (code != 0 || !File.Exists(TempPath))
             throw Failed(stderr);
+        // ffmpeg can exit 0 after failing to finish a file (a full disk during the faststart rewrite): check what was written.
+        int packets = VideoProbe.CountPackets(TempPath);
+        if (packets != FramesWritten)
+            throw new CentrifugeException(
+                $"{Path}: encoding ended early: the file holds {Math.Max(0, packets)} of {FramesWritten} frames " +
+                $"({(FfmpegProcess.FirstLine(stderr) is { Length: > 0 } reason ? reason : "disk full?")})", ExitCodes.WriteFailed);
         if (File.Exists(Path) && !_options.Force)
             throw new CentrifugeException($"{Path}: already exists (use --force to replace it)", ExitCodes.OutputExists);
         try

@@ -13,4 +13,7 @@ public sealed record VideoWriterOptions
     public bool Force { get; init; }
     /// <summary>libx264 preset (speed vs size); quality is set by <see cref="Crf"/>.</summary>
     public string Preset { get; init; } = "medium";
+    /// <summary>Seconds of each frame from the first (a variable-frame-rate input's timing, <see cref="FrameTimes"/>);
+    /// null writes frames evenly at the writer's rate.</summary>
+    public IReadOnlyList<double>? FrameTimes { get; init; }
 }

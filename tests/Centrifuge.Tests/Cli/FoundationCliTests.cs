@@ -31,4 +31,52 @@ public class FoundationCliTests
         Assert.Equal(ExitCodes.Usage, result.ExitCode);
         Assert.Contains("no-such-command", result.Error);
     }
+
+    /// <summary>Issue 19, item 8: an unknown option is a usage error before any work, for every command.</summary>
+    [Theory]
+    [InlineData("separate", "IN", "-o", "OUT", "--shard", "0/3")]
+    [InlineData("separate", "IN", "-o", "OUT", "--forse")]
+    [InlineData("probe", "IN", "--jsn")]
+    [InlineData("prepare", "--data", "IN", "--frobnicate", "--cache", "OUT")]
+    [InlineData("train", "--data", "IN", "--preset", "tiny", "--out", "OUT", "--itterations", "3")]
+    [InlineData("evaluate", "--model", "IN", "--data", "IN", "--report", "OUT", "--forse")]
+    public void An_unknown_option_is_a_usage_error_before_any_work(params string[] args)
+    {
+        using var dir = new TempDir();
+        string input = dir.File("in.mp4");
+        File.WriteAllBytes(input, [0, 0, 0, 8]);
+        string output = dir.File("out");
+        string unknown = args.First(a => a.StartsWith("--") && a is not ("--data" or "--cache" or "--preset" or "--out" or "--model" or "--report"));
+        CliResult result = CliRunner.Run(args.Select(a => a switch { "IN" => input, "OUT" => output, _ => a }).ToArray());
+        Assert.Equal(ExitCodes.Usage, result.ExitCode);
+        Assert.Contains(unknown, result.Error);
+        Assert.Equal("", result.Output);
+        Assert.False(Path.Exists(output), "nothing may be written");
+    }
+
+    [Fact]
+    public void A_file_name_starting_with_a_dash_follows_double_dash_and_negative_numbers_are_values()
+    {
+        using var dir = new TempDir();
+        string dashed = dir.File("-clip.mp4");
+        CliResult probe = CliRunner.Run("probe", "--", dashed);
+        Assert.Equal(ExitCodes.MissingInput, probe.ExitCode);   // taken as a file, not as an option
+        Assert.Contains($"{dashed}: no such file", probe.Error);
+
+        CliResult negative = CliRunner.Run("separate", "-o", dir.File("out"), "--blend", dashed, dashed, "--alpha", "-0.5");
+        Assert.Equal(ExitCodes.Usage, negative.ExitCode);
+        Assert.Contains("--alpha -0.5: must be between 0 and 1", negative.Error);
+    }
+
+    [Fact]
+    public void An_empty_output_or_input_is_a_usage_error_not_an_internal_error()
+    {
+        using var dir = new TempDir();
+        CliResult emptyOut = CliRunner.Run("separate", dir.File("x.mp4"), "-o", "");
+        Assert.Equal(ExitCodes.Usage, emptyOut.ExitCode);
+        Assert.Contains("--output: empty value", emptyOut.Error);
+        CliResult emptyIn = CliRunner.Run("probe", "");
+        Assert.Equal(ExitCodes.Usage, emptyIn.ExitCode);
+        Assert.DoesNotContain("internal error", emptyOut.Error + emptyIn.Error);
+    }
 }

@@ -143,7 +143,10 @@ public class ClipCacheTests(CacheClips clips) : IClassFixture<CacheClips>
         using (TrainingData named = TrainingData.Open(config with { Sources = [Path.Combine(clips.Root, "src")] }))
         {
             Assert.Equal(4, named.Train.Count);
-            Assert.Equal(2, named.Skipped.Count(s => s.Reason.Contains("not in the cache")));  // the short and the broken file
+            // The short and the broken file: the reasons prepare found, not "not in the cache".
+            Assert.Contains(named.Skipped, s => s.Path.EndsWith("short.mkv") && s.Reason.Contains("too short (3 frames"));
+            Assert.Contains(named.Skipped, s => s.Path.EndsWith("broken.mp4") && s.Reason.Contains("broken.mp4: not a video"));
+            Assert.DoesNotContain(named.Skipped, s => s.Reason.Contains("not in the cache"));
         }
         using TrainingData direct = TrainingData.Open(config with { Cache = null, Sources = [Path.Combine(clips.Root, "src")] }, new CountingDecoder());
         Assert.Equal(cached.Train.Moving.Select(i => cached.Store.Videos[i].Source.Id), direct.Train.Moving.Select(i => direct.Store.Videos[i].Source.Id));

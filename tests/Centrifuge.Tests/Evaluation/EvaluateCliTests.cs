@@ -28,6 +28,8 @@ public class EvaluateCliTests(EvaluationClips clips) : IClassFixture<EvaluationC
         CliResult again = CliRunner.Run(args);
         Assert.Equal(ExitCodes.OutputExists, again.ExitCode);
         Assert.Contains("--force", again.Error);
+        Assert.DoesNotContain("skipped", again.Error);   // refused before evaluating (issue 19, item 9), not after
+        Assert.Equal("", again.Output);
     }
 
     [Fact]

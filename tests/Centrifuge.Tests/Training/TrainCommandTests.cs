@@ -105,13 +105,49 @@ public sealed class TrainCommandTests
     }
 
     /// <summary>
+    /// Issue 19, item 6: with too few videos to hold some out and still blend two different ones, there is no validation
+    /// (never a video blended with itself, identity loss 0): the run says so, best.ckpt is the last weights, and
+    /// evaluating on a single video is refused in one line.
+    /// </summary>
+    [Fact]
+    public void WithTooFewVideosForValidationItSaysSoAndBestIsTheLastWeights()
+    {
+        using var dir = new TempDir();
+        string src = dir.File("src");
+        foreach (string source in new[] { "testsrc2", "mandelbrot", "rgbtestsrc" })
+            Centrifuge.Tests.Data.Support.TestClips.Video(Path.Combine(src, source, source + ".mkv"), source, 48, 40, 12);
+        string run = dir.File("run");
+        CliResult result = CliRunner.Run("train", "--data", src, "--preset", "tiny", "--out", run, "--iterations", "4", "--val-every", "2",
+            "--checkpoint-every", "2", "--clip", "4,32,32", "--batch", "1", "--threads", "1");
+        Assert.True(result.ExitCode == 0, result.Error);
+        Assert.Contains("no validation: the validation split has 1 usable source video (", result.Output);
+        Assert.Contains("a blend needs two different ones", result.Output);
+        Assert.DoesNotContain(File.ReadAllLines(Path.Combine(run, "metrics.jsonl")), l => l.Contains("\"kind\":\"validation\""));
+
+        TrainingConfig config = TrainingConfig.Load(Path.Combine(run, "config.json"));
+        var (last, optimizer) = TrainingFixtures.LoadCheckpoint(config, Path.Combine(run, "checkpoints", "step-000000004.ckpt"));
+        using (last)
+        using (optimizer)
+        using (CentrifugeModel best = ModelCheckpoint.Load(Path.Combine(run, "best.ckpt")))
+            foreach ((string key, TorchSharp.torch.Tensor tensor) in last.state_dict())
+                Assert.True(tensor.eq(best.state_dict()[key]).all().item<bool>(), key);
+
+        CliResult evaluate = CliRunner.Run("evaluate", "--model", Path.Combine(run, "best.ckpt"), "--data", Path.Combine(src, "mandelbrot"),
+            "--pairs", "2", "--clip", "4,32,32");
+        Assert.Equal(ExitCodes.InvalidInput, evaluate.ExitCode);
+        Assert.Contains("1 usable source video (", evaluate.Error);
+        Assert.Single(evaluate.Error.Trim().Split('\n'));
+    }
+
+    /// <summary>
     /// The real executable as a child process: SIGINT (what Ctrl-C sends) or SIGTERM (what `kill` and service managers
-    /// send) finishes the current step, writes a checkpoint and exits 0; the checkpoint loads and --resume continues.
+    /// send) finishes the current step, writes a checkpoint and exits 130 / 143 (so `train &amp;&amp; evaluate` stops there);
+    /// the checkpoint loads and --resume continues.
     /// </summary>
     [SkippableTheory]
-    [InlineData("INT")]
-    [InlineData("TERM")]
-    public void ASignalSavesACheckpointAndExitsZero(string signal)
+    [InlineData("INT", ExitCodes.Interrupted)]
+    [InlineData("TERM", ExitCodes.Terminated)]
+    public void ASignalSavesACheckpointAndExits130Or143(string signal, int expectedCode)
     {
         Skip.IfNot(OperatingSystem.IsLinux() || OperatingSystem.IsMacOS(), "POSIX signals only");
         // A shell starts background jobs with SIGINT ignored, children inherit that, and .NET then leaves it ignored:
@@ -152,7 +188,7 @@ public sealed class TrainCommandTests
             if (!process.HasExited) process.Kill(entireProcessTree: true);
         }
 
-        Assert.True(process.ExitCode == 0, $"exit {process.ExitCode}: {error}");
+        Assert.True(process.ExitCode == expectedCode, $"exit {process.ExitCode}: {error}");
         string text = output.ToString();
         Assert.Contains("interrupted at iteration", text);
         var checkpoints = new CheckpointStore(Path.Combine(run, "checkpoints"), 3).List();
@@ -174,15 +210,5 @@ public sealed class TrainCommandTests
         return line is not null && (Convert.ToUInt64(line["SigIgn:".Length..].Trim(), 16) & 0x2) != 0;
     }
 
-    // The CLI project is built with the tests (a project reference); run its dll from its own output folder.
-    private static string CliDll
-    {
-        get
-        {
-            string configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Debug{Path.DirectorySeparatorChar}") ? "Debug" : "Release";
-            string dll = Path.Combine(Repo.Root, "src", "Centrifuge.Cli", "bin", configuration, "net10.0", "Centrifuge.Cli.dll");
-            Skip.IfNot(File.Exists(dll), $"{dll} not built");
-            return dll;
-        }
-    }
+    private static string CliDll => CliRunner.ExecutableDll;
 }

@@ -60,7 +60,7 @@ public class VideoProbeTests(VideoClips clips)
         string cache = File.ReadAllText(FrameCounter.CacheFile);
         using JsonDocument doc = JsonDocument.Parse(cache);
         string key = doc.RootElement.EnumerateObject().Select(p => p.Name).Single(n => n.StartsWith(Path.GetFullPath(copy) + "|"));
-        Assert.Equal(10, doc.RootElement.GetProperty(key).GetProperty("good").GetInt32());
+        Assert.Equal(10, doc.RootElement.GetProperty(key).GetProperty("frames").GetInt32());
     }
 
     [SkippableFact]
