@@ -32,19 +32,24 @@ public sealed class ValidationSet
         config.Validate();
         pool.EnsureUsable("validation data");
         BlendRecipe r = (recipe ?? BlendRecipe.Evaluation) with { Training = false };
-        if (WhyNot(pool) is { } why) throw new CentrifugeException($"validation data: {why}", ExitCodes.InvalidInput);
+        int sources = r.Kinds?.Count(k => k != LayerKind.Colour) ?? config.Layers;
+        if (WhyNot(pool, sources) is { } why) throw new CentrifugeException($"validation data: {why}", ExitCodes.InvalidInput);
         var plans = new List<SamplePlan>(pairs);
         for (long p = 0; plans.Count < pairs && p < 4L * pairs + 16; p++)
             if (BlendComposer.Plan(pool, config, r, seed, -1, p) is var plan && !BlendsASourceWithItself(pool, plan)) plans.Add(plan);
         return new ValidationSet(pool, config, plans, seed);
     }
 
-    /// <summary>Why <paramref name="pool"/> cannot make a sample without blending a video with itself, or null when it can.</summary>
-    public static string? WhyNot(ClipPool pool)
+    /// <summary>
+    /// Why <paramref name="pool"/> cannot make a sample of <paramref name="sources"/> videos without blending a video with
+    /// itself, or null when it can.
+    /// </summary>
+    public static string? WhyNot(ClipPool pool, int sources = 2)
     {
         string[] groups = pool.Moving.Concat(pool.Photos).Select(i => pool.Store.Videos[i].Source.Group).Distinct(StringComparer.Ordinal).ToArray();
-        return groups.Length >= 2 ? null
-            : $"{groups.Length} usable source video{(groups.Length == 1 ? $" ({groups[0]})" : "s")}; a blend needs two different ones";
+        return groups.Length >= sources ? null
+            : $"{groups.Length} usable source video{(groups.Length == 1 ? $" ({groups[0]})" : "s")}; a blend " +
+              (sources == 2 ? "needs two different ones" : $"of {sources} needs {sources} different ones");
     }
 
     private static bool BlendsASourceWithItself(ClipPool pool, SamplePlan plan)

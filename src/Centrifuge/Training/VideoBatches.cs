@@ -40,7 +40,7 @@ public sealed class VideoBatches : ITrainingBatches
             if (opened.Skipped.Count > 5) note?.Invoke($"skipped {opened.Skipped.Count - 5} more sources");
             foreach (StoredVideo v in opened.Damaged) note?.Invoke($"damaged {v.Source.Id}: {v.Damage} (training on the frames that decoded)");
             // Too few videos to hold some out and still blend two different ones: train without validation, say so.
-            string? noValidation = ValidationSet.WhyNot(opened.Validation) is { } why ? $"the validation split has {why}" : null;
+            string? noValidation = ValidationSet.WhyNot(opened.Validation, data.Layers) is { } why ? $"the validation split has {why}" : null;
             var validation = noValidation is null ? ValidationSet.Create(opened, data, config.ValidationPairs, config.ValidationSeed) : null;
             return new VideoBatches(opened, data, validation, noValidation);
         }

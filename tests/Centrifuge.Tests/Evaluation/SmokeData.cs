@@ -5,7 +5,7 @@ using TorchSharp;
 namespace Centrifuge.Tests.Evaluation;
 
 /// <summary>
-/// Generated clips for the experiment smoke tests, made once per test run and shared read-only: 8 tiny videos in two
+/// Generated clips for the experiment smoke tests, made once per test run and shared read-only: 11 tiny videos in two
 /// class folders (a/, b/), and a tiny-preset checkpoint for the protocols that can take a trained model.
 /// </summary>
 public static class SmokeData
@@ -31,7 +31,9 @@ public static class SmokeData
         {
             try { Directory.Delete(root, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
         };
-        string[] sources = ["testsrc2", "mandelbrot", "smptebars", "rgbtestsrc", "cellauto", "life=mold=10:ratio=0.5", "testsrc", "yuvtestsrc"];
+        // 11: a fifth held out is 3 videos, enough for the 3-video blends of k-layers without blending a video with itself.
+        string[] sources = ["testsrc2", "mandelbrot", "smptebars", "rgbtestsrc", "cellauto", "life=mold=10:ratio=0.5", "testsrc", "yuvtestsrc",
+            "smptehdbars", "gradients", "sierpinski"];
         for (int i = 0; i < sources.Length; i++)
             EvaluationClips.Generate(Path.Combine(root, "videos", i % 2 == 0 ? "a" : "b", $"clip{i}.mkv"), sources[i], 40, 32, 10);
         torch.manual_seed(11);
