@@ -46,5 +46,6 @@ public static class CliApp
         TrainCommand.Create(context),
         EvaluateCommand.Create(context),
         ExperimentCommand.Create(context),
+        ExportCommand.Create(context),
     ];
 }
