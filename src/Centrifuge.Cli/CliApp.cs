@@ -47,5 +47,6 @@ public static class CliApp
         EvaluateCommand.Create(context),
         ExperimentCommand.Create(context),
         ExportCommand.Create(context),
+        MergeShardsCommand.Create(context),
     ];
 }

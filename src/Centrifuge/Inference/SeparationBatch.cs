@@ -3,7 +3,10 @@ namespace Centrifuge.Inference;
 /// <summary>The outcome of one input of a batch: its result, or the one-line error and exit code that skipped it.</summary>
 public sealed record SeparationOutcome(string Input, SeparationResult? Result, string? Error, int ExitCode)
 {
-    public bool Succeeded => Result is not null;
+    /// <summary>Set when the input was not separated because its output folder already holds a complete result (why).</summary>
+    public string? Skipped { get; init; }
+
+    public bool Succeeded => Result is not null || Skipped is not null;
 }
 
 /// <summary>
