@@ -58,8 +58,7 @@ public static class SeparateCommand
             };
             options.Validate();
             string checkpoint = parse.GetValue(model) ?? ShippedModel.Resolve();
-            (Func<TorchSharp.torch.Tensor, TorchSharp.torch.Tensor> separate, IDisposable loaded) =
-                SeparationRuntimes.Load(checkpoint, parse.GetValue(runtime)!, parse.GetValue(device)!, parse.GetValue(precision)!);
+            var (separate, loaded) = SeparationRuntimes.Load(checkpoint, parse.GetValue(runtime)!, parse.GetValue(device)!, parse.GetValue(precision)!);
             using IDisposable owner = loaded;
             var separator = new Separator(separate, options);
             string outDir = parse.GetValue(output)!;

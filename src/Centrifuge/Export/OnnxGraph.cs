@@ -37,21 +37,18 @@ internal sealed class OnnxGraph
     }
 
     /// <summary>Adds a float32 constant vector.</summary>
-    public string Floats(string name, params float[] values)
-    {
-        var proto = new TensorProto { Name = Unique(name), DataType = (int)TensorProto.Types.DataType.Float };
-        proto.Dims.Add(values.Length);
-        proto.FloatData.AddRange(values);
-        _graph.Initializer.Add(proto);
-        return proto.Name;
-    }
+    public string Floats(string name, params float[] values) =>
+        Constant(name, TensorProto.Types.DataType.Float, values.Length, proto => proto.FloatData.AddRange(values));
 
     /// <summary>Adds an int64 constant vector (shapes, pads, slice bounds).</summary>
-    public string Longs(string name, params long[] values)
+    public string Longs(string name, params long[] values) =>
+        Constant(name, TensorProto.Types.DataType.Int64, values.Length, proto => proto.Int64Data.AddRange(values));
+
+    private string Constant(string name, TensorProto.Types.DataType type, int length, Action<TensorProto> fill)
     {
-        var proto = new TensorProto { Name = Unique(name), DataType = (int)TensorProto.Types.DataType.Int64 };
-        proto.Dims.Add(values.Length);
-        proto.Int64Data.AddRange(values);
+        var proto = new TensorProto { Name = Unique(name), DataType = (int)type };
+        proto.Dims.Add(length);
+        fill(proto);
         _graph.Initializer.Add(proto);
         return proto.Name;
     }
