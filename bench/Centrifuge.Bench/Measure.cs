@@ -22,4 +22,10 @@ public static class Measure
     public static string MachineLine() =>
         $"{Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, " +
         $"TorchSharp {Centrifuge.Runtime.TorchRuntime.TorchSharpVersion}, {DateTime.UtcNow:yyyy-MM-dd}";
+
+    /// <summary>The 1-minute load average (/proc/loadavg), or "?": the machine is shared, so every table records it.</summary>
+    public static string LoadAverage()
+    {
+        try { return File.ReadAllText("/proc/loadavg").Split(' ')[0]; } catch (IOException) { return "?"; }
+    }
 }

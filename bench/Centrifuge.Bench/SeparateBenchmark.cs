@@ -31,7 +31,7 @@ public static class SeparateBenchmark
         command.SetAction(parse =>
         {
             TorchRuntime.EnsureLoaded();
-            Console.WriteLine($"machine: {Measure.MachineLine()}, load average {LoadAverage()}");
+            Console.WriteLine($"machine: {Measure.MachineLine()}, load average {Measure.LoadAverage()}");
             torch.manual_seed(0);
             using CentrifugeModel model = CentrifugeModel.Create(ModelPresets.Get(parse.GetValue(preset)!));
             using SeparationModel runner = SeparationModel.FromModel(model, parse.GetValue(precision)!);
@@ -124,10 +124,5 @@ public static class SeparateBenchmark
         string stat = File.ReadAllText("/proc/self/stat");
         string[] fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
         return Enumerable.Range(11, 4).Sum(i => long.Parse(fields[i], System.Globalization.CultureInfo.InvariantCulture)) / 100.0;
-    }
-
-    private static string LoadAverage()
-    {
-        try { return File.ReadAllText("/proc/loadavg").Split(' ')[0]; } catch (IOException) { return "?"; }
     }
 }

@@ -11,6 +11,7 @@ public static class Suites
         DecodeBenchmark.Create(),
         LoaderBenchmark.Create(),
         ModelBenchmark.Create(),
+        OnnxBenchmark.Create(),
         SeparateBenchmark.Create(),
         TrainingBenchmark.Create(),
     ];

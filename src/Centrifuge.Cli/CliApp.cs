@@ -78,5 +78,7 @@ public static class CliApp
         TrainCommand.Create(context),
         EvaluateCommand.Create(context),
         ExperimentCommand.Create(context),
+        ExportCommand.Create(context),
+        MergeShardsCommand.Create(context),
     ];
 }

@@ -28,18 +28,26 @@ public static class SeparateCommand
             AllowMultipleArgumentsPerToken = true,
         };
         var alpha = new Option<double>("--alpha") { Description = "Blend weight of B: V = (1-a) A + a B", DefaultValueFactory = _ => 0.5 };
+        var inputsFrom = new Option<string?>("--inputs-from") { Description = "Also read input paths from FILE, one per line ('#' starts a comment line)" };
+        var shard = new Option<string?>("--shard") { Description = "Separate only shard K of N of the inputs (K = 0..N-1) and record it in OUTDIR/_shards/K-of-N.json (docs/SCALING.md)" };
+        var runtime = new Option<string>("--runtime") { Description = "torch (libtorch) or onnx (OnnxRuntime CPU, fp32: faster here, docs/BENCHMARKS.md; a .onnx --model implies it)", DefaultValueFactory = _ => "torch" };
+        var skipExisting = new Option<bool>("--skip-existing") { Description = "Skip inputs whose output folder holds a complete result; redo partial ones" };
 
         var command = new Command("separate", "Split videos into their layers: layer-K.mp4, pair-a/b.mp4, preview.mp4, contact.png, summary.json");
         command.Arguments.Add(inputs);
-        foreach (Option option in new Option[] { output, model, size, outputSize, window, overlap, precision, device, json, force, blend, alpha })
+        foreach (Option option in new Option[] { output, model, size, outputSize, window, overlap, precision, device, json, force, blend, alpha, inputsFrom, shard, skipExisting, runtime })
             command.Options.Add(option);
 
         command.SetAction(parse => context.Execute(parse, () =>
         {
-            string[] files = parse.GetValue(inputs) ?? [];
+            IReadOnlyList<string> list = SeparationInputs.Gather(parse.GetValue(inputs) ?? [], parse.GetValue(inputsFrom));
+            ShardSpec? shardSpec = parse.GetValue(shard) is string k ? ShardSpec.Parse(k) : null;
+            IReadOnlyList<string> files = shardSpec is null ? list : SeparationInputs.Select(list, shardSpec);
             string[]? blendPair = parse.GetValue(blend) is { Length: 2 } pair ? pair : null;
-            if (files.Length == 0 && blendPair is null)
-                throw new CentrifugeException("separate: give at least one INPUT video (or --blend A B)", ExitCodes.Usage);
+            if (list.Count == 0 && blendPair is null)
+                throw new CentrifugeException("separate: give at least one INPUT video (or --inputs-from FILE, or --blend A B)", ExitCodes.Usage);
+            if (shardSpec is not null && blendPair is not null)
+                throw new CentrifugeException("separate: --shard splits a list of inputs; it cannot be combined with --blend", ExitCodes.Usage);
             string outDir = parse.GetValue(output)!;
             double blendAlpha = parse.GetValue(alpha);
             if (blendPair is null && parse.GetResult(alpha) is { Implicit: false })
@@ -56,14 +64,24 @@ public static class SeparateCommand
             };
             options.Validate();
             string checkpoint = parse.GetValue(model) ?? ShippedModel.Resolve();
-            using SeparationModel loaded = SeparationModel.Load(checkpoint, parse.GetValue(device)!, parse.GetValue(precision)!);
-            var separator = new Separator(loaded.Separate, options);
+            var (separate, loaded) = SeparationRuntimes.Load(checkpoint, parse.GetValue(runtime)!, parse.GetValue(device)!, parse.GetValue(precision)!);
+            using IDisposable owner = loaded;
+            var separator = new Separator(separate, options);
             bool asJson = parse.GetValue(json);
 
             var outcomes = new List<SeparationOutcome>();
+            var resume = new SeparationResume(outDir, parse.GetValue(skipExisting), options.Force, shardSpec is not null);
+            ShardRecord? record = shardSpec is null ? null : ShardRecord.Begin(outDir, shardSpec, list, files);
             foreach ((string file, SeparationOutcome? refused) in SeparationBatch.Plan(files))
-                outcomes.Add(Report(context, asJson, refused ??
-                    WithProgress(context, asJson, file, p => SeparationBatch.Try(file, () => separator.Separate(file, outDir, p)))));
+            {
+                ResumeDecision decision = refused is null ? resume.Decide(file) : ResumeDecision.Separate;
+                if (decision.Note is not null) context.Error.WriteLine($"centrifuge: note: {decision.Note}");
+                SeparationOutcome outcome = Report(context, asJson, refused ?? decision.Instead ??
+                    WithProgress(context, asJson, file, p => SeparationBatch.Try(file, () => separator.Separate(file, outDir, p, decision.Replace))));
+                record?.Record(outcome);
+                outcomes.Add(outcome);
+            }
+            record?.Finish();
             if (blendPair is [string a, string b])
             {
                 string name = $"{a}+{b}";
@@ -73,7 +91,7 @@ public static class SeparateCommand
             if (asJson)
                 context.Output.WriteLine(JsonDefaults.Serialize(outcomes.Select(o => new
                 {
-                    o.Input, Output = o.Result?.OutputFolder, Ok = o.Succeeded, o.Error, o.ExitCode, o.Result?.Summary,
+                    o.Input, Output = o.Result?.OutputFolder, Ok = o.Succeeded, o.Skipped, o.Error, o.ExitCode, o.Result?.Summary,
                 })));
             return SeparationBatch.ExitCode(outcomes);
         }));
@@ -125,7 +143,11 @@ public static class SeparateCommand
     // One line per input: where the layers went, or why it was skipped.
     private static SeparationOutcome Report(CliContext context, bool json, SeparationOutcome outcome)
     {
-        if (outcome.Result is { } r)
+        if (outcome.Skipped is { } why)
+        {
+            if (!json) context.Output.WriteLine($"{outcome.Input}: skipped, already separated: {why}");
+        }
+        else if (outcome.Result is { } r)
         {
             foreach (string warning in r.Warnings) context.Error.WriteLine($"centrifuge: warning: {warning}");
             if (!json)

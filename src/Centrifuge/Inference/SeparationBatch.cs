@@ -6,7 +6,10 @@ namespace Centrifuge.Inference;
 /// </summary>
 public sealed record SeparationOutcome(string Input, SeparationResult? Result, string? Error, int ExitCode)
 {
-    public bool Succeeded => Result is not null;
+    /// <summary>Set when the input was not separated because its output folder already holds a complete result (why).</summary>
+    public string? Skipped { get; init; }
+
+    public bool Succeeded => Result is not null || Skipped is not null;
 }
 
 /// <summary>

@@ -39,11 +39,11 @@ public sealed class Separator
     /// <summary>The output folder name of an input: its file name without extension.</summary>
     public static string OutputName(string input) => Path.GetFileNameWithoutExtension(Path.TrimEndingDirectorySeparator(input));
 
-    /// <summary>Separates one video into OUTDIR/&lt;name&gt;/.</summary>
-    public SeparationResult Separate(string input, string outputRoot, Action<SeparationProgress>? progress = null)
+    /// <summary>Separates one video into OUTDIR/&lt;name&gt;/ (<paramref name="replace"/>: replace an existing folder, as --force does).</summary>
+    public SeparationResult Separate(string input, string outputRoot, Action<SeparationProgress>? progress = null, bool replace = false)
     {
         VideoInfo info = VideoProbe.Probe(input);
-        using var folder = SeparationOutputFolder.Begin(outputRoot, OutputName(input), Options.Force);
+        using var folder = SeparationOutputFolder.Begin(outputRoot, OutputName(input), Options.Force || replace);
         var read = new VideoReadOptions { ShortSide = ProcessingSide(info.Width, info.Height) };
         using var source = new VideoFrameSource(VideoReader.Open(input, read));
         (int w, int h) = OutputSize(info.Width, info.Height);

@@ -59,6 +59,9 @@ public sealed class I3dEncoder : Module<Tensor, Tensor[]>
 
     public I3dEndpoint Endpoint { get; }
 
+    /// <summary>Every endpoint layer in forward order (for exporters); those named in <see cref="Stages"/> are returned.</summary>
+    public IReadOnlyList<(string Name, Module<Tensor, Tensor> Layer)> Endpoints => _endpoints;
+
     /// <summary>Channels of each stage's features (what <see cref="forward"/> returns), shallow to deep.</summary>
     public IReadOnlyList<long> StageChannels { get; }
 

@@ -31,6 +31,9 @@ public sealed class InceptionModule : Module<Tensor, Tensor>
 
     public long OutChannels { get; }
 
+    /// <summary>The four branches in concatenation order, each as its chain of layers (for exporters).</summary>
+    public IReadOnlyList<IReadOnlyList<Module<Tensor, Tensor>>> Branches => [[b0], [b1a, b1b], [b2a, b2b], [b3a, b3b]];
+
     public InceptionModule(long inChannels, InceptionWidths w, double momentum) : base(nameof(InceptionModule))
     {
         b0 = new Unit3D(inChannels, w.B0, 1, momentum: momentum);

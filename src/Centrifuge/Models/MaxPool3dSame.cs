@@ -19,6 +19,9 @@ public sealed class MaxPool3dSame : Module<Tensor, Tensor>
         _stride = stride;
     }
 
+    public IReadOnlyList<long> Kernel => _kernel;
+    public IReadOnlyList<long> Stride => _stride;
+
     // [B, C, T, H, W] (>= 0) -> [B, C, ceil(T/st), ceil(H/sh), ceil(W/sw)]
     public override Tensor forward(Tensor x)
     {

@@ -19,6 +19,12 @@ public sealed class UNetDecoder : Module<Tensor, Tensor[], Tensor>
     private readonly ModuleList<Unit3D> refine;
     private readonly Conv3d output;
 
+    // Read-only views of the structure, for exporters: step i of Up/Fuse/Refine runs deep to shallow.
+    public IReadOnlyList<UpConvolution> Up => [.. up];
+    public IReadOnlyList<Unit3D> Fuse => [.. fuse];
+    public IReadOnlyList<Unit3D> Refine => [.. refine];
+    public Conv3d Output => output;
+
     public UNetDecoder(ModelConfig config, long inputChannels, IReadOnlyList<long> stageChannels, long outputChannels)
         : base(nameof(UNetDecoder))
     {

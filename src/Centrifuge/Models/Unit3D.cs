@@ -20,6 +20,12 @@ public sealed class Unit3D : Module<Tensor, Tensor>
 
     public long OutChannels { get; }
 
+    // Read-only views of the structure, for exporters (Export/OnnxExporter) that rebuild the graph elsewhere.
+    public Conv3d Convolution => conv3d;
+    public BatchNorm3d Norm => bn;
+    public IReadOnlyList<long> Kernel => _kernel;
+    public IReadOnlyList<long> Stride => _stride;
+
     public Unit3D(long inChannels, long outChannels, long[] kernel, long[]? stride = null, double momentum = 0.01)
         : base(nameof(Unit3D))
     {

@@ -18,6 +18,20 @@ public sealed class UpConvolution : Module<Tensor, Tensor>
     private readonly long[] _factor;
     private readonly long[] _kernel;
 
+    // Read-only views of the structure, for exporters.
+    public DecoderUpsampling Kind => _kind;
+    /// <summary>Up-sampling factor (time, height, width).</summary>
+    public IReadOnlyList<long> Factor => _factor;
+    public long OutChannels => _out;
+    /// <summary>The convolution's weight: Conv3d [Cout(*ft*fs*fs), Cin, k, k, k] or ConvTranspose3d [Cin, Cout, k, k, k].</summary>
+    public Tensor Weight => up switch
+    {
+        Conv3d conv => conv.weight!,
+        ConvTranspose3d transposed => transposed.weight!,
+        _ => throw new InvalidOperationException($"unexpected up-sampling module {up.GetType().Name}"),
+    };
+    public BatchNorm3d Norm => bn;
+
     public UpConvolution(long inChannels, long outChannels, int timeFactor, int spaceFactor, DecoderUpsampling kind,
         double momentum) : base(nameof(UpConvolution))
     {

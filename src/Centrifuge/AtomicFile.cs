@@ -1,4 +1,4 @@
-namespace Centrifuge.Training;
+namespace Centrifuge;
 
 /// <summary>
 /// Writes a file under a temporary name in the same folder, flushes it to disk and renames it into place, so a
