@@ -35,6 +35,17 @@ public sealed class ValidationSet
         return new ValidationSet(pool, config, plans, seed);
     }
 
+    /// <summary>
+    /// <paramref name="pairs"/> evaluation-mode blends of real videos only (every layer a moving clip) from
+    /// <paramref name="pool"/>, each pair of two distinct videos; null when the pool has fewer than two distinct videos.
+    /// </summary>
+    public static ValidationSet? RealVideos(ClipPool pool, DataConfig config, int pairs, long seed)
+    {
+        if (pool.Moving.Select(i => pool.Store.Videos[i].Source.Group).Distinct(StringComparer.Ordinal).Count() < config.Layers) return null;
+        var recipe = BlendRecipe.Evaluation with { Kinds = Enumerable.Repeat(LayerKind.Moving, config.Layers).ToArray() };
+        return Create(pool, config, pairs, seed, recipe);
+    }
+
     /// <summary>Samples [start, start + count) as one batch. The caller disposes it.</summary>
     public BlendedBatch Batch(int start, int count) =>
         LayerRenderer.Render(_pool, _config, Plans.Skip(start).Take(count).ToList());

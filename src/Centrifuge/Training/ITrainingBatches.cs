@@ -23,4 +23,11 @@ public interface ITrainingBatches : IDisposable
 
     /// <summary>The validation set, always the same pairs in the same order (centre crops, no flips).</summary>
     IEnumerable<TrainingBatch> Validation();
+
+    /// <summary>
+    /// Fixed blends of real videos only, for the generalisation gap: of the training videos
+    /// (<paramref name="trainingVideos"/>) or of the validation videos. Null when the split has fewer than two
+    /// distinct videos, or the batches have no real videos at all.
+    /// </summary>
+    IEnumerable<TrainingBatch>? RealVideoValidation(bool trainingVideos) => null;
 }

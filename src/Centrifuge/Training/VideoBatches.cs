@@ -14,10 +14,11 @@ public sealed class VideoBatches : ITrainingBatches
     private readonly TrainingData _data;
     private readonly DataConfig _config;
     private readonly ValidationSet _validation;
+    private readonly ValidationSet? _trainingVideos, _validationVideos;
 
-    private VideoBatches(TrainingData data, DataConfig config, ValidationSet validation)
+    private VideoBatches(TrainingData data, DataConfig config, ValidationSet validation, ValidationSet? trainingVideos, ValidationSet? validationVideos)
     {
-        (_data, _config, _validation) = (data, config, validation);
+        (_data, _config, _validation, _trainingVideos, _validationVideos) = (data, config, validation, trainingVideos, validationVideos);
     }
 
     public static VideoBatches Open(TrainingConfig config, Action<string>? note = null)
@@ -39,7 +40,11 @@ public sealed class VideoBatches : ITrainingBatches
             foreach (SkippedSource s in opened.Skipped.Take(5)) note?.Invoke($"skipped {s.Path}: {s.Reason}");
             if (opened.Skipped.Count > 5) note?.Invoke($"skipped {opened.Skipped.Count - 5} more sources");
             var validation = ValidationSet.Create(opened, data, config.ValidationPairs, config.ValidationSeed);
-            return new VideoBatches(opened, data, validation);
+            ValidationSet? trainingVideos = ValidationSet.RealVideos(opened.Train, data, config.ValidationPairs, config.ValidationSeed);
+            ValidationSet? validationVideos = ValidationSet.RealVideos(opened.Validation, data, config.ValidationPairs, config.ValidationSeed);
+            if (trainingVideos is null || validationVideos is null)
+                note?.Invoke("fewer than two distinct real videos in a split: validation reports no training-vs-validation video gap");
+            return new VideoBatches(opened, data, validation, trainingVideos, validationVideos);
         }
         catch
         {
@@ -50,7 +55,8 @@ public sealed class VideoBatches : ITrainingBatches
 
     public string Description =>
         $"{_data.Train.Count} training / {_data.Validation.Count} validation videos, {_config.Frames}x{_config.Height}x{_config.Width} clips, " +
-        $"batch {_config.BatchSize}, {_validation.Count} validation pairs";
+        $"batch {_config.BatchSize}, {_validation.Count} validation pairs" +
+        (_trainingVideos is not null && _validationVideos is not null ? $" (+ {_trainingVideos.Count} + {_validationVideos.Count} real-video pairs of the training / validation videos)" : "");
 
     // Mixture [B, 3, T, H, W], Targets [B, k, 3, T, H, W], Weights [B, k]; tensors in the caller's dispose scope.
     public TrainingBatch Training(long index)
@@ -59,9 +65,14 @@ public sealed class VideoBatches : ITrainingBatches
         return new TrainingBatch(batch.Mixture, batch.Targets, batch.Weights);
     }
 
-    public IEnumerable<TrainingBatch> Validation()
+    public IEnumerable<TrainingBatch> Validation() => BatchesOf(_validation);
+
+    public IEnumerable<TrainingBatch>? RealVideoValidation(bool trainingVideos) =>
+        (trainingVideos ? _trainingVideos : _validationVideos) is { } set ? BatchesOf(set) : null;
+
+    private IEnumerable<TrainingBatch> BatchesOf(ValidationSet set)
     {
-        foreach (BlendedBatch batch in _validation.Batches(_config.BatchSize))
+        foreach (BlendedBatch batch in set.Batches(_config.BatchSize))
             yield return new TrainingBatch(batch.Mixture, batch.Targets, batch.Weights);
     }
 
