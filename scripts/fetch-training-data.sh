@@ -2,8 +2,11 @@
 # Builds the training corpus the shipped model is trained on, from Debian packages only, in data/corpus/:
 #   data/corpus/{train,val}/videos/     the real sample videos (links into data/samples, split as in its manifest)
 #                                       plus the grayscale real image sequences, encoded losslessly (FFV1 .mkv)
-#   data/corpus/{train,val}/photos/     still photos for camera-motion pseudo-videos (downscaled to <= 1280 px)
-# Split by whole video / sequence / photo, fixed here. Idempotent: a finished corpus (data/corpus/.done) is reused.
+#   data/corpus/{train,val}/photos/     still photos for camera-motion and composited pseudo-videos (downscaled to
+#                                       <= 1280 px): plasma and mate photos, plus the wallpapers of gnome-, ukui-,
+#                                       lomiri- and sway-backgrounds (corpus version 2)
+# Split by whole video / sequence / photo, fixed here. Idempotent: a finished corpus of this version (data/corpus/.done
+# holding the version) is reused; an older one is topped up (files already there are kept).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/debian-packages.sh"
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -12,12 +15,14 @@ dest="${CENTRIFUGE_CORPUS:-$root/data/corpus}"
 work="$dest/.packages"
 
 if [ "${1:-}" = "--force" ]; then rm -rf "$dest"; fi
-if [ -f "$dest/.done" ]; then echo "corpus: $dest present" >&2; exit 0; fi
+version=2
+if [ -f "$dest/.done" ] && [ "$(cat "$dest/.done")" = "$version" ]; then echo "corpus: $dest present" >&2; exit 0; fi
 
 "$root/scripts/fetch-samples.sh"
 mkdir -p "$work" "$dest"/{train,val}/{videos,photos}
 
-extract_packages "$work" plasma-workspace-wallpapers mate-backgrounds visp-images-data libdlib19.1
+extract_packages "$work" plasma-workspace-wallpapers mate-backgrounds visp-images-data libdlib19.1 \
+  gnome-backgrounds ukui-wallpapers lomiri-wallpapers sway-backgrounds
 
 # Real videos: split as recorded in the sample manifest.
 grep -o '"file": "[^"]*", "package": "[^"]*", "group": "[^"]*", "split": "[^"]*"' "$samples/manifest.json" |
@@ -58,8 +63,30 @@ sort "$photos" | while IFS='|' read -r name file; do
 done
 rm -f "$photos"
 
+# Version 2: the wallpaper packages, each with its own every-5th-to-val counter so that version 1's split is unchanged.
+# One image per artwork: gnome's light/dark pairs (-l/-d) and sway's sizes of one wallpaper count once; gnome's vnc
+# placeholders (a few bytes) are left out.
+add_photos() { # prefix, then "name|file" lines on stdin
+  local prefix="$1" i=0 name file split out
+  sort -t'|' -k1,1 -u | while IFS='|' read -r name file; do
+    split=train; [ $((i % 5)) = 4 ] && split=val; i=$((i + 1))
+    out="$dest/$split/photos/$prefix-$name.jpg"
+    [ -f "$out" ] && continue
+    ffmpeg -nostdin -v error -y -i "$file" -vf "scale='min(1280,iw)':-2" -q:v 2 -frames:v 1 "$out.tmp.jpg"
+    mv "$out.tmp.jpg" "$out"
+  done
+}
+bg="$work/gnome-backgrounds/usr/share/backgrounds/gnome"
+find "$bg" -name '*-l.webp' -size +10k | sort | while read -r f; do b="$(basename "$f" -l.webp)"; echo "$b|$f"; done | add_photos gnome
+find "$work/ukui-wallpapers/usr/share/backgrounds" -maxdepth 1 -type f \( -name '*.jpg' -o -name '*.png' \) | sort |
+  while read -r f; do b="$(basename "${f%.*}")"; echo "$b|$f"; done | add_photos ukui
+find "$work/lomiri-wallpapers/usr/share/backgrounds" -type f -name '*.png' | sort |
+  while read -r f; do b="$(basename "${f%.*}")"; echo "$b|$f"; done | add_photos lomiri
+largest="$(ls -S "$work"/sway-backgrounds/usr/share/backgrounds/sway/*.png | head -1)"
+echo "wallpaper-blue|$largest" | add_photos sway
+
 rm -rf "$work"
-touch "$dest/.done"
+echo "$version" > "$dest/.done"
 for split in train val; do
   echo "corpus: $split: $(ls "$dest/$split/videos" | wc -l) videos, $(ls "$dest/$split/photos" | wc -l) photos" >&2
 done

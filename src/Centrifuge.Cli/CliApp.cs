@@ -76,6 +76,7 @@ public static class CliApp
         ModelInfoCommand.Create(context),
         SeparateCommand.Create(context),
         TrainCommand.Create(context),
+        SamplesCommand.Create(context),
         EvaluateCommand.Create(context),
         ExperimentCommand.Create(context),
         ExportCommand.Create(context),

@@ -32,10 +32,15 @@ public static class TrainCommand
         var seed = new Option<int?>("--seed") { Description = "Seed of the weights and the data (a run is reproducible)" };
         var threads = new Option<int?>("--threads") { Description = "libtorch threads (0 = default)" };
         var device = new Option<string?>("--device") { Description = "cpu or cuda" };
+        var composite = new Option<double?>("--composite") { Description = "Share of layers that are composited moving-object pseudo-videos (a panning photo with cut-outs of other photos on their own paths), 0-1" };
+        var objects = new Option<int?>("--objects") { Description = "Most cut-outs per composited clip (at least 1)" };
+        var photo = new Option<double?>("--photo") { Description = "Share of layers that are camera-motion photo pseudo-videos, 0-1" };
+        var maxMinutes = new Option<double?>("--max-minutes") { Description = "Stop after this much training time (validating and checkpointing at the end): compare variants at equal wall time" };
+        var maxCpuMinutes = new Option<double?>("--max-cpu-minutes") { Description = "Stop after this much CPU time of the training process: an equal-time budget that other processes cannot eat into (use with --threads 1)" };
 
         var command = new Command("train", "Train a Centrifuge model on blended video pairs (resumable; Ctrl-C saves a checkpoint and exits 130, SIGTERM 143)");
         foreach (Option o in new Option[] { data, cache, preset, outDir, config, resume, force, iterations, init, batch, clip, layers, lr,
-                     optimizer, valEvery, ckptEvery, seed, threads, device })
+                     optimizer, valEvery, ckptEvery, seed, threads, device, composite, objects, photo, maxMinutes, maxCpuMinutes })
             command.Options.Add(o);
 
         command.SetAction(parse => context.Execute(parse, () =>
@@ -58,6 +63,11 @@ public static class TrainCommand
                 Seed = parse.GetValue(seed),
                 Threads = parse.GetValue(threads),
                 Device = parse.GetValue(device),
+                CompositeProbability = parse.GetValue(composite),
+                MaxObjects = parse.GetValue(objects),
+                PhotoProbability = parse.GetValue(photo),
+                MaxMinutes = parse.GetValue(maxMinutes),
+                MaxCpuMinutes = parse.GetValue(maxCpuMinutes),
             };
             bool resuming = parse.GetValue(resume);
             var view = new TrainProgressView(context);

@@ -40,11 +40,13 @@ public static class BlendComposer
             {
                 LayerKind.Colour => PlanColour(config, recipe, ref rng),
                 LayerKind.Photo => PlanPhoto(pool, config, random, Pick(pool, pool.Photos, null, usedGroups, ref pick), ref rng),
+                LayerKind.Composite => PlanComposite(pool, config, random, Pick(pool, pool.Photos, null, usedGroups, ref pick), usedGroups, ref pick, ref rng),
                 _ => PlanMoving(pool, config, kind, random, Pick(pool, pool.Moving, config.Pairing == Pairing.SameClass ? label : null, usedGroups, ref pick), ref rng),
             };
             if (kind != LayerKind.Colour)
             {
                 usedGroups.Add(pool.Store.Videos[layer.Video].Source.Group);
+                foreach (SceneObject o in layer.Objects ?? []) usedGroups.Add(pool.Store.Videos[o.Photo].Source.Group);
                 label ??= pool.Store.Videos[layer.Video].Source.Label;
             }
             layers.Add(layer);
@@ -55,6 +57,7 @@ public static class BlendComposer
     private static LayerKind DrawKind(ClipPool pool, DataConfig config, int layer, ref SplitMix64 rng)
     {
         if (layer > 0 && rng.Chance(config.ColourProbability)) return LayerKind.Colour;
+        if (pool.Photos.Count >= 2 && rng.Chance(config.CompositeProbability)) return LayerKind.Composite;
         if (pool.Photos.Count > 0 && (pool.Moving.Count == 0 || rng.Chance(config.PhotoProbability))) return LayerKind.Photo;
         return rng.Chance(config.FrozenProbability) ? LayerKind.Frozen : LayerKind.Moving;
     }
@@ -101,6 +104,27 @@ public static class BlendComposer
         {
             Camera = path, WindowWidth = ww, WindowHeight = wh, Id = "photo:" + v.Source.Id,
         };
+    }
+
+    // A photo under camera motion (as PlanPhoto) with cut-outs of other photos; the objects' photos are drawn from
+    // `pick`, their paths from the layer's own stream.
+    private static LayerPlan PlanComposite(ClipPool pool, DataConfig config, bool random, int background, HashSet<string> usedGroups,
+        ref SplitMix64 pick, ref SplitMix64 rng)
+    {
+        LayerPlan layer = PlanPhoto(pool, config, random, background, ref rng);
+        CompositeConfig c = config.Composite;
+        int count = rng.NextInt(c.MinObjects, c.MaxObjects);
+        var taken = new HashSet<string>(usedGroups, StringComparer.Ordinal) { pool.Store.Videos[background].Source.Group };
+        var objects = new List<SceneObject>(count);
+        for (int i = 0; i < count; i++)
+        {
+            int photo = Pick(pool, pool.Photos, null, taken, ref pick);
+            StoredVideo v = pool.Store.Videos[photo];
+            taken.Add(v.Source.Group);
+            double photoPixelsPerClipPixel = (double)Math.Min(v.Width, v.Height) / config.ShortSide;
+            objects.Add(CompositeScene.SampleObject(photo, v.Width, v.Height, photoPixelsPerClipPixel, config.Height, config.Width, c, ref rng));
+        }
+        return layer with { Kind = LayerKind.Composite, Objects = objects, Id = $"composite:{pool.Store.Videos[background].Source.Id}+{count}" };
     }
 
     private static LayerPlan PlanColour(DataConfig config, BlendRecipe recipe, ref SplitMix64 rng)

@@ -66,6 +66,12 @@ public sealed record DataConfig
     /// <summary>A layer is a camera-motion pseudo-video over a still photo (when the sources have photos).</summary>
     public double PhotoProbability { get; init; } = 0.25;
     public CameraMotionConfig CameraMotion { get; init; } = new();
+    /// <summary>
+    /// A layer is a composited moving-object pseudo-video: a photo under camera motion with cut-outs of other photos
+    /// moving on their own paths (needs at least two photos in the split). Drawn before <see cref="PhotoProbability"/>.
+    /// </summary>
+    public double CompositeProbability { get; init; }
+    public CompositeConfig Composite { get; init; } = new();
 
     // ---- loader ----
     public int BatchSize { get; init; } = 10;
@@ -93,10 +99,11 @@ public sealed record DataConfig
             "alpha_range must lie in [0, 1] with low <= high");
         Check(ScaleJitter is null || (ScaleJitter.Value.Low > 0 && ScaleJitter.Value.Low <= ScaleJitter.Value.High), "scale_jitter must be positive with low <= high");
         Check(ColourJitter is >= 0 and < 1, "colour_jitter must be in [0, 1)");
-        foreach (double p in new[] { FlipProbability, FrozenProbability, ColourProbability, PhotoProbability })
+        foreach (double p in new[] { FlipProbability, FrozenProbability, ColourProbability, PhotoProbability, CompositeProbability })
             Check(p is >= 0 and <= 1, "probabilities must be in [0, 1]");
         Check(ValidationFraction is >= 0 and < 1, "validation_fraction must be in [0, 1)");
         Check(TargetFps is null || TargetFps > 0, "target_fps must be positive");
+        foreach (string problem in Composite.Problems()) Check(false, problem);
         Check(BatchSize >= 1 && Workers >= 1 && QueueSize >= 1, "batch_size, workers and queue_size must be >= 1");
     }
 }

@@ -1,7 +1,10 @@
 namespace Centrifuge.Data;
 
-/// <summary>What a layer of a mixture is: a moving clip, a frozen clip, a camera-motion pseudo-video, or a pure colour.</summary>
-public enum LayerKind { Moving, Frozen, Photo, Colour }
+/// <summary>
+/// What a layer of a mixture is: a moving clip, a frozen clip, a camera-motion pseudo-video, a pure colour, or a
+/// composited pseudo-video (a camera-motion photo with moving cut-outs of other photos).
+/// </summary>
+public enum LayerKind { Moving, Frozen, Photo, Colour, Composite }
 
 /// <summary>
 /// Every random choice of one layer, drawn up front from the sample's RNG streams: the source, the frames, the crop
@@ -14,6 +17,8 @@ public sealed record LayerPlan(LayerKind Kind, int Video, int[] Frames, CropBox 
     public double WindowWidth { get; init; }
     public double WindowHeight { get; init; }
     public PureColour? Colour { get; init; }
+    /// <summary>Composite layers: the cut-outs over the background photo, back to front.</summary>
+    public IReadOnlyList<SceneObject>? Objects { get; init; }
     public string Id { get; init; } = "";
 }
 

@@ -58,8 +58,12 @@ public static class LayerRenderer
                 result = torch.tensor(new[] { c.Red, c.Green, c.Blue }, new long[] { 3, 1, 1, 1 }).expand(3, frames, height, width).contiguous();
                 break;
             case LayerKind.Photo:
-                Tensor photo = ReadCrop(store, layer.Video, layer.Frames, layer.Box)[0].permute(2, 0, 1).to_type(ScalarType.Float32) / 255f;
-                result = CameraMotion.Render(photo, layer.Camera!.Value, frames, height, width, layer.WindowWidth, layer.WindowHeight).clamp(0, 1);
+                result = CameraMotion.Render(ReadPhoto(store, layer.Video), layer.Camera!.Value, frames, height, width, layer.WindowWidth, layer.WindowHeight).clamp(0, 1);
+                break;
+            case LayerKind.Composite:
+                Tensor background = CameraMotion.Render(ReadPhoto(store, layer.Video), layer.Camera!.Value, frames, height, width, layer.WindowWidth, layer.WindowHeight).clamp(0, 1);
+                IReadOnlyList<SceneObject> objects = layer.Objects ?? [];
+                result = CompositeScene.Compose(background, objects, objects.Select(o => ReadPhoto(store, o.Photo)).ToList());
                 break;
             default:
                 Tensor clip = ReadCrop(store, layer.Video, layer.Frames, layer.Box);   // [T, h, w, 3] uint8
@@ -74,6 +78,13 @@ public static class LayerRenderer
                 break;
         }
         return result.contiguous().MoveToOuterDisposeScope();
+    }
+
+    // A whole still photo: [3, Hp, Wp] float in [0, 1].
+    private static Tensor ReadPhoto(IFrameStore store, int video)
+    {
+        StoredVideo v = store.Videos[video];
+        return ReadCrop(store, video, [0], new CropBox(0, 0, v.Width, v.Height))[0].permute(2, 0, 1).to_type(ScalarType.Float32) / 255f;
     }
 
     // uint8 [n, box.Height, box.Width, 3] of the given frames.

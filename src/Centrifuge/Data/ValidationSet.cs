@@ -41,6 +41,17 @@ public sealed class ValidationSet
     }
 
     /// <summary>
+    /// <paramref name="pairs"/> evaluation-mode blends of real videos only (every layer a moving clip) from
+    /// <paramref name="pool"/>, each pair of two distinct videos; null when the pool has fewer than two distinct videos.
+    /// </summary>
+    public static ValidationSet? RealVideos(ClipPool pool, DataConfig config, int pairs, long seed)
+    {
+        if (pool.Moving.Select(i => pool.Store.Videos[i].Source.Group).Distinct(StringComparer.Ordinal).Count() < config.Layers) return null;
+        var recipe = BlendRecipe.Evaluation with { Kinds = Enumerable.Repeat(LayerKind.Moving, config.Layers).ToArray() };
+        return Create(pool, config, pairs, seed, recipe);
+    }
+
+    /// <summary>
     /// Why <paramref name="pool"/> cannot make a sample of <paramref name="sources"/> videos without blending a video with
     /// itself, or null when it can.
     /// </summary>

@@ -41,7 +41,7 @@ public sealed class ExperimentContext : IDisposable
         TrainingConfig preset = TrainingPresets.Get(options.Preset);
         DataConfig data = preset.Data with
         {
-            Sources = [options.Data], Seed = options.Seed, PhotoProbability = 0, FrozenProbability = 0, ColourProbability = 0,
+            Sources = [options.Data], Seed = options.Seed, PhotoProbability = 0, CompositeProbability = 0, FrozenProbability = 0, ColourProbability = 0,
         };
         if (options.Clip is { } c) data = data with { Frames = c.Frames, Height = c.Height, Width = c.Width };
         data = data with { Cache = PrepareCache(data, options.Cache ?? Path.Combine(options.Out, "cache"), decoder, log) };

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Centrifuge.Video;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -53,7 +52,7 @@ public sealed class ContactSheet : IDisposable
         }
         Tensor sheet = torch.cat(parts, 1);                       // [3, H, W]
         FrameChunk image = FrameTensors.FromTensor(sheet.unsqueeze(1));
-        WritePng(image, path);
+        PngImage.Write(image, path);
         return true;
     }
 
@@ -83,27 +82,5 @@ public sealed class ContactSheet : IDisposable
             parts.Add(scaled);
         }
         return torch.cat(parts, 2);
-    }
-
-    private static void WritePng(FrameChunk image, string path)
-    {
-        string temp = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, $".{Path.GetFileName(path)}.tmp-{Guid.NewGuid().ToString("N")[..8]}.png");
-        string[] arguments = ["-nostdin", "-hide_banner", "-v", "error", "-f", "rawvideo", "-pix_fmt", "rgb24",
-            "-s", $"{image.Width.ToString(CultureInfo.InvariantCulture)}x{image.Height.ToString(CultureInfo.InvariantCulture)}",
-            "-i", "pipe:0", "-frames:v", "1", "-f", "image2", "-c:v", "png", "-y", temp];
-        using FfmpegProcess process = FfmpegProcess.Start(FfmpegInstallation.Locate().FfmpegPath, arguments, redirectStdin: true);
-        try
-        {
-            process.StandardInput.Write(image.Rgb, 0, image.Frames * image.Height * image.Width * 3);
-            process.StandardInput.Close();
-        }
-        catch (IOException) { }   // ffmpeg stopped early: its exit code and stderr say why
-        int exitCode = process.WaitForExit(out string stderr);
-        if (exitCode != 0 || !File.Exists(temp))
-        {
-            try { File.Delete(temp); } catch (IOException) { }
-            throw new CentrifugeException($"{path}: writing the PNG failed ({FfmpegProcess.FirstLine(stderr)})", ExitCodes.WriteFailed);
-        }
-        File.Move(temp, path, overwrite: true);
     }
 }

@@ -29,4 +29,11 @@ public interface ITrainingBatches : IDisposable
 
     /// <summary>Frames of damaged source videos that could not be decoded (the rest of each video is used).</summary>
     int FramesLost => 0;
+
+    /// <summary>
+    /// Fixed blends of real videos only, for the generalisation gap: of the training videos
+    /// (<paramref name="trainingVideos"/>) or of the validation videos. Null when the split has fewer than two
+    /// distinct videos, or the batches have no real videos at all.
+    /// </summary>
+    IEnumerable<TrainingBatch>? RealVideoValidation(bool trainingVideos) => null;
 }

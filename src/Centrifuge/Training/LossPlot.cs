@@ -4,7 +4,8 @@ namespace Centrifuge.Training;
 
 /// <summary>
 /// RUN_DIR/loss.png: the training loss (mean per log interval), the validation PIT loss and the identity baseline
-/// against the iteration, redrawn after each validation (written to a temp file and renamed).
+/// against the iteration, and on the right axis the ratios to identity on blends of training videos and of validation
+/// videos (the generalisation gap); redrawn after each validation (written to a temp file and renamed).
 /// </summary>
 public static class LossPlot
 {
@@ -27,6 +28,9 @@ public static class LossPlot
             identity.LegendText = "identity baseline";
             identity.LinePattern = LinePattern.Dashed;
             identity.MarkerSize = 0;
+            // The generalisation gap on the right axis: ratio to identity on blends of training vs validation videos.
+            AddRatio(plot, validation, v => v.TrainingVideosRatio, "ratio, training videos (right)", LinePattern.Dotted);
+            AddRatio(plot, validation, v => v.ValidationVideosRatio, "ratio, validation videos (right)", LinePattern.Solid);
         }
         plot.Title("Centrifuge training");
         plot.XLabel("iteration");
@@ -34,5 +38,18 @@ public static class LossPlot
         plot.ShowLegend(Alignment.UpperRight);
         byte[] png = plot.GetImageBytes(width, height, ImageFormat.Png);
         AtomicFile.Write(path, s => s.Write(png));
+    }
+
+    private static void AddRatio(Plot plot, IReadOnlyList<ValidationMetrics> validation, Func<ValidationMetrics, double?> ratio,
+        string legend, LinePattern pattern)
+    {
+        var points = validation.Where(v => ratio(v) is not null).ToList();
+        if (points.Count == 0) return;
+        var line = plot.Add.Scatter(points.Select(v => (double)v.Iteration).ToArray(), points.Select(v => ratio(v)!.Value).ToArray());
+        line.LegendText = legend;
+        line.LinePattern = pattern;
+        line.MarkerSize = 5;
+        line.Axes.YAxis = plot.Axes.Right;
+        plot.Axes.Right.Label.Text = "PIT loss / identity loss";
     }
 }

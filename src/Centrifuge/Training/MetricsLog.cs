@@ -7,16 +7,29 @@ namespace Centrifuge.Training;
 public sealed record TrainMetrics(long Iteration, double Loss, double LearningRate, double ItersPerSecond, int SkippedSteps, double Seconds)
 {
     public string Kind => "train";
+    /// <summary>CPU seconds of the training process so far (all sessions), beside the wall-clock <see cref="Seconds"/>.</summary>
+    public double? CpuSeconds { get; init; }
 }
 
-/// <summary>One "validation" line of metrics.jsonl.</summary>
+/// <summary>
+/// One "validation" line of metrics.jsonl; with real videos, also the ratios to identity on blends of the training
+/// videos and of the validation videos side by side (the generalisation gap).
+/// </summary>
 public sealed record ValidationMetrics(long Iteration, int Pairs, double Loss, double IdentityLoss, double Ratio,
     double Psnr, double Ssim, double Psnri, double IdentityPsnr, double IdentitySsim, bool Best)
 {
     public string Kind => "validation";
+    public double? TrainingVideosRatio { get; init; }
+    public double? ValidationVideosRatio { get; init; }
+    public double? TrainingVideosLoss { get; init; }
+    public double? ValidationVideosLoss { get; init; }
 
     public static ValidationMetrics From(ValidationResult r, bool best) =>
-        new(r.Iteration, r.Pairs, r.Loss, r.IdentityLoss, r.Ratio, r.Psnr, r.Ssim, r.Psnri, r.IdentityPsnr, r.IdentitySsim, best);
+        new(r.Iteration, r.Pairs, r.Loss, r.IdentityLoss, r.Ratio, r.Psnr, r.Ssim, r.Psnri, r.IdentityPsnr, r.IdentitySsim, best)
+        {
+            TrainingVideosRatio = r.TrainingVideos?.Ratio, ValidationVideosRatio = r.ValidationVideos?.Ratio,
+            TrainingVideosLoss = r.TrainingVideos?.Loss, ValidationVideosLoss = r.ValidationVideos?.Loss,
+        };
 }
 
 /// <summary>

@@ -33,7 +33,8 @@ public sealed class Trainer : IDisposable
     private ValidationResult? _lastValidation;
     private string? _lastCheckpoint;
     private readonly Stopwatch _session = new();
-    private double _secondsBefore;
+    private double _secondsBefore, _cpuBefore;
+    private TimeSpan _cpuAtStart;
 
     /// <summary>
     /// Runs (or, with <paramref name="resume"/>, continues) the run in <paramref name="folder"/> to
@@ -102,6 +103,7 @@ public sealed class Trainer : IDisposable
         }
         _state = WithBestFromDisk(_state);
         _secondsBefore = _state.TrainingSeconds;
+        _cpuBefore = _state.CpuSeconds;
         _metrics = new MetricsLog(folder.MetricsPath);
         _metrics.Resume(_state.Iteration);
         folder.WriteConfig(config);
@@ -114,6 +116,7 @@ public sealed class Trainer : IDisposable
     private TrainingOutcome Loop(CancellationToken cancel)
     {
         _session.Start();
+        _cpuAtStart = Process.GetCurrentProcess().TotalProcessorTime;
         if (_lastCheckpoint is null)
         {
             // A fresh run: a checkpoint of the initial weights, so there is always a good one to fall back to.
@@ -158,18 +161,28 @@ public sealed class Trainer : IDisposable
             if (it % _config.LogEvery == 0 || it == _config.Iterations)
             {
                 _metrics.Append(new TrainMetrics(it, windowSteps > 0 ? windowLoss / windowSteps : double.NaN, rate,
-                    meter.ItersPerSecond, skippedInWindow, Math.Round(TotalSeconds, 3)));
+                    meter.ItersPerSecond, skippedInWindow, Math.Round(TotalSeconds, 3)) { CpuSeconds = Math.Round(CpuSeconds, 3) });
                 (windowLoss, windowSteps, skippedInWindow) = (0, 0, 0);
             }
-            if (it % _config.ValidationEvery == 0 || it == _config.Iterations) Validate();
-            if (it % _config.CheckpointEvery == 0 || it == _config.Iterations) SaveCheckpoint();
+            bool timeUp = (_config.MaxMinutes is { } minutes && TotalSeconds >= minutes * 60) ||
+                          (_config.MaxCpuMinutes is { } cpuMinutes && CpuSeconds >= cpuMinutes * 60);
+            if (it % _config.ValidationEvery == 0 || it == _config.Iterations || timeUp) Validate();
+            if (it % _config.CheckpointEvery == 0 || it == _config.Iterations || timeUp) SaveCheckpoint();
+            if (timeUp)
+            {
+                _observer.Note($"time budget reached at iteration {it} ({TotalSeconds / 60:F1} min, {CpuSeconds / 60:F1} CPU min)");
+                return Finish(TrainingStopReason.Completed);
+            }
         }
+        return Finish(_state.Iteration < _config.Iterations ? TrainingStopReason.Interrupted : TrainingStopReason.Completed);
+    }
 
-        bool interrupted = _state.Iteration < _config.Iterations;
+    private TrainingOutcome Finish(TrainingStopReason reason)
+    {
+        bool interrupted = reason == TrainingStopReason.Interrupted;
         if (interrupted && !IsCheckpointed(_state.Iteration)) SaveCheckpoint();
         if (interrupted) _observer.Note($"interrupted at iteration {_state.Iteration}; saved {_lastCheckpoint} (continue with --resume)");
-        return new TrainingOutcome(interrupted ? TrainingStopReason.Interrupted : TrainingStopReason.Completed,
-            _state.Iteration, _lastCheckpoint, _state.BestValidationLoss, _state.BestIteration, _lastValidation)
+        return new TrainingOutcome(reason, _state.Iteration, _lastCheckpoint, _state.BestValidationLoss, _state.BestIteration, _lastValidation)
         { FramesLost = _batches.FramesLost };
     }
 
@@ -214,12 +227,17 @@ public sealed class Trainer : IDisposable
     {
         if (_batches.NoValidation is not null) return;
         ValidationResult result = Validator.Run(_model, _batches.Validation(), _device, _state.Iteration);
-        bool best = double.IsFinite(result.Loss) && (_state.BestValidationLoss is not { } b || result.Loss < b);
+        if (_batches.RealVideoValidation(trainingVideos: true) is { } trainingVideos)
+            result = result with { TrainingVideos = RealVideoScore.From(Validator.Run(_model, trainingVideos, _device, _state.Iteration)) };
+        if (_batches.RealVideoValidation(trainingVideos: false) is { } validationVideos)
+            result = result with { ValidationVideos = RealVideoScore.From(Validator.Run(_model, validationVideos, _device, _state.Iteration)) };
+        double selection = result.SelectionLoss;
+        bool best = double.IsFinite(selection) && (_state.BestValidationLoss is not { } b || selection < b);
         if (best)
         {
             ModelCheckpoint.Save(_model, _folder.BestModelPath);
             AtomicFile.Write(_folder.BestScoresPath, s => s.Write(System.Text.Encoding.UTF8.GetBytes(JsonDefaults.Serialize(result) + "\n")));
-            _state = _state with { BestValidationLoss = result.Loss, BestIteration = result.Iteration };
+            _state = _state with { BestValidationLoss = selection, BestIteration = result.Iteration };
         }
         _lastValidation = result;
         _metrics.Append(ValidationMetrics.From(result, best));
@@ -236,7 +254,7 @@ public sealed class Trainer : IDisposable
             ReloadAfterNonFinite(0);
             return;
         }
-        _state = _state with { TrainingSeconds = Math.Round(TotalSeconds, 3) };
+        _state = _state with { TrainingSeconds = Math.Round(TotalSeconds, 3), CpuSeconds = Math.Round(CpuSeconds, 3) };
         _lastCheckpoint = _store.Save(_model, _optimizer, _state);
         if (_batches.NoValidation is not null) ModelCheckpoint.Save(_model, _folder.BestModelPath);   // nothing to choose by
     }
@@ -278,6 +296,8 @@ public sealed class Trainer : IDisposable
 
     private double TotalSeconds => _secondsBefore + _session.Elapsed.TotalSeconds;
 
+    private double CpuSeconds => _cpuBefore + (Process.GetCurrentProcess().TotalProcessorTime - _cpuAtStart).TotalSeconds;
+
     // A kill between writing best.ckpt and the next checkpoint leaves best.json ahead of the checkpoint's state.
     private TrainingState WithBestFromDisk(TrainingState state)
     {
@@ -285,8 +305,8 @@ public sealed class Trainer : IDisposable
         try
         {
             var best = JsonDefaults.Deserialize<ValidationResult>(File.ReadAllText(_folder.BestScoresPath));
-            return state.BestValidationLoss is { } b && b <= best.Loss ? state
-                : state with { BestValidationLoss = best.Loss, BestIteration = best.Iteration };
+            return state.BestValidationLoss is { } b && b <= best.SelectionLoss ? state
+                : state with { BestValidationLoss = best.SelectionLoss, BestIteration = best.Iteration };
         }
         catch (System.Text.Json.JsonException)
         {

@@ -70,6 +70,18 @@ public sealed record TrainingConfig
     public int Seed { get; init; } = 1;
     /// <summary>libtorch intra-op threads (0 = libtorch's default).</summary>
     public int Threads { get; init; }
+    /// <summary>
+    /// Stop after this much training time (all sessions of the run together, validation included) with a last
+    /// validation and checkpoint, as if the iterations had run out: how variants are compared at equal wall time.
+    /// Null = no limit.
+    /// </summary>
+    public double? MaxMinutes { get; init; }
+    /// <summary>
+    /// Stop after this many minutes of the training process's CPU time (all sessions): a budget that other processes
+    /// on the machine do not eat into, for comparing variants on a shared machine (one thread: CPU time = wall time
+    /// when idle). Null = no limit.
+    /// </summary>
+    public double? MaxCpuMinutes { get; init; }
     public string Device { get; init; } = "cpu";
 
     /// <summary>After this many non-finite (NaN/Inf) losses in a row, reload the last good checkpoint.</summary>
@@ -122,6 +134,8 @@ public sealed record TrainingConfig
         Require(KeepCheckpoints >= 1, "keep_checkpoints must be >= 1");
         Require(LogEvery >= 1, "log_every must be >= 1");
         Require(Threads >= 0, "threads must be >= 0");
+        Require(MaxMinutes is null or > 0, "max_minutes must be positive");
+        Require(MaxCpuMinutes is null or > 0, "max_cpu_minutes must be positive");
         Require(NonFiniteTolerance >= 1, "non_finite_tolerance must be >= 1");
         Require(NonFiniteLrFactor > 0 && NonFiniteLrFactor < 1, "non_finite_lr_factor must be in (0, 1)");
         Require(Model.Layers >= Data.Layers, $"model.layers ({Model.Layers}) must be >= data.layers ({Data.Layers}), the videos blended");

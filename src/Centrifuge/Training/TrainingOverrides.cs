@@ -26,6 +26,14 @@ public sealed record TrainingOverrides
     public int? Seed { get; init; }
     public int? Threads { get; init; }
     public string? Device { get; init; }
+    /// <summary>Share of layers that are composited moving-object pseudo-videos (<see cref="DataConfig.CompositeProbability"/>).</summary>
+    public double? CompositeProbability { get; init; }
+    /// <summary>Most cut-outs per composited clip (<see cref="CompositeConfig.MaxObjects"/>).</summary>
+    public int? MaxObjects { get; init; }
+    /// <summary>Share of layers that are camera-motion photo pseudo-videos (<see cref="DataConfig.PhotoProbability"/>).</summary>
+    public double? PhotoProbability { get; init; }
+    public double? MaxMinutes { get; init; }
+    public double? MaxCpuMinutes { get; init; }
 
     public TrainingConfig ApplyTo(TrainingConfig config)
     {
@@ -35,6 +43,10 @@ public sealed record TrainingOverrides
         if (BatchSize is { } batch) data = data with { BatchSize = batch };
         if (Clip is { } clip) data = data with { Frames = clip.Frames, Height = clip.Height, Width = clip.Width };
         if (Seed is { } seed) data = data with { Seed = seed };
+        if (CompositeProbability is { } composite) data = data with { CompositeProbability = composite };
+        if (PhotoProbability is { } photo) data = data with { PhotoProbability = photo };
+        if (MaxObjects is { } objects)
+            data = data with { Composite = data.Composite with { MaxObjects = objects, MinObjects = Math.Min(data.Composite.MinObjects, objects) } };
         ModelConfig model = Layers is { } layers ? config.Model with { Layers = layers } : config.Model;
         return config with
         {
@@ -49,6 +61,8 @@ public sealed record TrainingOverrides
             Seed = Seed ?? config.Seed,
             Threads = Threads ?? config.Threads,
             Device = Device ?? config.Device,
+            MaxMinutes = MaxMinutes ?? config.MaxMinutes,
+            MaxCpuMinutes = MaxCpuMinutes ?? config.MaxCpuMinutes,
         };
     }
 

@@ -20,6 +20,8 @@ public sealed record TrainingState
     public byte[] TorchRngState { get; init; } = [];
     /// <summary>Wall-clock seconds spent training, summed over every session of this run.</summary>
     public double TrainingSeconds { get; init; }
+    /// <summary>CPU seconds (user + system, all threads) of the training process, summed over every session of this run.</summary>
+    public double CpuSeconds { get; init; }
     public DateTime SavedUtc { get; init; }
     /// <summary>The effective config of the run that wrote this checkpoint.</summary>
     public TrainingConfig Config { get; init; } = new();

@@ -14,10 +14,13 @@ public sealed class VideoBatches : ITrainingBatches
     private readonly TrainingData _data;
     private readonly DataConfig _config;
     private readonly ValidationSet? _validation;
+    private readonly ValidationSet? _trainingVideos, _validationVideos;
 
-    private VideoBatches(TrainingData data, DataConfig config, ValidationSet? validation, string? noValidation)
+    private VideoBatches(TrainingData data, DataConfig config, ValidationSet? validation, string? noValidation,
+        ValidationSet? trainingVideos, ValidationSet? validationVideos)
     {
-        (_data, _config, _validation, NoValidation) = (data, config, validation, noValidation);
+        (_data, _config, _validation, NoValidation, _trainingVideos, _validationVideos) =
+            (data, config, validation, noValidation, trainingVideos, validationVideos);
     }
 
     public static VideoBatches Open(TrainingConfig config, Action<string>? note = null)
@@ -42,7 +45,11 @@ public sealed class VideoBatches : ITrainingBatches
             // Too few videos to hold some out and still blend two different ones: train without validation, say so.
             string? noValidation = ValidationSet.WhyNot(opened.Validation, data.Layers) is { } why ? $"the validation split has {why}" : null;
             var validation = noValidation is null ? ValidationSet.Create(opened, data, config.ValidationPairs, config.ValidationSeed) : null;
-            return new VideoBatches(opened, data, validation, noValidation);
+            ValidationSet? trainingVideos = noValidation is null ? ValidationSet.RealVideos(opened.Train, data, config.ValidationPairs, config.ValidationSeed) : null;
+            ValidationSet? validationVideos = noValidation is null ? ValidationSet.RealVideos(opened.Validation, data, config.ValidationPairs, config.ValidationSeed) : null;
+            if (noValidation is null && (trainingVideos is null || validationVideos is null))
+                note?.Invoke("fewer than two distinct real videos in a split: validation reports no training-vs-validation video gap");
+            return new VideoBatches(opened, data, validation, noValidation, trainingVideos, validationVideos);
         }
         catch
         {
@@ -53,7 +60,8 @@ public sealed class VideoBatches : ITrainingBatches
 
     public string Description =>
         $"{_data.Train.Count} training / {_data.Validation.Count} validation videos, {_config.Frames}x{_config.Height}x{_config.Width} clips, " +
-        $"batch {_config.BatchSize}, {(_validation is null ? "no validation" : $"{_validation.Count} validation pairs")}";
+        $"batch {_config.BatchSize}, {(_validation is null ? "no validation" : $"{_validation.Count} validation pairs")}" +
+        (_trainingVideos is not null && _validationVideos is not null ? $" (+ {_trainingVideos.Count} + {_validationVideos.Count} real-video pairs of the training / validation videos)" : "");
 
     public string? NoValidation { get; }
 
@@ -64,9 +72,14 @@ public sealed class VideoBatches : ITrainingBatches
         return new TrainingBatch(batch.Mixture, batch.Targets, batch.Weights);
     }
 
-    public IEnumerable<TrainingBatch> Validation()
+    public IEnumerable<TrainingBatch> Validation() => BatchesOf(_validation);
+
+    public IEnumerable<TrainingBatch>? RealVideoValidation(bool trainingVideos) =>
+        (trainingVideos ? _trainingVideos : _validationVideos) is { } set ? BatchesOf(set) : null;
+
+    private IEnumerable<TrainingBatch> BatchesOf(ValidationSet? set)
     {
-        foreach (BlendedBatch batch in _validation?.Batches(_config.BatchSize) ?? [])
+        foreach (BlendedBatch batch in set?.Batches(_config.BatchSize) ?? [])
             yield return new TrainingBatch(batch.Mixture, batch.Targets, batch.Weights);
     }
 

@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# The equal-time comparison of training-data recipes (issue 16, docs/RESULTS.md "Training data"): each variant
+# trains the cpu-small model from a random initialisation with the same recipe (configs/cpu-small-default-leg1.json:
+# 16x64x64 clips, batch 6, Adam 1e-3) on one libtorch thread for the same CPU time (--max-cpu-minutes, validation
+# included; on one thread CPU time is wall time on an idle machine, and neighbours cannot eat into it), and is scored
+# on the same fixed pairs: 100 blends of the validation videos (unseen) and 100 of the training videos, beside the
+# trainer's usual validation. Resumable: run it again and finished variants are kept.
+#   scripts/compare-data.sh                        # every variant below, MINUTES CPU minutes each (default 10)
+#   scripts/compare-data.sh composite-50 real-only # just these
+#   PARALLEL=2 scripts/compare-data.sh             # two variants at a time (one thread each, 2 cores)
+# Run folders go to ${CENTRIFUGE_RUNS:-~/centrifuge-runs}/data/NAME; TRAIN_FLAGS adds `centrifuge train` flags;
+# CENTRIFUGE names the CLI to run (a frozen copy lets runs go on while the tree is edited and rebuilt).
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+runs="${CENTRIFUGE_RUNS:-$HOME/centrifuge-runs}/data"
+minutes="${MINUTES:-10}"
+parallel="${PARALLEL:-1}"
+read -r -a cli <<< "${CENTRIFUGE:-./centrifuge}"
+
+# name -> the flags that make the variant (everything else is the base config).
+declare -A variants=(
+  [current]="--photo 0.25 --composite 0"          # the shipped model's recipe: camera-motion photos for 1 layer in 4
+  [real-only]="--photo 0 --composite 0"
+  [composite-25]="--photo 0 --composite 0.25"
+  [composite-50]="--photo 0 --composite 0.5"
+  [composite-75]="--photo 0 --composite 0.75"
+  [composite-50-objects-2]="--photo 0 --composite 0.5 --objects 2"
+  [composite-50-objects-6]="--photo 0 --composite 0.5 --objects 6"
+  [composite-50-seed2]="--photo 0 --composite 0.5 --seed 2"
+  [composite-75-seed2]="--photo 0 --composite 0.75 --seed 2"
+)
+order=(current real-only composite-25 composite-50 composite-75 composite-50-objects-2 composite-50-objects-6)
+names=("$@")
+[[ ${#names[@]} -gt 0 ]] || names=("${order[@]}")
+for name in "${names[@]}"; do [[ -n "${variants[$name]:-}" ]] || { echo "compare-data: no variant $name" >&2; exit 2; }; done
+read -r -a flags <<< "${TRAIN_FLAGS:-}"
+
+scripts/fetch-training-data.sh
+run_variant() {
+  local name="$1" out="$runs/$1" variant
+  if [[ -f "$out/.done" ]]; then echo "== $name: done"; return 0; fi
+  echo "== $name starts ($(uptime | sed 's/.*load average/load average/'))"
+  read -r -a variant <<< "${variants[$name]}"
+  # 100,000 iterations at a constant rate: the time budget, not the step count, ends each run.
+  if "${cli[@]}" train --data data/corpus --cache data/cache/cpu-small --config configs/cpu-small-default-leg1.json \
+      --iterations 100000 --val-every 300 --checkpoint-every 100 --max-cpu-minutes "$minutes" --threads 1 \
+      --out "$out" --resume "${variant[@]}" "${flags[@]}" > "$out.log" 2>&1; then
+    uptime > "$out/.done"
+    echo "== $name done ($(uptime | sed 's/.*load average/load average/'))"
+  else
+    echo "compare-data: $name failed (exit $?, log $out.log); going on" >&2
+  fi
+}
+mkdir -p "$runs"
+for name in "${names[@]}"; do
+  run_variant "$name" &
+  sleep 30   # let its cache check finish before the next one opens the cache
+  while (( $(jobs -rp | wc -l) >= parallel )); do wait -n || true; done
+done
+wait
+
+echo
+printf '%-24s %6s %9s %9s %9s  %s\n' variant steps "val-vid" "train-vid" "gap" "best (unseen videos)"
+for name in "${names[@]}"; do
+  metrics="$runs/$name/metrics.jsonl"
+  [[ -f "$metrics" ]] || continue
+  jq -rs --arg n "$name" '[.[] | select(.kind == "validation")] as $v | ($v | last) as $l | ($v | min_by(.validation_videos_ratio)) as $b
+    | "\($n) \($l.iteration) \($l.validation_videos_ratio*1000|round/1000) \($l.training_videos_ratio*1000|round/1000) \(($l.validation_videos_ratio-$l.training_videos_ratio)*1000|round/1000) \($b.validation_videos_ratio*1000|round/1000)@\($b.iteration)"' "$metrics" |
+    awk '{ printf "%-24s %6s %9s %9s %9s  %s\n", $1, $2, $3, $4, $5, $6 }'
+done
