@@ -11,7 +11,7 @@ public static class DemoCommand
         var output = new Option<string>("--out") { Description = "Demo folder (index.html, inputs/, blend/, real/)", DefaultValueFactory = _ => "demo-output" };
         var model = new Option<string?>("--model") { Description = $"Model checkpoint (default: {ShippedModel.RelativePath} or ${ShippedModel.EnvironmentVariable})" };
         var force = new Option<bool>("--force") { Description = "Replace a previous demo in the folder (never a folder the demo did not write)" };
-        var size = new Option<int>("--size") { Description = "Processing short side in pixels (the excerpts are written at this size too)", DefaultValueFactory = _ => 224 };
+        var size = new Option<int?>("--size") { Description = $"Processing short side in pixels, the excerpts are written at this size too (default: the scale the model was trained at, else {SeparationOptions.DefaultShortSide})" };
         var seconds = new Option<double>("--seconds") { Description = "Length of each excerpt", DefaultValueFactory = _ => 4 };
 
         var command = new Command("demo",
@@ -22,11 +22,11 @@ public static class DemoCommand
         command.SetAction(parse => context.Execute(parse, () =>
         {
             var demo = new DemoOptions { OutputFolder = parse.GetValue(output)!, Force = parse.GetValue(force), Seconds = parse.GetValue(seconds) };
-            var separation = new SeparationOptions { ProcessingShortSide = parse.GetValue(size) };
-            separation.Validate();
             // Cheap refusals first: no model, or a folder in the way, before fetching or separating anything.
             string checkpoint = parse.GetValue(model) ?? ShippedModel.Resolve();
             if (!File.Exists(checkpoint)) throw new CentrifugeException($"{checkpoint}: no such model checkpoint", ExitCodes.MissingInput);
+            var separation = new SeparationOptions { ProcessingShortSide = SeparationOptions.ShortSideFor(checkpoint, parse.GetValue(size)) };
+            separation.Validate();
             DemoRunner.CheckOutputFolder(demo);
 
             void Log(string line) => context.Output.WriteLine($"demo: {line}");

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Centrifuge.Data;
 using Centrifuge.Evaluation;
+using Centrifuge.Inference;
 using Centrifuge.Models;
 using Centrifuge.Runtime;
 
@@ -11,11 +12,11 @@ public static class EvaluateCommand
 {
     public static Command Create(CliContext context)
     {
-        var model = new Option<string>("--model") { Description = "Model checkpoint (e.g. RUN_DIR/best.ckpt)", Required = true };
+        var model = new Option<string?>("--model") { Description = $"Model checkpoint, e.g. RUN_DIR/best.ckpt (default: {ShippedModel.RelativePath} or ${ShippedModel.EnvironmentVariable})" };
         var data = new Option<string>("--data") { Description = "Videos the model never saw: a folder, list, Kinetics CSV or manifest", Required = true };
         var pairs = new Option<int>("--pairs") { Description = "Number of blended pairs N", DefaultValueFactory = _ => 100 };
         var seed = new Option<long>("--seed") { Description = "Seed of the pairs (same seed, same pairs)", DefaultValueFactory = _ => 1 };
-        var clip = new Option<string?>("--clip") { Description = "Clip size T,H,W (default: the run's config.json next to the checkpoint, else 32,112,112)" };
+        var clip = new Option<string?>("--clip") { Description = "Clip size T,H,W (default: the clip the model was trained at, else the run's config.json next to the checkpoint, else 32,112,112)" };
         var precision = new Option<string>("--precision") { Description = "fp32 or bf16", DefaultValueFactory = _ => "fp32" };
         var device = new Option<string>("--device") { Description = "cpu or cuda", DefaultValueFactory = _ => "cpu" };
         var batch = new Option<int>("--batch-size") { Description = "Pairs per forward pass", DefaultValueFactory = _ => 4 };
@@ -38,7 +39,7 @@ public static class EvaluateCommand
                 Precision = InferencePrecisions.Parse(parse.GetValue(precision)!),
                 Device = parse.GetValue(device)!, BatchSize = parse.GetValue(batch), Cache = parse.GetValue(cache),
             };
-            EvaluationResult result = Evaluator.Run(parse.GetValue(model)!, parse.GetValue(data)!, options, VideoSourceDecoder.Instance);
+            EvaluationResult result = Evaluator.Run(parse.GetValue(model) ?? ShippedModel.Resolve(), parse.GetValue(data)!, options, VideoSourceDecoder.Instance);
             foreach (SkippedSource s in result.Skipped) context.Error.WriteLine($"centrifuge: evaluate: skipped {s.Path}: {s.Reason}");
             if (parse.GetValue(report) is { } folder)
                 foreach (string path in EvaluationReport.Write(result, folder, parse.GetValue(force)))

@@ -13,7 +13,7 @@ public static class SeparateCommand
         var inputs = new Argument<string[]>("INPUT") { Description = "Videos to separate", Arity = ArgumentArity.ZeroOrMore };
         var output = new Option<string>("--output", "-o") { Description = "Output folder: OUTDIR/<input name>/ per input", Required = true };
         var model = new Option<string?>("--model") { Description = $"Model checkpoint (default: {ShippedModel.RelativePath} or ${ShippedModel.EnvironmentVariable})" };
-        var size = new Option<int>("--size") { Description = "Processing short side in pixels (the model sees this)", DefaultValueFactory = _ => 224 };
+        var size = new Option<int?>("--size") { Description = $"Processing short side in pixels, the model sees this (default: the scale the model was trained at, else {SeparationOptions.DefaultShortSide})" };
         var outputSize = new Option<string>("--output-size") { Description = "Short side of the written layers, or 'original'", DefaultValueFactory = _ => "original" };
         var window = new Option<int>("--window") { Description = "Frames per window (T)", DefaultValueFactory = _ => 32 };
         var overlap = new Option<int>("--overlap") { Description = "Frames shared by consecutive windows (O, 1..T/2)", DefaultValueFactory = _ => 8 };
@@ -54,16 +54,16 @@ public static class SeparateCommand
                 throw new CentrifugeException($"--alpha {blendAlpha}: only used with --blend A B", ExitCodes.Usage);
             if (blendPair is not null && !(blendAlpha > 0 && blendAlpha < 1))
                 throw new CentrifugeException($"--alpha {blendAlpha}: must be between 0 and 1 (exclusive)", ExitCodes.Usage);
+            string checkpoint = parse.GetValue(model) ?? ShippedModel.Resolve();
             var options = new SeparationOptions
             {
-                ProcessingShortSide = parse.GetValue(size),
+                ProcessingShortSide = SeparationOptions.ShortSideFor(checkpoint, parse.GetValue(size)),
                 OutputShortSide = ParseOutputSize(parse.GetValue(outputSize)!),
                 WindowFrames = parse.GetValue(window),
                 OverlapFrames = parse.GetValue(overlap),
                 Force = parse.GetValue(force),
             };
             options.Validate();
-            string checkpoint = parse.GetValue(model) ?? ShippedModel.Resolve();
             var (separate, loaded) = SeparationRuntimes.Load(checkpoint, parse.GetValue(runtime)!, parse.GetValue(device)!, parse.GetValue(precision)!);
             using IDisposable owner = loaded;
             var separator = new Separator(separate, options);

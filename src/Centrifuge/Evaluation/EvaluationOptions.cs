@@ -2,8 +2,9 @@ using Centrifuge.Models;
 
 namespace Centrifuge.Evaluation;
 
-/// <summary>How `centrifuge evaluate` draws and scores its pairs. Clip null: the training run's clip size when the
-/// checkpoint sits in a run folder (its config.json), else the paper's 32 x 112 x 112.</summary>
+/// <summary>How `centrifuge evaluate` draws and scores its pairs. Clip null: the clip the model file says it was trained
+/// at, else the training run's clip size when the checkpoint sits in a run folder (its config.json), else the paper's
+/// 32 x 112 x 112.</summary>
 public sealed record EvaluationOptions
 {
     /// <summary>Number of blended pairs N (the same N pairs for every model, given the seed).</summary>

@@ -21,7 +21,7 @@ public static class Evaluator
     {
         options.Validate();
         var device = TorchRuntime.ResolveDevice(options.Device);
-        (int frames, int height, int width) = options.Clip ?? RunClip(checkpoint) ?? (32, 112, 112);
+        (int frames, int height, int width) = options.Clip ?? TrainedClip(checkpoint) ?? RunClip(checkpoint) ?? (32, 112, 112);
         using CentrifugeModel model = ModelCheckpoint.Load(checkpoint, device);
         var config = new DataConfig
         {
@@ -89,6 +89,10 @@ public static class Evaluator
     }
 
     public static double Ratio(double loss, double identityLoss) => identityLoss > 0 ? loss / identityLoss : double.NaN;
+
+    /// <summary>The clip T, H, W the model file records it was trained at, if it does.</summary>
+    public static (int Frames, int Height, int Width)? TrainedClip(string checkpoint) =>
+        ModelCheckpoint.ReadTrainingScale(checkpoint) is { } s ? (s.Frames, s.Height, s.Width) : null;
 
     /// <summary>The clip T, H, W of the training run the checkpoint belongs to (RUN_DIR/config.json), if any.</summary>
     public static (int Frames, int Height, int Width)? RunClip(string checkpoint)

@@ -90,7 +90,7 @@ public sealed class ExperimentContext : IDisposable
         model.to(Device);
         model.eval();
         string checkpoint = Path.Combine(folder.Path, "model.ckpt");
-        ModelCheckpoint.Save(model, checkpoint);
+        ModelCheckpoint.Save(model, checkpoint, new TrainingScale(config.Data.Frames, config.Data.Height, config.Data.Width, config.Data.ShortSide));
         Log.WriteLine($"  {name}: {outcome.Iteration} iterations in {observer.Seconds:F0} s -> {checkpoint}");
         Trained.Add(new TrainedVariantSummary(name, outcome.Iteration, Math.Round(observer.Seconds, 1), checkpoint));
         return new TrainedVariant(name, model, outcome.Iteration, observer.Seconds, checkpoint);

@@ -68,7 +68,15 @@ public static class OnnxExporter
         string cropped = g.Node("Slice", "output.cropped", [layers, g.Longs("output.crop_start", 0, 0, 0), thw,
             g.Longs("output.crop_axes", 2, 3, 4)]);
         string shape = g.Node("Concat", "output.shape", [batch, g.Longs("output.layers", config.Layers, 3), thw], OnnxGraph.Int("axis", 0));
-        g.Node("Reshape", OutputName, [cropped, shape]);
+        if (config.MixtureConsistency)
+        {
+            // O_i + (V - mean_i O_i): the outputs' average is exactly the input.
+            string split = g.Node("Reshape", "output.split", [cropped, shape]);
+            string mean = g.Node("ReduceMean", "output.mean", [split], OnnxGraph.Ints("axes", [1]), OnnxGraph.Int("keepdims", 1));
+            string video = g.Node("Unsqueeze", "output.video", [InputName, g.Longs("output.layer_axis", 1)]);
+            g.Node("Add", OutputName, [split, g.Node("Sub", "output.consistency", [video, mean])]);
+        }
+        else g.Node("Reshape", OutputName, [cropped, shape]);
         g.Proto.Output.Add(OnnxGraph.Value(OutputName, "batch", config.Layers, 3, "time", "height", "width"));
 
         var proto = new ModelProto

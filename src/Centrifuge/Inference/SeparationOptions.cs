@@ -8,7 +8,18 @@ namespace Centrifuge.Inference;
 public sealed record SeparationOptions
 {
     /// <summary>Short side the model sees (never above the input's own short side: inputs are not upscaled).</summary>
-    public int ProcessingShortSide { get; init; } = 224;
+    public int ProcessingShortSide { get; init; } = DefaultShortSide;
+
+    /// <summary>The processing short side for a model that does not record the scale it was trained at (the paper's 224).</summary>
+    public const int DefaultShortSide = 224;
+
+    /// <summary>
+    /// <paramref name="requested"/> when given, else the short side <paramref name="checkpoint"/> was trained at (its
+    /// frames were stored at that short side and cropped), else <see cref="DefaultShortSide"/>.
+    /// </summary>
+    public static int ShortSideFor(string checkpoint, int? requested) =>
+        requested ?? (checkpoint.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase) ? null
+            : Centrifuge.Models.ModelCheckpoint.ReadTrainingScale(checkpoint)?.ShortSide) ?? DefaultShortSide;
 
     /// <summary>Short side of the written layers; null = the input's own resolution.</summary>
     public int? OutputShortSide { get; init; }

@@ -55,7 +55,9 @@ public sealed class CentrifugeModel : Module<Tensor, Tensor>
         }
         if (pad.Any(p => p != 0))
             layers = layers[.., .., TensorIndex.Slice(0, t), TensorIndex.Slice(0, h), TensorIndex.Slice(0, w)];
-        return layers.reshape(b, Config.Layers, 3, t, h, w).MoveToOuterDisposeScope();
+        Tensor outputs = layers.reshape(b, Config.Layers, 3, t, h, w);
+        if (Config.MixtureConsistency) outputs = outputs + (video.unsqueeze(1) - outputs.mean([1], keepdim: true));
+        return outputs.MoveToOuterDisposeScope();
     }
 
     private static long RoundUp(long size, long multiple) => (size + multiple - 1) / multiple * multiple;

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -20,8 +21,11 @@ public static class ModelCheckpoint
     private static readonly byte[] UncheckedMagic = Encoding.ASCII.GetBytes("CENTRIFUGE-MODEL1\n");
     private static readonly byte[] EndMarker = "CFMODEND"u8.ToArray();
 
-    /// <summary>Saves the model and its config (overwrites <paramref name="path"/>: callers check --force).</summary>
-    public static void Save(CentrifugeModel model, string path)
+    /// <summary>
+    /// Saves the model and its config, and the scale it was trained at when known (overwrites <paramref name="path"/>:
+    /// callers check --force).
+    /// </summary>
+    public static void Save(CentrifugeModel model, string path, TrainingScale? trainedAt = null)
     {
         string full = Path.GetFullPath(path);
         string temp = Path.Combine(Path.GetDirectoryName(full)!, TempNames.Hidden(Path.GetFileName(full), $".{Environment.ProcessId}.tmp"));
@@ -31,7 +35,7 @@ public static class ModelCheckpoint
             using (var hashed = new HashingStream(stream))
             using (var writer = new BinaryWriter(hashed))
             {
-                byte[] json = Encoding.UTF8.GetBytes(JsonDefaults.Serialize(model.Config));
+                byte[] json = Encoding.UTF8.GetBytes(HeaderJson(model.Config, trainedAt));
                 writer.Write(Magic);
                 writer.Write(json.Length);
                 writer.Write(json);
@@ -54,6 +58,17 @@ public static class ModelCheckpoint
     {
         using var reader = Open(path);
         return ReadHeader(reader, path);
+    }
+
+    /// <summary>The scale the model was trained at, or null for a file that does not record it (written before it was stored).</summary>
+    public static TrainingScale? ReadTrainingScale(string path)
+    {
+        using var reader = Open(path);
+        ReadHeader(reader, path, out string json);
+        using JsonDocument document = JsonDocument.Parse(json);
+        return document.RootElement.TryGetProperty(TrainedAtKey, out JsonElement scale) && scale.ValueKind == JsonValueKind.Object
+            ? scale.Deserialize<TrainingScale>(JsonDefaults.Options)
+            : null;
     }
 
     /// <summary>Creates a model from the checkpoint's config and loads its weights (on <paramref name="device"/>, default CPU).</summary>
@@ -115,7 +130,20 @@ public static class ModelCheckpoint
         }
     }
 
-    private static ModelConfig ReadHeader(BinaryReader reader, string path)
+    private const string TrainedAtKey = "trained_at";
+
+    // The header is the model config's JSON object, with the training scale as one more member ("trained_at"), which
+    // readers of the config alone ignore.
+    private static string HeaderJson(ModelConfig config, TrainingScale? trainedAt)
+    {
+        var header = JsonNode.Parse(JsonDefaults.Serialize(config))!.AsObject();
+        if (trainedAt is not null) header[TrainedAtKey] = JsonNode.Parse(JsonDefaults.Serialize(trainedAt));
+        return header.ToJsonString(JsonDefaults.Options);
+    }
+
+    private static ModelConfig ReadHeader(BinaryReader reader, string path) => ReadHeader(reader, path, out _);
+
+    private static ModelConfig ReadHeader(BinaryReader reader, string path, out string json)
     {
         try
         {
@@ -125,7 +153,8 @@ public static class ModelCheckpoint
             int length = reader.ReadInt32();
             if (length <= 0 || length > 1 << 20)
                 throw new CentrifugeException($"{path}: corrupt checkpoint header (config length {length})", ExitCodes.InvalidInput);
-            ModelConfig config = JsonDefaults.Deserialize<ModelConfig>(Encoding.UTF8.GetString(reader.ReadBytes(length)));
+            json = Encoding.UTF8.GetString(reader.ReadBytes(length));
+            ModelConfig config = JsonDefaults.Deserialize<ModelConfig>(json);
             config.Validate();
             return config;
         }

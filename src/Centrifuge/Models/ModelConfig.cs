@@ -37,16 +37,23 @@ public sealed record ModelConfig
     /// </summary>
     public double BatchNormMomentum { get; init; } = 0.01;
 
+    /// <summary>
+    /// Mixture consistency (as in speech separation, Wisdom et al. 2019): the two outputs are projected so that their
+    /// average is exactly the input, O_i + (V - (O_1 + O_2) / 2). A projection in the forward pass, not the consistency
+    /// loss the paper tried; n = 2 only. Off by default (the paper).
+    /// </summary>
+    public bool MixtureConsistency { get; init; }
+
     /// <summary>Record equality with the array compared by value (records compare arrays by reference).</summary>
     public bool Equals(ModelConfig? other) =>
         other is not null && Endpoint == other.Endpoint && Width.Equals(other.Width) && Layers == other.Layers &&
         CorrectionSteps == other.CorrectionSteps && CorrectorSeesInput == other.CorrectorSeesInput &&
         Upsampling == other.Upsampling && DecoderChannels.SequenceEqual(other.DecoderChannels) &&
-        BatchNormMomentum.Equals(other.BatchNormMomentum);
+        BatchNormMomentum.Equals(other.BatchNormMomentum) && MixtureConsistency == other.MixtureConsistency;
 
     public override int GetHashCode() =>
-        HashCode.Combine(Endpoint, Width, Layers, CorrectionSteps, CorrectorSeesInput, Upsampling,
-            DecoderChannels.Length, BatchNormMomentum);
+        HashCode.Combine(HashCode.Combine(Endpoint, Width, Layers, CorrectionSteps, CorrectorSeesInput, Upsampling,
+            DecoderChannels.Length, BatchNormMomentum), MixtureConsistency);
 
     /// <summary>Channels scaled by <see cref="Width"/> (never below 2, so every branch stays alive).</summary>
     public int Scale(int canonicalChannels) => Math.Max(2, (int)Math.Round(canonicalChannels * Width));
@@ -62,6 +69,7 @@ public sealed record ModelConfig
         if (DecoderChannels.Length < needed || DecoderChannels.Any(c => c < 1))
             throw Invalid($"decoder_channels needs {needed} positive widths for endpoint {Endpoint}, got [{string.Join(", ", DecoderChannels)}]");
         if (!(BatchNormMomentum > 0) || BatchNormMomentum > 1) throw Invalid($"batch_norm_momentum {BatchNormMomentum} must be in (0, 1]");
+        if (MixtureConsistency && Layers != 2) throw Invalid($"mixture_consistency needs layers = 2, got {Layers}");
     }
 
     private static CentrifugeException Invalid(string reason) => new("model config: " + reason, ExitCodes.Usage);

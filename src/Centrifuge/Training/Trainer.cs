@@ -235,7 +235,7 @@ public sealed class Trainer : IDisposable
         bool best = double.IsFinite(selection) && (_state.BestValidationLoss is not { } b || selection < b);
         if (best)
         {
-            ModelCheckpoint.Save(_model, _folder.BestModelPath);
+            ModelCheckpoint.Save(_model, _folder.BestModelPath, TrainedAt);
             AtomicFile.Write(_folder.BestScoresPath, s => s.Write(System.Text.Encoding.UTF8.GetBytes(JsonDefaults.Serialize(result) + "\n")));
             _state = _state with { BestValidationLoss = selection, BestIteration = result.Iteration };
         }
@@ -256,7 +256,7 @@ public sealed class Trainer : IDisposable
         }
         _state = _state with { TrainingSeconds = Math.Round(TotalSeconds, 3), CpuSeconds = Math.Round(CpuSeconds, 3) };
         _lastCheckpoint = _store.Save(_model, _optimizer, _state);
-        if (_batches.NoValidation is not null) ModelCheckpoint.Save(_model, _folder.BestModelPath);   // nothing to choose by
+        if (_batches.NoValidation is not null) ModelCheckpoint.Save(_model, _folder.BestModelPath, TrainedAt);   // nothing to choose by
     }
 
     private void ReloadAfterNonFinite(int inRow)
@@ -293,6 +293,8 @@ public sealed class Trainer : IDisposable
     }
 
     private bool IsCheckpointed(long iteration) => _lastCheckpoint == _store.PathFor(iteration) && File.Exists(_lastCheckpoint);
+
+    private TrainingScale TrainedAt => new(_config.Data.Frames, _config.Data.Height, _config.Data.Width, _config.Data.ShortSide);
 
     private double TotalSeconds => _secondsBefore + _session.Elapsed.TotalSeconds;
 

@@ -34,6 +34,8 @@ public sealed record TrainingOverrides
     public double? PhotoProbability { get; init; }
     public double? MaxMinutes { get; init; }
     public double? MaxCpuMinutes { get; init; }
+    /// <summary>Project the two outputs so they average to the input (<see cref="ModelConfig.MixtureConsistency"/>).</summary>
+    public bool? MixtureConsistency { get; init; }
 
     public TrainingConfig ApplyTo(TrainingConfig config)
     {
@@ -48,6 +50,7 @@ public sealed record TrainingOverrides
         if (MaxObjects is { } objects)
             data = data with { Composite = data.Composite with { MaxObjects = objects, MinObjects = Math.Min(data.Composite.MinObjects, objects) } };
         ModelConfig model = Layers is { } layers ? config.Model with { Layers = layers } : config.Model;
+        if (MixtureConsistency is { } consistency) model = model with { MixtureConsistency = consistency };
         return config with
         {
             Data = data,

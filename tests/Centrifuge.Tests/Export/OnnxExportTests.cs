@@ -29,13 +29,15 @@ public class OnnxExportTests
     [InlineData(DecoderUpsampling.TrilinearConv, 0, false)]
     [InlineData(DecoderUpsampling.SubPixel, 1, false)]
     [InlineData(DecoderUpsampling.SubPixel, 2, true)]
-    public void A_tiny_model_in_OnnxRuntime_gives_TorchSharps_layers_on_a_real_clip(DecoderUpsampling kind, int correctors, bool seesInput)
+    [InlineData(DecoderUpsampling.SubPixel, 0, false, true)]
+    public void A_tiny_model_in_OnnxRuntime_gives_TorchSharps_layers_on_a_real_clip(DecoderUpsampling kind, int correctors, bool seesInput,
+        bool mixtureConsistency = false)
     {
         // 11 frames of 42 x 42: neither is a multiple of the tiny model's total stride (2, 8), so the graph pads at run time.
         using Tensor clip = RealClipBatch(frames: 11, size: 42);
         using CentrifugeModel model = RandomModel(ModelPresets.Get("tiny") with
         {
-            Upsampling = kind, CorrectionSteps = correctors, CorrectorSeesInput = seesInput,
+            Upsampling = kind, CorrectionSteps = correctors, CorrectorSeesInput = seesInput, MixtureConsistency = mixtureConsistency,
         }, seed: 7);
         using var dir = new TempDir();
         string onnx = dir.File("tiny.onnx");

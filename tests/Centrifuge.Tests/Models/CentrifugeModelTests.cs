@@ -176,3 +176,41 @@ public class CentrifugeModelTests
         Assert.Equal(6.0 * 2 * 5 * 5 * 4 * 27, counter.Macs);
     }
 }
+
+public class MixtureConsistencyTests
+{
+    [Fact]
+    public void The_projected_pair_averages_to_the_input_and_differs_from_the_unprojected_by_one_shared_offset()
+    {
+        Centrifuge.Runtime.TorchRuntime.EnsureLoaded();
+        ModelConfig config = ModelPresets.Get("tiny");
+        torch.manual_seed(11);
+        using var plain = CentrifugeModel.Create(config);
+        using var projected = CentrifugeModel.Create(config with { MixtureConsistency = true });
+        projected.load_state_dict(plain.state_dict());
+        plain.eval();
+        projected.eval();
+        torch.manual_seed(12);
+        using Tensor video = torch.rand(new long[] { 2, 3, 5, 20, 22 }) * 2 - 1;
+        using var noGrad = torch.no_grad();
+        using Tensor o = plain.forward(video), p = projected.forward(video);
+        // Reference in double precision, element by element: p_i = o_i + (v - (o_1 + o_2) / 2).
+        double[] ov = o.to_type(ScalarType.Float64).data<double>().ToArray(), pv = p.to_type(ScalarType.Float64).data<double>().ToArray();
+        double[] vv = video.to_type(ScalarType.Float64).data<double>().ToArray();
+        int per = 3 * 5 * 20 * 22;
+        double worst = 0, moved = 0;
+        for (int b = 0; b < 2; b++)
+            for (int i = 0; i < per; i++)
+            {
+                double o1 = ov[(b * 2) * per + i], o2 = ov[(b * 2 + 1) * per + i], v = vv[b * per + i];
+                double shift = v - (o1 + o2) / 2;
+                worst = Math.Max(worst, Math.Abs(pv[(b * 2) * per + i] - (o1 + shift)));
+                worst = Math.Max(worst, Math.Abs(pv[(b * 2 + 1) * per + i] - (o2 + shift)));
+                worst = Math.Max(worst, Math.Abs((pv[(b * 2) * per + i] + pv[(b * 2 + 1) * per + i]) / 2 - v));
+                moved = Math.Max(moved, Math.Abs(shift));
+            }
+        Assert.True(worst < 1e-5, $"max deviation {worst}");
+        Assert.True(moved > 0.01, "the untrained outputs already averaged to the input: the test would not see a projection");
+        Assert.Throws<CentrifugeException>(() => (config with { Layers = 4, MixtureConsistency = true }).Validate());
+    }
+}

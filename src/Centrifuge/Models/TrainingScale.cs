@@ -1,0 +1,8 @@
+namespace Centrifuge.Models;
+
+/// <summary>
+/// The scale a model was trained at: clips of Frames x Height x Width cropped from frames stored at short side
+/// <see cref="ShortSide"/>. Stored in the model file; `separate`, `demo` and `evaluate` work at this scale unless told
+/// otherwise, since a model that saw scenes at one scale separates them best at that scale.
+/// </summary>
+public sealed record TrainingScale(int Frames, int Height, int Width, int ShortSide);
