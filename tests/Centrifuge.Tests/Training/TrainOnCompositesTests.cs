@@ -61,6 +61,15 @@ public sealed class TrainOnCompositesTests
     }
 
     [Fact]
+    public void The_shipped_composite_config_loads_with_its_composited_share()
+    {
+        TrainingConfig config = TrainingConfig.Load(Path.Combine(Repo.Root, "configs", "cpu-small-composite.json"));
+        Assert.Equal(0.5, config.Data.CompositeProbability);
+        Assert.Equal(0, config.Data.PhotoProbability);
+        Assert.Equal(new Centrifuge.Data.CompositeConfig(), config.Data.Composite);
+    }
+
+    [Fact]
     public void A_cpu_time_budget_ends_the_run_with_a_validation_and_a_checkpoint()
     {
         using var dir = new TempDir();
