@@ -44,6 +44,19 @@ encode_sequence train visp-mbt-cube "$visp/mbt/cube" 'image*.pgm'
 encode_sequence val visp-cube "$visp/cube" 'image.*.pgm'
 encode_sequence train dlib-video-frames "$work/libdlib19.1/usr/share/doc/libdlib19.1/examples/video_frames" 'frame_*.jpg'
 
+# add_photos PREFIX: converts the sorted "name|file" lines on stdin to DEST/SPLIT/photos/[PREFIX-]name.jpg, every
+# 5th to val (a counter of its own per call, so adding a package never moves another package's photos).
+add_photos() {
+  local prefix="${1:+$1-}" i=0 name file split out
+  while IFS='|' read -r name file; do
+    split=train; [ $((i % 5)) = 4 ] && split=val; i=$((i + 1))
+    out="$dest/$split/photos/$prefix$name.jpg"
+    [ -f "$out" ] && continue
+    ffmpeg -nostdin -v error -y -i "$file" -vf "scale='min(1280,iw)':-2" -q:v 2 -frames:v 1 "$out.tmp.jpg"
+    mv "$out.tmp.jpg" "$out"
+  done
+}
+
 # Photos: one image per plasma wallpaper (its largest), every mate background; every 5th (sorted) goes to val.
 photos="$(mktemp)"
 for wallpaper in "$work"/plasma-workspace-wallpapers/usr/share/wallpapers/*/; do
@@ -53,35 +66,18 @@ done
 # (mate ships some photos at several sizes, e.g. Elephants.jpg and Elephants_3840x2160.jpg: keep one of each.)
 find "$work/mate-backgrounds/usr/share/backgrounds" -type f \( -name '*.jpg' -o -name '*.png' \) | sort |
   while read -r f; do b="$(basename "${f%.*}")"; echo "mate-${b%_[0-9]*x[0-9]*}|$f"; done | sort -t'|' -k1,1 -u >> "$photos"
-i=0
-sort "$photos" | while IFS='|' read -r name file; do
-  split=train; [ $((i % 5)) = 4 ] && split=val; i=$((i + 1))
-  out="$dest/$split/photos/$name.jpg"
-  [ -f "$out" ] && continue
-  ffmpeg -nostdin -v error -y -i "$file" -vf "scale='min(1280,iw)':-2" -q:v 2 -frames:v 1 "$out.tmp.jpg"
-  mv "$out.tmp.jpg" "$out"
-done
+sort "$photos" | add_photos ""
 rm -f "$photos"
 
-# Version 2: the wallpaper packages, each with its own every-5th-to-val counter so that version 1's split is unchanged.
+# Version 2: the wallpaper packages, each with its own counter so that version 1's split is unchanged.
 # One image per artwork: gnome's light/dark pairs (-l/-d) and sway's sizes of one wallpaper count once; gnome's vnc
 # placeholders (a few bytes) are left out.
-add_photos() { # prefix, then "name|file" lines on stdin
-  local prefix="$1" i=0 name file split out
-  sort -t'|' -k1,1 -u | while IFS='|' read -r name file; do
-    split=train; [ $((i % 5)) = 4 ] && split=val; i=$((i + 1))
-    out="$dest/$split/photos/$prefix-$name.jpg"
-    [ -f "$out" ] && continue
-    ffmpeg -nostdin -v error -y -i "$file" -vf "scale='min(1280,iw)':-2" -q:v 2 -frames:v 1 "$out.tmp.jpg"
-    mv "$out.tmp.jpg" "$out"
-  done
-}
 bg="$work/gnome-backgrounds/usr/share/backgrounds/gnome"
-find "$bg" -name '*-l.webp' -size +10k | sort | while read -r f; do b="$(basename "$f" -l.webp)"; echo "$b|$f"; done | add_photos gnome
+find "$bg" -name '*-l.webp' -size +10k | sort | while read -r f; do b="$(basename "$f" -l.webp)"; echo "$b|$f"; done | sort -t'|' -k1,1 -u | add_photos gnome
 find "$work/ukui-wallpapers/usr/share/backgrounds" -maxdepth 1 -type f \( -name '*.jpg' -o -name '*.png' \) | sort |
-  while read -r f; do b="$(basename "${f%.*}")"; echo "$b|$f"; done | add_photos ukui
+  while read -r f; do b="$(basename "${f%.*}")"; echo "$b|$f"; done | sort -t'|' -k1,1 -u | add_photos ukui
 find "$work/lomiri-wallpapers/usr/share/backgrounds" -type f -name '*.png' | sort |
-  while read -r f; do b="$(basename "${f%.*}")"; echo "$b|$f"; done | add_photos lomiri
+  while read -r f; do b="$(basename "${f%.*}")"; echo "$b|$f"; done | sort -t'|' -k1,1 -u | add_photos lomiri
 largest="$(ls -S "$work"/sway-backgrounds/usr/share/backgrounds/sway/*.png | head -1)"
 echo "wallpaper-blue|$largest" | add_photos sway
 

@@ -34,7 +34,7 @@ public class FoundationCliTests
 
     /// <summary>Issue 19, item 8: an unknown option is a usage error before any work, for every command.</summary>
     [Theory]
-    [InlineData("separate", "IN", "-o", "OUT", "--shard", "0/3")]
+    [InlineData("separate", "IN", "-o", "OUT", "--shards", "0/3")]
     [InlineData("separate", "IN", "-o", "OUT", "--forse")]
     [InlineData("probe", "IN", "--jsn")]
     [InlineData("prepare", "--data", "IN", "--frobnicate", "--cache", "OUT")]
