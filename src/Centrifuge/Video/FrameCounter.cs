@@ -23,20 +23,7 @@ internal static class FrameCounter
     private const int MaxCachedFiles = 2000;
 
     /// <summary>The cache file: $CENTRIFUGE_CACHE_DIR or $XDG_CACHE_HOME/centrifuge or ~/.cache/centrifuge.</summary>
-    public static string CacheFile
-    {
-        get
-        {
-            string? dir = Environment.GetEnvironmentVariable("CENTRIFUGE_CACHE_DIR");
-            if (string.IsNullOrEmpty(dir))
-            {
-                string? xdg = Environment.GetEnvironmentVariable("XDG_CACHE_HOME");
-                string home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
-                dir = Path.Combine(string.IsNullOrEmpty(xdg) ? Path.Combine(home, ".cache") : xdg, "centrifuge");
-            }
-            return Path.Combine(dir, "frame-counts.json");
-        }
-    }
+    public static string CacheFile => Path.Combine(UserCache.Folder, "frame-counts.json");
 
     public static Count Get(string path)
     {
