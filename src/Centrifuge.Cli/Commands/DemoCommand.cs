@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Centrifuge.Inference;
+using Centrifuge.Runtime;
 
 namespace Centrifuge.Cli.Commands;
 
@@ -13,10 +14,11 @@ public static class DemoCommand
         var force = new Option<bool>("--force") { Description = "Replace a previous demo in the folder (never a folder the demo did not write)" };
         var size = new Option<int>("--size") { Description = "Processing short side in pixels (the excerpts are written at this size too)", DefaultValueFactory = _ => 224 };
         var seconds = new Option<double>("--seconds") { Description = "Length of each excerpt", DefaultValueFactory = _ => 4 };
+        var threads = CommonOptions.Threads();
 
         var command = new Command("demo",
             "Fetch the sample videos, separate a blend of two validation videos and one real video with the shipped model, and write demo-output/index.html");
-        foreach (Option option in new Option[] { output, model, force, size, seconds })
+        foreach (Option option in new Option[] { output, model, force, size, seconds, threads })
             command.Options.Add(option);
 
         command.SetAction(parse => context.Execute(parse, () =>
@@ -24,6 +26,7 @@ public static class DemoCommand
             var demo = new DemoOptions { OutputFolder = parse.GetValue(output)!, Force = parse.GetValue(force), Seconds = parse.GetValue(seconds) };
             var separation = new SeparationOptions { ProcessingShortSide = parse.GetValue(size) };
             separation.Validate();
+            TorchRuntime.SetThreads(parse.GetValue(threads) ?? 0, TorchRuntime.Workload.Separation);
             // Cheap refusals first: no model, or a folder in the way, before fetching or separating anything.
             string checkpoint = parse.GetValue(model) ?? ShippedModel.Resolve();
             if (!File.Exists(checkpoint)) throw new CentrifugeException($"{checkpoint}: no such model checkpoint", ExitCodes.MissingInput);

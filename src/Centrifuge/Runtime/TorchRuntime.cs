@@ -34,12 +34,27 @@ public static class TorchRuntime
         }
     }
 
-    /// <summary>Sets libtorch's intra-op thread count (0 = leave libtorch's default). Call before any tensor work.</summary>
-    public static void SetThreads(int threads)
+    /// <summary>What a process mostly does, for the default thread count.</summary>
+    public enum Workload
+    {
+        /// <summary>libtorch alone on the cores (training, evaluation).</summary>
+        Compute,
+        /// <summary>libtorch beside ffmpeg decoding and encoding the layers (separate, demo).</summary>
+        Separation,
+    }
+
+    /// <summary>
+    /// Sets libtorch's intra-op thread count before any tensor work: <paramref name="threads"/> when positive, else
+    /// <see cref="DefaultThreads"/> for the workload.
+    /// </summary>
+    public static void SetThreads(int threads, Workload workload = Workload.Compute)
     {
         EnsureLoaded();
-        if (threads > 0) torch.set_num_threads(threads);
+        torch.set_num_threads(threads > 0 ? threads : DefaultThreads(workload));
     }
+
+    /// <summary>The default thread count (measured choice, docs/BENCHMARKS.md "Threads"): one per core.</summary>
+    public static int DefaultThreads(Workload workload) => Math.Max(1, Environment.ProcessorCount);
 
     /// <summary>Resolves "cpu", "cuda" or "cuda:N" to a device, failing clearly when CUDA is not available.</summary>
     public static Device ResolveDevice(string name)
