@@ -73,6 +73,21 @@ public static class TorchRuntime
         throw new CentrifugeException($"device '{name}': expected cpu, cuda or cuda:N", ExitCodes.Usage);
     }
 
+    /// <summary>
+    /// The malloc this process runs with: tcmalloc or jemalloc when preloaded (./centrifuge and test.sh preload tcmalloc
+    /// when installed, scripts/lib/runtime-env.sh), else glibc's.
+    /// </summary>
+    public static string Allocator
+    {
+        get
+        {
+            string maps = File.Exists("/proc/self/maps") ? File.ReadAllText("/proc/self/maps") : "";
+            if (maps.Contains("libtcmalloc", StringComparison.Ordinal)) return "tcmalloc (preloaded)";
+            if (maps.Contains("libjemalloc", StringComparison.Ordinal)) return "jemalloc (preloaded)";
+            return "glibc (install libtcmalloc-minimal4: ./centrifuge preloads it)";
+        }
+    }
+
     /// <summary>The TorchSharp assembly version, e.g. 0.107.0.</summary>
     public static string TorchSharpVersion =>
         typeof(torch).Assembly.GetName().Version?.ToString(3) ?? "unknown";
