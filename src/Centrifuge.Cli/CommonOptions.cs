@@ -8,6 +8,6 @@ public static class CommonOptions
     /// <summary>--threads: libtorch's intra-op threads for every command that runs a model (null/0 = the default policy).</summary>
     public static Option<int?> Threads() => new("--threads")
     {
-        Description = "libtorch threads (default: one per core; fewer beside the ffmpeg encoders of separate)",
+        Description = "libtorch threads (default: one per core; train --preset tiny: 1)",
     };
 }

@@ -26,7 +26,7 @@ public static class DemoCommand
             var demo = new DemoOptions { OutputFolder = parse.GetValue(output)!, Force = parse.GetValue(force), Seconds = parse.GetValue(seconds) };
             var separation = new SeparationOptions { ProcessingShortSide = parse.GetValue(size) };
             separation.Validate();
-            TorchRuntime.SetThreads(parse.GetValue(threads) ?? 0, TorchRuntime.Workload.Separation);
+            TorchRuntime.SetThreads(parse.GetValue(threads) ?? 0);
             // Cheap refusals first: no model, or a folder in the way, before fetching or separating anything.
             string checkpoint = parse.GetValue(model) ?? ShippedModel.Resolve();
             if (!File.Exists(checkpoint)) throw new CentrifugeException($"{checkpoint}: no such model checkpoint", ExitCodes.MissingInput);

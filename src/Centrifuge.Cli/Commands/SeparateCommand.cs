@@ -51,7 +51,7 @@ public static class SeparateCommand
                 Force = parse.GetValue(force),
             };
             options.Validate();
-            TorchRuntime.SetThreads(parse.GetValue(threads) ?? 0, TorchRuntime.Workload.Separation);
+            TorchRuntime.SetThreads(parse.GetValue(threads) ?? 0);
             string checkpoint = parse.GetValue(model) ?? ShippedModel.Resolve();
             using SeparationModel loaded = SeparationModel.Load(checkpoint, parse.GetValue(device)!, parse.GetValue(precision)!);
             var separator = new Separator(loaded.Separate, options);

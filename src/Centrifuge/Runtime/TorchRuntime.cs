@@ -18,6 +18,7 @@ public static class TorchRuntime
         lock (Gate)
         {
             if (_loaded) return;
+            PrepareProcess();
             try
             {
                 torch.InitializeDeviceType(DeviceType.CPU);
@@ -34,27 +35,49 @@ public static class TorchRuntime
         }
     }
 
-    /// <summary>What a process mostly does, for the default thread count.</summary>
-    public enum Workload
+    /// <summary>
+    /// Sets OMP_WAIT_POLICY=PASSIVE in the process environment unless the user set a policy; must run before libtorch
+    /// (and with it OpenMP) loads, which reads it once. OpenMP's default spins idle threads while another process
+    /// holds the core: beside three busy processes a 6-step cpu-small training took 290 s with the default, 111 s
+    /// passive (docs/BENCHMARKS.md "Threads"). ./centrifuge exports the same; this covers `dotnet Centrifuge.Cli.dll`,
+    /// the tests and the benchmarks. Called by <see cref="EnsureLoaded"/> and first thing in the CLI.
+    /// </summary>
+    public static void PrepareProcess()
     {
-        /// <summary>libtorch alone on the cores (training, evaluation).</summary>
-        Compute,
-        /// <summary>libtorch beside ffmpeg decoding and encoding the layers (separate, demo).</summary>
-        Separation,
+        if (!OperatingSystem.IsLinux() || OpenMpWaitPolicy is not null) return;
+        NativeEnvironment.setenv("OMP_WAIT_POLICY", "PASSIVE", 0);
+    }
+
+    /// <summary>OMP_WAIT_POLICY as OpenMP will read it (the native environment, which .NET's own copy does not follow).</summary>
+    public static string? OpenMpWaitPolicy =>
+        OperatingSystem.IsLinux() ? System.Runtime.InteropServices.Marshal.PtrToStringUTF8(NativeEnvironment.getenv("OMP_WAIT_POLICY"))
+            : Environment.GetEnvironmentVariable("OMP_WAIT_POLICY");
+
+    private static class NativeEnvironment
+    {
+        [System.Runtime.InteropServices.DllImport("libc", CharSet = System.Runtime.InteropServices.CharSet.Ansi)]
+        public static extern int setenv(string name, string value, int overwrite);
+
+        [System.Runtime.InteropServices.DllImport("libc", CharSet = System.Runtime.InteropServices.CharSet.Ansi)]
+        public static extern IntPtr getenv(string name);
     }
 
     /// <summary>
     /// Sets libtorch's intra-op thread count before any tensor work: <paramref name="threads"/> when positive, else
-    /// <see cref="DefaultThreads"/> for the workload.
+    /// <see cref="DefaultThreads"/>.
     /// </summary>
-    public static void SetThreads(int threads, Workload workload = Workload.Compute)
+    public static void SetThreads(int threads)
     {
         EnsureLoaded();
-        torch.set_num_threads(threads > 0 ? threads : DefaultThreads(workload));
+        torch.set_num_threads(threads > 0 ? threads : DefaultThreads);
     }
 
-    /// <summary>The default thread count (measured choice, docs/BENCHMARKS.md "Threads"): one per core.</summary>
-    public static int DefaultThreads(Workload workload) => Math.Max(1, Environment.ProcessorCount);
+    /// <summary>
+    /// The default thread count: one per core, which with OpenMP's passive wait (<see cref="PrepareProcess"/>) was
+    /// the best or near the best of the candidates measured idle-ish and beside 1 and 3 busy processes, for training
+    /// and for separation (docs/BENCHMARKS.md "Threads").
+    /// </summary>
+    public static int DefaultThreads => Math.Max(1, Environment.ProcessorCount);
 
     /// <summary>Resolves "cpu", "cuda" or "cuda:N" to a device, failing clearly when CUDA is not available.</summary>
     public static Device ResolveDevice(string name)

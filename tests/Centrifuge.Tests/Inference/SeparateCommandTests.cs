@@ -111,7 +111,7 @@ public class SeparateCommandTests(SeparationFixture clips) : IClassFixture<Separ
         Assert.Equal(1, TorchSharp.torch.get_num_threads());
         CliResult byDefault = CliRunner.Run([.. args, "-o", dir.File("default")]);
         Assert.True(byDefault.ExitCode == 0, byDefault.Error);
-        Assert.Equal(Centrifuge.Runtime.TorchRuntime.DefaultThreads(Centrifuge.Runtime.TorchRuntime.Workload.Separation), TorchSharp.torch.get_num_threads());
+        Assert.Equal(Centrifuge.Runtime.TorchRuntime.DefaultThreads, TorchSharp.torch.get_num_threads());
     }
 
     [Fact]
