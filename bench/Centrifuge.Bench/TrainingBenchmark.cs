@@ -21,7 +21,7 @@ public static class TrainingBenchmark
         var iterations = new Option<int>("--iterations") { Description = "Steps to run (per precision)", DefaultValueFactory = _ => 2000 };
         var clip = new Option<string?>("--clip") { Description = "Clip T,H,W (default: the preset's)" };
         var batch = new Option<int?>("--batch") { Description = "Batch size (default: the preset's)" };
-        var threads = new Option<int>("--threads") { Description = "libtorch threads", DefaultValueFactory = _ => 1 };
+        var threads = new Option<int>("--threads") { Description = "libtorch threads (0 = the CLI's default)", DefaultValueFactory = _ => 0 };
         var precision = new Option<string>("--precision") { Description = "fp32, bf16, or both (back to back, same batches)", DefaultValueFactory = _ => "fp32" };
         precision.AcceptOnlyFromAmong("fp32", "bf16", "both");
         var window = new Option<int>("--loss-window") { Description = "Steps per row of the loss comparison", DefaultValueFactory = _ => 25 };
@@ -45,8 +45,12 @@ public static class TrainingBenchmark
             TrainingConfig baseConfig = parse.GetValue(config) is { } file ? TrainingConfig.Load(file) : TrainingPresets.Get(parse.GetValue(preset)!);
             // One log row per step, so the loss curves can be compared step by step.
             TrainingConfig run = overrides.ApplyTo(baseConfig) with { ValidateAtStart = false, LogEvery = 1 };
-            Console.WriteLine($"machine: {Measure.MachineLine()}");
+            Console.WriteLine($"machine: {Measure.MachineLine()}, malloc {Centrifuge.Runtime.TorchRuntime.Allocator}");
             Console.WriteLine($"before: {Measure.LoadLine()}");
+            Centrifuge.Runtime.TorchRuntime.SetThreads(run.Threads);
+            Console.WriteLine($"conv3d peak (3x3x3, 64->64, 16x56x56), {TorchSharp.torch.get_num_threads()} threads: " +
+                              $"fp32 {ConvPeakBenchmark.PeakGflops(TorchSharp.torch.ScalarType.Float32, 3, out _):F0} GFLOP/s, " +
+                              $"bf16 {ConvPeakBenchmark.PeakGflops(TorchSharp.torch.ScalarType.BFloat16, 3, out _):F0} GFLOP/s");
             TrainingPrecision[] precisions = parse.GetValue(precision) switch
             {
                 "both" => [TrainingPrecision.Fp32, TrainingPrecision.Bf16],

@@ -98,7 +98,7 @@ public static class TorchRuntime
 
     /// <summary>
     /// The malloc this process runs with: tcmalloc or jemalloc when preloaded (./centrifuge and test.sh preload tcmalloc
-    /// when installed, scripts/lib/runtime-env.sh), else glibc's.
+    /// when installed, else tune glibc's: scripts/lib/runtime-env.sh), else glibc's.
     /// </summary>
     public static string Allocator
     {
@@ -107,7 +107,9 @@ public static class TorchRuntime
             string maps = File.Exists("/proc/self/maps") ? File.ReadAllText("/proc/self/maps") : "";
             if (maps.Contains("libtcmalloc", StringComparison.Ordinal)) return "tcmalloc (preloaded)";
             if (maps.Contains("libjemalloc", StringComparison.Ordinal)) return "jemalloc (preloaded)";
-            return "glibc (install libtcmalloc-minimal4: ./centrifuge preloads it)";
+            return Environment.GetEnvironmentVariable("MALLOC_MMAP_MAX_") == "0"
+                ? "glibc, keeping freed blocks (install libtcmalloc-minimal4 for tcmalloc: less memory)"
+                : "glibc defaults (install libtcmalloc-minimal4: ./centrifuge preloads it; less time in the kernel)";
         }
     }
 

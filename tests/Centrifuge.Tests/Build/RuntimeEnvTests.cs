@@ -21,19 +21,32 @@ public class RuntimeEnvTests
     }
 
     [Fact]
+    public void Without_tcmalloc_glibc_keeps_freed_blocks_and_plain_glibc_is_left_alone()
+    {
+        // The fallback, exercised by looking for a library that cannot exist.
+        string script = File.ReadAllText(Path.Combine(Repo.Root, "scripts", "lib", "runtime-env.sh")).Replace("libtcmalloc_minimal", "libno-such-malloc");
+        Assert.Equal("0|68719476736|", Run(script + "\necho \"$MALLOC_MMAP_MAX_|$MALLOC_TRIM_THRESHOLD_|${LD_PRELOAD:-}\""));
+        Assert.Equal("||", Run(script + "\necho \"${MALLOC_MMAP_MAX_:-}|${MALLOC_TRIM_THRESHOLD_:-}|${LD_PRELOAD:-}\"", ("CENTRIFUGE_ALLOCATOR", "glibc")));
+    }
+
+    [Fact]
     public void The_allocator_in_use_is_named()
     {
         string allocator = TorchRuntime.Allocator;
         Assert.True(allocator.StartsWith("tcmalloc") || allocator.StartsWith("jemalloc") || allocator.StartsWith("glibc"), allocator);
     }
 
-    private static string Sourced(string command, params (string Name, string Value)[] environment)
+    private static string Sourced(string command, params (string Name, string Value)[] environment) =>
+        Run(". scripts/lib/runtime-env.sh; " + command, environment);
+
+    private static string Run(string script, params (string Name, string Value)[] environment)
     {
-        var start = new ProcessStartInfo("bash", ["-c", ". scripts/lib/runtime-env.sh; " + command])
+        var start = new ProcessStartInfo("bash", ["-c", script])
         {
             WorkingDirectory = Repo.Root, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
         };
-        start.Environment.Remove("LD_PRELOAD");
+        foreach (string name in new[] { "LD_PRELOAD", "MALLOC_MMAP_MAX_", "MALLOC_TRIM_THRESHOLD_", "MALLOC_TOP_PAD_", "CENTRIFUGE_ALLOCATOR" })
+            start.Environment.Remove(name);
         foreach (var (name, value) in environment) start.Environment[name] = value;
         using var process = Process.Start(start)!;
         string output = process.StandardOutput.ReadToEnd().Trim();
