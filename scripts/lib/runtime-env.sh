@@ -8,7 +8,7 @@
 # CENTRIFUGE_ALLOCATOR=glibc runs glibc's defaults, as before.
 case "${CENTRIFUGE_ALLOCATOR:-tcmalloc}" in
   tcmalloc)
-    centrifuge_tcmalloc="$(/sbin/ldconfig -p 2>/dev/null | awk '/libtcmalloc_minimal\.so\.4 /{ print $NF; exit }')"
+    centrifuge_tcmalloc="$(/sbin/ldconfig -p 2>/dev/null | awk '/libtcmalloc_minimal\.so\.4 / && !found { print $NF; found = 1 }' || true)"
     if [ -n "$centrifuge_tcmalloc" ] && [ -r "$centrifuge_tcmalloc" ]; then
       case ":${LD_PRELOAD:-}:" in
         *":$centrifuge_tcmalloc:"*) ;;

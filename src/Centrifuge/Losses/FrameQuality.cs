@@ -59,8 +59,8 @@ public static class FrameQuality
         return cat(means, 0).view(count, planes).mean(new long[] { 1 }).MoveToOuterDisposeScope();
     }
 
-    // Pixels per SSIM pass: with ~15 float64 intermediates, about 0.5 GB at most.
-    private const long SsimChunkPixels = 4L << 20;
+    // Pixels per SSIM pass: with ~15 float64 intermediates, about 130 MB at most.
+    private const long SsimChunkPixels = 1L << 20;
 
     // [M, 1, H, W] (any dtype) -> [M] float64: mean SSIM of each plane.
     private static Tensor PlaneSsim(Tensor x, Tensor y, Tensor rowKernel, Tensor columnKernel)
