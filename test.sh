@@ -9,6 +9,7 @@ scripts/ensure-tools.sh chromium   # chromium: the demo page is checked in a hea
 scripts/fetch-samples.sh || echo "test.sh: sample videos unavailable; tests that need them will say they were skipped" >&2
 
 dotnet build Centrifuge.sln -c Release --nologo -v quiet -clp:ErrorsOnly
+. scripts/lib/runtime-env.sh   # the allocator and OpenMP settings ./centrifuge runs with
 log="$(mktemp)"
 trap 'rm -f "$log"' EXIT
 set +e

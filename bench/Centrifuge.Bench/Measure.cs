@@ -19,6 +19,10 @@ public static class Measure
         return repeats % 2 == 1 ? times[repeats / 2] : 0.5 * (times[repeats / 2 - 1] + times[repeats / 2]);
     }
 
+    /// <summary>The 1-, 5- and 15-minute load averages (/proc/loadavg), to print before and after each run.</summary>
+    public static string LoadLine() =>
+        File.Exists("/proc/loadavg") ? "load average " + string.Join(", ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "load average unknown";
+
     public static string MachineLine() =>
         $"{Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, " +
         $"TorchSharp {Centrifuge.Runtime.TorchRuntime.TorchSharpVersion}, {DateTime.UtcNow:yyyy-MM-dd}";

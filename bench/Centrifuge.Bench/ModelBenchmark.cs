@@ -41,6 +41,7 @@ public static class ModelBenchmark
             if (selected.Contains("presets")) bench.Presets();
             if (selected.Contains("headline")) bench.Headline();
             if (selected.Contains("profile")) bench.Profile();
+            if (selected.Contains("training-ops")) bench.TrainingOps();
             return 0;
         });
         return command;
@@ -125,6 +126,62 @@ public static class ModelBenchmark
                 double decoder = Measure.MedianSeconds(() => { using var s = torch.NewDisposeScope(); model.Predictor.Decoder.forward(x, stages); }, repeats);
                 foreach (Tensor t in stages) t.Dispose();
                 Console.WriteLine($"| {name} | {ModelSummary.CountParameters(model):N0} | {encoder:F3} | {decoder:F3} |");
+            }
+        }
+
+        /// <summary>Forward+backward of single layers at the cpu-small training shapes, fp32 vs bf16 autocast.</summary>
+        public void TrainingOps()
+        {
+            Console.WriteLine("\n### Training ops: forward+backward, fp32 vs bf16 autocast (median ms)\n");
+            Console.WriteLine("| op | input | fp32 ms | bf16 ms | fp32 / bf16 |\n|---|---|---|---|---|");
+            void Op(string name, long[] shape, Func<Tensor, Tensor> f, nn.Module? module = null)
+            {
+                double Time(bool bf16)
+                {
+                    using var x = torch.randn(shape).requires_grad_(true);
+                    return Measure.MedianSeconds(() =>
+                    {
+                        using var scope = torch.NewDisposeScope();
+                        module?.zero_grad();
+                        Tensor y;
+                        if (bf16) { using (CpuAutocast.Bf16()) y = f(x).to(ScalarType.Float32); }
+                        else y = f(x);
+                        y.square().mean().backward();
+                    }, repeats);
+                }
+                double a = Time(false), b = Time(true);
+                Console.WriteLine($"| {name} | {string.Join("x", shape)} | {a * 1000:F1} | {b * 1000:F1} | {a / b:F2} |");
+            }
+            long[] s1 = [6, 24, 8, 32, 32], s2 = [6, 72, 8, 16, 16], s3 = [6, 180, 4, 8, 8];
+            using var c1 = nn.Conv3d(24, 24, 3, padding: 1, bias: false);
+            using var c2 = nn.Conv3d(72, 72, 3, padding: 1, bias: false);
+            using var c3 = nn.Conv3d(180, 180, 3, padding: 1, bias: false);
+            using var p2 = nn.Conv3d(72, 72, 1, bias: false);
+            using var b1 = nn.BatchNorm3d(24);
+            using var b2 = nn.BatchNorm3d(72);
+            Op("conv3d 3x3x3 24->24", s1, c1.forward, c1);
+            Op("conv3d 3x3x3 72->72", s2, c2.forward, c2);
+            Op("conv3d 3x3x3 180->180", s3, c3.forward, c3);
+            Op("conv3d 1x1x1 72->72", s2, p2.forward, p2);
+            Op("batchnorm3d 24 (train)", s1, x => b1.forward(x.to(CpuAutocast.IsEnabled ? ScalarType.BFloat16 : ScalarType.Float32)), b1);
+            Op("batchnorm3d 72 (train)", s2, x => b2.forward(x.to(CpuAutocast.IsEnabled ? ScalarType.BFloat16 : ScalarType.Float32)), b2);
+            Op("conv3d 3x3x3 72->72 + bn (bf16: bn on fp32)", s2, x =>
+            {
+                Tensor y = c2.forward(x);
+                return b2.forward(y.to(ScalarType.Float32));
+            }, c2);
+            Op("conv3d 3x3x3 72->72 + bn", s2, x => b2.forward(c2.forward(x)), c2);
+            Op("relu", s2, x => nn.functional.relu(x.to(CpuAutocast.IsEnabled ? ScalarType.BFloat16 : ScalarType.Float32)));
+            Op("max_pool3d 3", s2, x => nn.functional.max_pool3d(x.to(CpuAutocast.IsEnabled ? ScalarType.BFloat16 : ScalarType.Float32), [3, 3, 3], [1, 2, 2]));
+            Op("pad 1", s2, x => nn.functional.pad(x.to(CpuAutocast.IsEnabled ? ScalarType.BFloat16 : ScalarType.Float32), [1, 1, 1, 1, 1, 1]));
+            Op("cat", s2, x => { Tensor y = x.to(CpuAutocast.IsEnabled ? ScalarType.BFloat16 : ScalarType.Float32); return torch.cat([y, y], 1); });
+
+            foreach ((string name, Func<Tensor, Tensor>? pick) in new (string, Func<Tensor, Tensor>?)[] { ("cpu-small model", null) })
+            {
+                torch.manual_seed(0);
+                using var model = CentrifugeModel.Create(ModelPresets.Get("cpu-small") with { BatchNormMomentum = 0.1 });
+                model.train();
+                Op(name, [6, 3, 16, 64, 64], model.forward, model);
             }
         }
 

@@ -26,15 +26,24 @@ public static class SeparateBenchmark
         var precision = new Option<string>("--precision") { DefaultValueFactory = _ => "fp32" };
         var paperClip = new Option<bool>("--paper-clip") { Description = "Also time one 64x224x224 forward (the paper's 0.5 s figure)" };
         var input = new Option<string?>("--input") { Description = "Memory mode: separate this file once at --sizes[0] and print peak RSS" };
-        var command = new Command("separate", "Separation frames/s at short side 112 and 224, and peak memory vs video length");
-        foreach (Option o in new Option[] { preset, sizes, seconds, window, overlap, precision, paperClip, input }) command.Options.Add(o);
+        var checkpoint = new Option<string?>("--model") { Description = "A model checkpoint (e.g. the shipped one) instead of an untrained --preset" };
+        var threads = new Option<int>("--threads") { Description = "libtorch threads (0 = the CLI's default)", DefaultValueFactory = _ => 0 };
+        var breakdown = new Option<bool>("--breakdown") { Description = "Also time decode, upscale and encode of the same frames on their own" };
+        var command = new Command("separate", "Separation frames/s at short side 112 and 224, where the time goes, and peak memory vs video length");
+        foreach (Option o in new Option[] { preset, sizes, seconds, window, overlap, precision, paperClip, input, checkpoint, threads, breakdown }) command.Options.Add(o);
         command.SetAction(parse =>
         {
-            TorchRuntime.EnsureLoaded();
-            Console.WriteLine($"machine: {Measure.MachineLine()}, load average {Measure.LoadAverage()}");
+            TorchRuntime.SetThreads(parse.GetValue(threads));
+            Console.WriteLine($"machine: {Measure.MachineLine()}, libtorch threads {torch.get_num_threads()}, malloc {TorchRuntime.Allocator}");
+            Console.WriteLine($"before: {Measure.LoadLine()}");
+            Console.WriteLine($"conv3d peak (3x3x3, 64->64, 16x56x56): fp32 {ConvPeakBenchmark.PeakGflops(ScalarType.Float32, 3, out _):F0} GFLOP/s, " +
+                              $"bf16 {ConvPeakBenchmark.PeakGflops(ScalarType.BFloat16, 3, out _):F0} GFLOP/s");
             torch.manual_seed(0);
             using CentrifugeModel model = CentrifugeModel.Create(ModelPresets.Get(parse.GetValue(preset)!));
-            using SeparationModel runner = SeparationModel.FromModel(model, parse.GetValue(precision)!);
+            using SeparationModel runner = parse.GetValue(checkpoint) is { } ckpt
+                ? SeparationModel.Load(ckpt, "cpu", parse.GetValue(precision)!)
+                : SeparationModel.FromModel(model, parse.GetValue(precision)!);
+            Console.WriteLine($"model: {(parse.GetValue(checkpoint) ?? "untrained " + parse.GetValue(preset))}");
             int t = parse.GetValue(window), o = parse.GetValue(overlap);
             string work = Directory.CreateTempSubdirectory("centrifuge-bench-separate-").FullName;
             try
@@ -50,7 +59,16 @@ public static class SeparateBenchmark
                 Console.WriteLine("| short side | processing size | frames | end-to-end frames/s | model frames/s | model share of wall time | CPU s per frame (incl. ffmpeg) | frames/s if 2 cores were free |");
                 Console.WriteLine("|---|---|---|---|---|---|---|---|");
                 foreach (int size in parse.GetValue(sizes)!) Speed(runner, clip, size, t, o, work);
+                if (parse.GetValue(breakdown))
+                {
+                    Console.WriteLine();
+                    Console.WriteLine("Stages on their own, same input and sizes (seconds; the separation overlaps decode and encode with the model):");
+                    Console.WriteLine("| short side | decode + downscale | upscale to 854x480 | tensors to RGB bytes | encode 2 layers + preview (ffmpeg) | model (in the run above) |");
+                    Console.WriteLine("|---|---|---|---|---|---|");
+                    foreach (int size in parse.GetValue(sizes)!) Breakdown(clip, size, work, _modelSeconds[size]);
+                }
                 if (parse.GetValue(paperClip)) PaperClip(runner);
+                Console.WriteLine($"after: {Measure.LoadLine()}");
             }
             finally
             {
@@ -76,10 +94,67 @@ public static class SeparateBenchmark
         SeparationResult r = new Separator(Timed, options).Separate(clip, Path.Combine(work, $"out-{size}"));
         double cpuPerFrame = (CpuSeconds() - cpuBefore) / r.Summary.Frames;
         int frames = r.Summary.Frames;
+        _modelSeconds[size] = modelSeconds;
         // Model frames/s counts output frames (the overlaps are processed twice, so the model sees more).
         Console.WriteLine($"| {size} | {Math.Round(854.0 * size / 480)}x{size} | {frames} | {r.Summary.FramesPerSecond:F2} | " +
                           $"{frames / modelSeconds:F2} | {modelSeconds / r.Summary.Seconds:P0} | {cpuPerFrame:F2} | " +
                           $"{Math.Min(Environment.ProcessorCount, 2) / cpuPerFrame:F2} |");
+    }
+
+    private static readonly Dictionary<int, double> _modelSeconds = [];
+
+    // The non-model stages of a separation, each timed alone on the same frames: decode at processing size, bilinear
+    // upscale of two layers to the input size, and H.264 encoding of two layers at the input size plus a preview.
+    private static void Breakdown(string clip, int size, string work, double modelSeconds)
+    {
+        var frames = new List<Tensor>();
+        var clock = Stopwatch.StartNew();
+        using (var reader = Centrifuge.Video.VideoReader.Open(clip, new Centrifuge.Video.VideoReadOptions { ShortSide = size }))
+            foreach (var chunk in reader.ReadChunks(8)) frames.Add(Centrifuge.Video.FrameTensors.ToTensor(chunk));   // [3, f, h, w]
+        double decode = clock.Elapsed.TotalSeconds;
+
+        var upscaled = new List<Tensor>();
+        clock.Restart();
+        foreach (Tensor f in frames)
+        {
+            using var scope = torch.NewDisposeScope();
+            Tensor layers = torch.stack([f, f]);                                                       // [2, 3, f, h, w]
+            long n = layers.shape[0], count = layers.shape[2], h = layers.shape[3], w = layers.shape[4];
+            Tensor flat = layers.permute(0, 2, 1, 3, 4).reshape(n * count, 3, h, w);
+            Tensor up = nn.functional.interpolate(flat, new long[] { 480, 854 }, mode: InterpolationMode.Bilinear, align_corners: false);
+            upscaled.Add(up.reshape(n, count, 3, 480, 854).permute(0, 2, 1, 3, 4).contiguous().MoveToOuterDisposeScope());
+        }
+        double upscale = clock.Elapsed.TotalSeconds;
+
+        clock.Restart();
+        var layerBytes = upscaled.Select(u => (Centrifuge.Video.FrameTensors.FromTensor(u[0]), Centrifuge.Video.FrameTensors.FromTensor(u[1]))).ToList();
+        var previewBytes = frames.Select(f =>
+        {
+            using var scope = torch.NewDisposeScope();
+            return Centrifuge.Video.FrameTensors.FromTensor(torch.cat([f, f, f], 3));
+        }).ToList();
+        double toBytes = clock.Elapsed.TotalSeconds;
+
+        clock.Restart();
+        var options = new Centrifuge.Video.VideoWriterOptions { Crf = 18, Preset = "veryfast", Force = true };
+        long ph = frames[0].shape[2], pw = frames[0].shape[3];
+        using (var a = Centrifuge.Video.VideoWriter.Create(Path.Combine(work, $"a-{size}.mp4"), 854, 480, 25, options))
+        using (var b = Centrifuge.Video.VideoWriter.Create(Path.Combine(work, $"b-{size}.mp4"), 854, 480, 25, options))
+        using (var preview = Centrifuge.Video.VideoWriter.Create(Path.Combine(work, $"p-{size}.mp4"), (int)pw * 3, (int)ph, 25, options))
+        {
+            for (int i = 0; i < upscaled.Count; i++)
+            {
+                a.Write(layerBytes[i].Item1);
+                b.Write(layerBytes[i].Item2);
+                preview.Write(previewBytes[i]);
+            }
+            a.Complete();
+            b.Complete();
+            preview.Complete();
+        }
+        double encode = clock.Elapsed.TotalSeconds;
+        foreach (Tensor t in frames.Concat(upscaled)) t.Dispose();
+        Console.WriteLine($"| {size} | {decode:F2} | {upscale:F2} | {toBytes:F2} | {encode:F2} | {modelSeconds:F2} |");
     }
 
     private static void PaperClip(SeparationModel runner)

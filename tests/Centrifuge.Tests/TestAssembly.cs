@@ -2,3 +2,13 @@
 // two cores that libtorch already uses, and TorchSharp 0.107 has been seen failing with "Unknown scalar type" when
 // a garbage collection lands in the middle of a call made from parallel test threads.
 [assembly: CollectionBehavior(DisableTestParallelization = true)]
+
+namespace Centrifuge.Tests
+{
+    internal static class TestProcess
+    {
+        // OpenMP's wait policy is read once, when libtorch loads: set it before any test can touch a tensor.
+        [System.Runtime.CompilerServices.ModuleInitializer]
+        internal static void Prepare() => Centrifuge.Runtime.TorchRuntime.PrepareProcess();
+    }
+}

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Centrifuge.Inference;
+using Centrifuge.Runtime;
 
 namespace Centrifuge.Cli.Commands;
 
@@ -13,10 +14,11 @@ public static class DemoCommand
         var force = new Option<bool>("--force") { Description = "Replace a previous demo in the folder (never a folder the demo did not write)" };
         var size = new Option<int?>("--size") { Description = $"Processing short side in pixels, the excerpts are written at this size too (default: the scale the model was trained at, else {SeparationOptions.DefaultShortSide})" };
         var seconds = new Option<double>("--seconds") { Description = "Length of each excerpt", DefaultValueFactory = _ => 4 };
+        var threads = CommonOptions.Threads();
 
         var command = new Command("demo",
             "Fetch the sample videos, separate a blend of two validation videos and one real video with the shipped model, and write demo-output/index.html");
-        foreach (Option option in new Option[] { output, model, force, size, seconds })
+        foreach (Option option in new Option[] { output, model, force, size, seconds, threads })
             command.Options.Add(option);
 
         command.SetAction(parse => context.Execute(parse, () =>
@@ -27,6 +29,7 @@ public static class DemoCommand
             if (!File.Exists(checkpoint)) throw new CentrifugeException($"{checkpoint}: no such model checkpoint", ExitCodes.MissingInput);
             var separation = new SeparationOptions { ProcessingShortSide = SeparationOptions.ShortSideFor(checkpoint, parse.GetValue(size)) };
             separation.Validate();
+            TorchRuntime.SetThreads(parse.GetValue(threads) ?? 0);
             DemoRunner.CheckOutputFolder(demo);
 
             void Log(string line) => context.Output.WriteLine($"demo: {line}");

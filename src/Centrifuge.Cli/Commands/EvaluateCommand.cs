@@ -20,7 +20,7 @@ public static class EvaluateCommand
         var precision = new Option<string>("--precision") { Description = "fp32 or bf16", DefaultValueFactory = _ => "fp32" };
         var device = new Option<string>("--device") { Description = "cpu or cuda", DefaultValueFactory = _ => "cpu" };
         var batch = new Option<int>("--batch-size") { Description = "Pairs per forward pass", DefaultValueFactory = _ => 4 };
-        var threads = new Option<int>("--threads") { Description = "libtorch threads (0 = default)", DefaultValueFactory = _ => 0 };
+        var threads = CommonOptions.Threads();
         var cache = new Option<string?>("--cache") { Description = "Clip cache folder for the videos (kept and reused); default: a temporary one" };
         var json = new Option<bool>("--json") { Description = "Print the result as JSON" };
         var report = new Option<string?>("--report") { Description = "Write report.md, report.json and scores.png into this folder" };
@@ -31,7 +31,7 @@ public static class EvaluateCommand
         {
             if (parse.GetValue(report) is { } target) EvaluationReport.Check(target, parse.GetValue(force));
             TorchRuntime.EnsureLoaded();
-            TorchRuntime.SetThreads(parse.GetValue(threads));
+            TorchRuntime.SetThreads(parse.GetValue(threads) ?? 0);
             var options = new EvaluationOptions
             {
                 Pairs = parse.GetValue(pairs), Seed = parse.GetValue(seed),

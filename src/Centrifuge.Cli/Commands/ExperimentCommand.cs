@@ -25,7 +25,7 @@ public static class ExperimentCommand
         var clip = new Option<string?>("--clip") { Description = "Clip size T,H,W (default: the preset's)" };
         var model = new Option<string?>("--model") { Description = "Use this trained checkpoint instead of training one (colors, same-class, downstream)" };
         var cache = new Option<string?>("--cache") { Description = "Clip cache folder (built or refreshed here; share it between experiments on the same data). Default: OUT/cache" };
-        var threads = new Option<int>("--threads") { Description = "libtorch threads (0 = default)", DefaultValueFactory = _ => 0 };
+        var threads = CommonOptions.Threads();
         var device = new Option<string>("--device") { Description = "cpu or cuda", DefaultValueFactory = _ => "cpu" };
         var force = new Option<bool>("--force") { Description = "Replace the results and runs of a previous experiment in --out" };
         var command = new Command("experiment", "Run one of the paper's experiments within a training budget and write a table, a chart and JSON");
@@ -40,7 +40,7 @@ public static class ExperimentCommand
                 Preset = parse.GetValue(preset)!, Seed = parse.GetValue(seed), Pairs = parse.GetValue(pairs),
                 MaxIterations = parse.GetValue(maxIterations),
                 Clip = parse.GetValue(clip) is { } c ? EvaluationOptions.ParseClip(c) : null,
-                Model = parse.GetValue(model), Cache = parse.GetValue(cache), Threads = parse.GetValue(threads), Device = parse.GetValue(device)!,
+                Model = parse.GetValue(model), Cache = parse.GetValue(cache), Threads = parse.GetValue(threads) ?? 0, Device = parse.GetValue(device)!,
                 Force = parse.GetValue(force),
             };
             (ExperimentResult result, IReadOnlyList<string> files) = Experiments.Run(parse.GetValue(name)!, options, VideoSourceDecoder.Instance, context.Error);

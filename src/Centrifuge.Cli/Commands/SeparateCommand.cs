@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using Centrifuge.Inference;
+using Centrifuge.Runtime;
 using Spectre.Console;
 
 namespace Centrifuge.Cli.Commands;
@@ -19,6 +20,7 @@ public static class SeparateCommand
         var overlap = new Option<int>("--overlap") { Description = "Frames shared by consecutive windows (O, 1..T/2)", DefaultValueFactory = _ => 8 };
         var precision = new Option<string>("--precision") { Description = "fp32 or bf16", DefaultValueFactory = _ => "fp32" };
         var device = new Option<string>("--device") { Description = "cpu or cuda", DefaultValueFactory = _ => "cpu" };
+        var threads = CommonOptions.Threads();
         var json = new Option<bool>("--json") { Description = "Print the results as JSON (no progress)" };
         var force = new Option<bool>("--force") { Description = "Replace existing output folders" };
         var blend = new Option<string[]>("--blend")
@@ -35,7 +37,7 @@ public static class SeparateCommand
 
         var command = new Command("separate", "Split videos into their layers: layer-K.mp4, pair-a/b.mp4, preview.mp4, contact.png, summary.json");
         command.Arguments.Add(inputs);
-        foreach (Option option in new Option[] { output, model, size, outputSize, window, overlap, precision, device, json, force, blend, alpha, inputsFrom, shard, skipExisting, runtime })
+        foreach (Option option in new Option[] { output, model, size, outputSize, window, overlap, precision, device, threads, json, force, blend, alpha, inputsFrom, shard, skipExisting, runtime })
             command.Options.Add(option);
 
         command.SetAction(parse => context.Execute(parse, () =>
@@ -64,6 +66,7 @@ public static class SeparateCommand
                 Force = parse.GetValue(force),
             };
             options.Validate();
+            TorchRuntime.SetThreads(parse.GetValue(threads) ?? 0);
             var (separate, loaded) = SeparationRuntimes.Load(checkpoint, parse.GetValue(runtime)!, parse.GetValue(device)!, parse.GetValue(precision)!);
             using IDisposable owner = loaded;
             var separator = new Separator(separate, options);

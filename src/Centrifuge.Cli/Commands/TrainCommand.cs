@@ -13,7 +13,8 @@ public static class TrainCommand
     public static Command Create(CliContext context)
     {
         var data = new Option<string[]>("--data") { Description = $"Training videos: a folder, a list of paths, a Kinetics CSV, or {TrainingConfig.SyntheticShapes} (repeatable)", AllowMultipleArgumentsPerToken = false };
-        var cache = new Option<string?>("--cache") { Description = "Decoded-clip cache folder: built or topped up before the first step, reused by later runs" };
+        var cache = new Option<string?>("--cache") { Description = "Decoded-clip cache folder: built or topped up before the first step, reused by later runs (default: the user's shared cache, ~/.cache/centrifuge/clips)" };
+        var noCache = new Option<bool>("--no-cache") { Description = "Decode clips from the video files at every step instead of caching them (slow)" };
         var preset = new Option<string?>("--preset") { Description = "Training preset: tiny, cpu-small or paper (model and recipe)" };
         var outDir = new Option<string>("--out") { Description = "Run folder (config.json, checkpoints/, best.ckpt, metrics.jsonl, loss.png)", Required = true };
         var config = new Option<string?>("--config") { Description = "A training config JSON (every hyperparameter); flags override it" };
@@ -30,7 +31,7 @@ public static class TrainCommand
         var valEvery = new Option<int?>("--val-every") { Description = "Validate every N steps" };
         var ckptEvery = new Option<int?>("--checkpoint-every") { Description = "Write a checkpoint every N steps" };
         var seed = new Option<int?>("--seed") { Description = "Seed of the weights and the data (a run is reproducible)" };
-        var threads = new Option<int?>("--threads") { Description = "libtorch threads (0 = default)" };
+        var threads = CommonOptions.Threads();
         var device = new Option<string?>("--device") { Description = "cpu or cuda" };
         var composite = new Option<double?>("--composite") { Description = "Share of layers that are composited moving-object pseudo-videos (a panning photo with cut-outs of other photos on their own paths), 0-1" };
         var objects = new Option<int?>("--objects") { Description = "Most cut-outs per composited clip (at least 1)" };
@@ -39,9 +40,12 @@ public static class TrainCommand
         var maxMinutes = new Option<double?>("--max-minutes") { Description = "Stop after this much training time (validating and checkpointing at the end): compare variants at equal wall time" };
         var maxCpuMinutes = new Option<double?>("--max-cpu-minutes") { Description = "Stop after this much CPU time of the training process: an equal-time budget that other processes cannot eat into (use with --threads 1)" };
 
+        var precision = new Option<string?>("--precision") { Description = "fp32, or bf16 (bf16 compute under libtorch's CPU autocast, fp32 weights and optimizer)" };
+        precision.AcceptOnlyFromAmong("fp32", "bf16");
+
         var command = new Command("train", "Train a Centrifuge model on blended video pairs (resumable; Ctrl-C saves a checkpoint and exits 130, SIGTERM 143)");
-        foreach (Option o in new Option[] { data, cache, preset, outDir, config, resume, force, iterations, init, batch, clip, layers, lr,
-                     optimizer, valEvery, ckptEvery, seed, threads, device, composite, objects, photo, maxMinutes, maxCpuMinutes, consistency })
+        foreach (Option o in new Option[] { data, cache, noCache, preset, outDir, config, resume, force, iterations, init, batch, clip, layers, lr,
+                     optimizer, valEvery, ckptEvery, seed, threads, device, composite, objects, photo, maxMinutes, maxCpuMinutes, consistency, precision })
             command.Options.Add(o);
 
         command.SetAction(parse => context.Execute(parse, () =>
@@ -52,6 +56,7 @@ public static class TrainCommand
             {
                 Sources = sources is { Length: > 0 } ? sources.Select(s => s == TrainingConfig.SyntheticShapes ? s : Path.GetFullPath(s)).ToArray() : null,
                 Cache = parse.GetValue(cache) is { } c ? Path.GetFullPath(c) : null,
+                NoCache = parse.GetValue(noCache),
                 Iterations = parse.GetValue(iterations),
                 InitialWeights = parse.GetValue(init) is { } w ? Path.GetFullPath(w) : null,
                 BatchSize = parse.GetValue(batch),
@@ -70,6 +75,7 @@ public static class TrainCommand
                 MaxMinutes = parse.GetValue(maxMinutes),
                 MaxCpuMinutes = parse.GetValue(maxCpuMinutes),
                 MixtureConsistency = parse.GetValue(consistency),
+                Precision = parse.GetValue(precision) switch { "fp32" => TrainingPrecision.Fp32, "bf16" => TrainingPrecision.Bf16, _ => null },
             };
             bool resuming = parse.GetValue(resume);
             var view = new TrainProgressView(context);

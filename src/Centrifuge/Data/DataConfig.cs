@@ -24,8 +24,13 @@ public sealed record DataConfig
     public IReadOnlyList<string> Sources { get; init; } = [];
     /// <summary>Root folder of the videos a Kinetics CSV names (default: the CSV's folder).</summary>
     public string? KineticsRoot { get; init; }
-    /// <summary>A decoded-clip cache built by `centrifuge prepare`; null reads the video files directly.</summary>
+    /// <summary>A decoded-clip cache built by `centrifuge prepare`; null: see <see cref="CacheClips"/>.</summary>
     public string? Cache { get; init; }
+    /// <summary>
+    /// With no <see cref="Cache"/>, training caches the decoded clips in the user's cache folder
+    /// (<see cref="UserCache.ClipsFolder"/>), shared by every run; false (train --no-cache) decodes the files at every step.
+    /// </summary>
+    public bool CacheClips { get; init; } = true;
     public ImageFolderMode ImageFolders { get; init; } = ImageFolderMode.Auto;
     /// <summary>Share of videos held out for validation when a source does not name the split itself.</summary>
     public double ValidationFraction { get; init; } = 0.2;

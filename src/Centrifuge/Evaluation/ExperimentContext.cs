@@ -38,6 +38,7 @@ public sealed class ExperimentContext : IDisposable
         Decoder = decoder;
         Log = log;
         Device = TorchRuntime.ResolveDevice(options.Device);
+        TorchRuntime.SetThreads(options.Threads);   // evaluation and baselines too, not only the trainings
         TrainingConfig preset = TrainingPresets.Get(options.Preset);
         DataConfig data = preset.Data with
         {

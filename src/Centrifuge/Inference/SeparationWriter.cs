@@ -117,13 +117,16 @@ internal sealed class SeparationWriter : IDisposable
         _previewWriter = VideoWriter.Create(_folder.File("preview.mp4"), _grid.Width, _grid.Height, _fps, options);
     }
 
+    private const int ScoreChunkFrames = 4;
+
     // frames: [9, f, h, w] = blend, A, B. Scores of this segment, weighted by its frame count.
     private void Score(Tensor layers, Tensor frames)
     {
         int f = (int)frames.shape[1];
         Tensor mixture = frames.narrow(0, 0, 3).unsqueeze(0);                                        // [1, 3, f, h, w]
         Tensor targets = torch.stack(new[] { frames.narrow(0, 3, 3), frames.narrow(0, 6, 3) }).unsqueeze(0);   // [1, 2, 3, f, h, w]
-        SeparationScores s = SeparationMetrics.Compute(layers.unsqueeze(0), targets, mixture);
+        // A few frames at a time: a whole 32-frame segment at 224p in float64 took gigabytes.
+        SeparationScores s = ChunkedSeparationMetrics.PerSample(layers.unsqueeze(0), targets, mixture, ScoreChunkFrames)[0];
         double[] values = [s.Loss, s.Psnr, s.Ssim, s.Ncc, s.Psnri, s.Diversity];
         for (int i = 0; i < values.Length; i++) _scoreSums[i] += values[i] * f;
         _scoreFrames += f;

@@ -87,6 +87,7 @@ public sealed class Separator
         int width, int height, double fps, (string A, string B, double Alpha)? blend, Action<SeparationProgress>? progress,
         string? damage = null, int blendLost = 0, IReadOnlyList<double>? frameTimes = null)
     {
+        ProcessMemory.ReleaseFreeMemory();   // the previous input's buffers: its peak is not this one's
         ProcessMemory.ResetPeak();
         var clock = Stopwatch.StartNew();
         var engine = new SlidingWindowSeparation(new WindowPlanner(Options.WindowFrames, Options.OverlapFrames), Options.CrossFade, Options.AlignLayers);

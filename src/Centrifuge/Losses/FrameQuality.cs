@@ -41,13 +41,34 @@ public static class FrameQuality
         long count = x.shape[0], planes = x.shape[1] * x.shape[2], height = x.shape[3], width = x.shape[4];
         int size = WindowSize(height, width);
         using var scope = NewDisposeScope();
-        var a = x.to(ScalarType.Float64).reshape(count * planes, 1, height, width);
-        var b = y.to(ScalarType.Float64).reshape(count * planes, 1, height, width);
-        // The five local means μx, μy, E[x²], E[y²], E[xy] in one batch, filtered by the separable Gaussian
-        // (a 1 × s row pass then an s × 1 column pass: exact, and several times faster than the s × s kernel in float64).
+        var a = x.reshape(count * planes, 1, height, width);
+        var b = y.reshape(count * planes, 1, height, width);
         var line = GaussianWindow1D(size);
         var rowKernel = tensor(line, new long[] { 1, 1, 1, size }, ScalarType.Float64, x.device);
         var columnKernel = tensor(line, new long[] { 1, 1, size, 1 }, ScalarType.Float64, x.device);
+        // Planes are independent: a few at a time keeps the ~15 float64 intermediates per plane small (a whole
+        // 32-frame 224p segment at once took gigabytes). Same values as one pass.
+        long chunk = Math.Max(1, SsimChunkPixels / (height * width));
+        var means = new List<Tensor>();
+        for (long start = 0; start < count * planes; start += chunk)
+        {
+            using var chunkScope = NewDisposeScope();
+            long n = Math.Min(chunk, count * planes - start);
+            means.Add(PlaneSsim(a.narrow(0, start, n), b.narrow(0, start, n), rowKernel, columnKernel).MoveToOuterDisposeScope());
+        }
+        return cat(means, 0).view(count, planes).mean(new long[] { 1 }).MoveToOuterDisposeScope();
+    }
+
+    // Pixels per SSIM pass: with ~15 float64 intermediates, about 130 MB at most.
+    private const long SsimChunkPixels = 1L << 20;
+
+    // [M, 1, H, W] (any dtype) -> [M] float64: mean SSIM of each plane.
+    private static Tensor PlaneSsim(Tensor x, Tensor y, Tensor rowKernel, Tensor columnKernel)
+    {
+        var a = x.to(ScalarType.Float64);
+        var b = y.to(ScalarType.Float64);
+        // The five local means μx, μy, E[x²], E[y²], E[xy] in one batch, filtered by the separable Gaussian
+        // (a 1 × s row pass then an s × 1 column pass: exact, and several times faster than the s × s kernel in float64).
         var stacked = cat(new[] { a, b, a * a, b * b, a * b }, 0);                  // [5·M, 1, H, W]
         var filtered = nn.functional.conv2d(nn.functional.conv2d(stacked, rowKernel), columnKernel);
         var moments = filtered.chunk(5, 0);                                          // 5 × [M, 1, H', W']
@@ -57,7 +78,7 @@ public static class FrameQuality
         var covariance = moments[4] - muX * muY;
         double c1 = SsimK1 * SsimK1, c2 = SsimK2 * SsimK2;
         var map = (2 * muX * muY + c1) * (2 * covariance + c2) / ((muX * muX + muY * muY + c1) * (varX + varY + c2));
-        return map.mean(new long[] { 1, 2, 3 }).view(count, planes).mean(new long[] { 1 }).MoveToOuterDisposeScope();
+        return map.mean(new long[] { 1, 2, 3 });
     }
 
     /// <summary>

@@ -137,7 +137,11 @@ public sealed class I3dEncoder : Module<Tensor, Tensor[]>
         Tensor current = x;
         foreach ((string name, Module<Tensor, Tensor> layer) in _endpoints)
         {
-            current = layer.forward(current);
+            Tensor next = layer.forward(current);
+            // Freed as soon as used (autograd keeps what backward needs): at inference the peak is one layer, not all.
+            if (!ReferenceEquals(current, x) && !ReferenceEquals(current, next) && !stages.Any(s => ReferenceEquals(s, current)))
+                current.Dispose();
+            current = next;
             endpointShapes?.Add((name, current.shape));
             if (Stages.Any(s => s.Name == name)) stages.Add(current);
         }

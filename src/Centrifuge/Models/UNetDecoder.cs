@@ -59,9 +59,15 @@ public sealed class UNetDecoder : Module<Tensor, Tensor[], Tensor>
         {
             int i = stages.Length - 1 - step;
             Tensor skip = i == 0 ? input : stages[i - 1];
-            x = up[step].forward(x);
-            x = fuse[step].forward(torch.cat([x, skip], 1));
-            x = refine[step].forward(x);
+            // Each intermediate is freed once used (autograd keeps what backward needs): at inference the full-resolution
+            // steps would otherwise hold every tensor of the decoder at once.
+            using Tensor upsampled = up[step].forward(x);
+            if (step > 0) x.Dispose();
+            using Tensor joined = torch.cat([upsampled, skip], 1);
+            upsampled.Dispose();
+            using Tensor fused = fuse[step].forward(joined);
+            joined.Dispose();
+            x = refine[step].forward(fused);
         }
         Tensor y = output.forward(x);
         MacCounter.Add((double)y.numel() * x.shape[1]);

@@ -84,7 +84,7 @@ public sealed class UpConvolution : Module<Tensor, Tensor>
         switch (_kind)
         {
             case DecoderUpsampling.SubPixel:
-                y = PixelShuffle3d(up.forward(x));
+                using (Tensor channels = up.forward(x)) y = PixelShuffle3d(channels);
                 MacCounter.Add((double)x.numel() / _in * _in * _out * _factor[0] * _factor[1] * _factor[2]);
                 break;
             case DecoderUpsampling.NearestConv:
@@ -94,6 +94,7 @@ public sealed class UpConvolution : Module<Tensor, Tensor>
                     mode: _kind == DecoderUpsampling.NearestConv ? InterpolationMode.Nearest : InterpolationMode.Trilinear,
                     align_corners: _kind == DecoderUpsampling.NearestConv ? null : false);
                 y = up.forward(upsampled);
+                upsampled.Dispose();
                 MacCounter.Add((double)y.numel() * _in * kvol);
                 break;
             case DecoderUpsampling.TransposedK3:
@@ -107,7 +108,13 @@ public sealed class UpConvolution : Module<Tensor, Tensor>
                 MacCounter.Add((double)x.numel() * _out * kvol); // a transposed conv scatters every input voxel
                 break;
         }
-        return nn.functional.relu(bn.forward(y)).MoveToOuterDisposeScope();
+        // Intermediates freed as soon as used (autograd keeps what backward needs): at full resolution each is large.
+        using (y)
+        {
+            using Tensor normalised = bn.forward(y);
+            y.Dispose();
+            return nn.functional.relu(normalised).MoveToOuterDisposeScope();
+        }
     }
 
     // [B, C*ft*fs*fs, t, h, w] -> [B, C, t*ft, h*fs, w*fs]; channel index = c*ft*fs*fs + (i*fs + j)*fs + k

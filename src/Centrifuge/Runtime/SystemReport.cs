@@ -58,7 +58,9 @@ public static class SystemReport
         [
             new SystemCheck("TorchSharp", TorchRuntime.TorchSharpVersion, true),
             new SystemCheck("libtorch", TorchRuntime.LibTorchVersion + ", " + conv, convOk),
-            new SystemCheck("libtorch threads", $"{torch.get_num_threads()} of {Environment.ProcessorCount} cores", true),
+            new SystemCheck("libtorch threads", $"{torch.get_num_threads()} of {Environment.ProcessorCount} cores" +
+                $" (default {TorchRuntime.DefaultThreads}; OMP_WAIT_POLICY {TorchRuntime.OpenMpWaitPolicy ?? "unset"})", true),
+            new SystemCheck("malloc", TorchRuntime.Allocator, true),
             new SystemCheck("CUDA", torch.cuda.is_available() ? $"available, {torch.cuda.device_count()} device(s)" : "not available (CPU only)", true),
         ];
     }

@@ -18,6 +18,7 @@ public static class TorchRuntime
         lock (Gate)
         {
             if (_loaded) return;
+            PrepareProcess();
             try
             {
                 torch.InitializeDeviceType(DeviceType.CPU);
@@ -34,12 +35,49 @@ public static class TorchRuntime
         }
     }
 
-    /// <summary>Sets libtorch's intra-op thread count (0 = leave libtorch's default). Call before any tensor work.</summary>
+    /// <summary>
+    /// Sets OMP_WAIT_POLICY=PASSIVE in the process environment unless the user set a policy; must run before libtorch
+    /// (and with it OpenMP) loads, which reads it once. OpenMP's default spins idle threads while another process
+    /// holds the core: beside three busy processes a 6-step cpu-small training took 290 s with the default, 111 s
+    /// passive (docs/BENCHMARKS.md "Threads"). ./centrifuge exports the same; this covers `dotnet Centrifuge.Cli.dll`,
+    /// the tests and the benchmarks. Called by <see cref="EnsureLoaded"/> and first thing in the CLI.
+    /// </summary>
+    public static void PrepareProcess()
+    {
+        if (!OperatingSystem.IsLinux() || OpenMpWaitPolicy is not null) return;
+        NativeEnvironment.setenv("OMP_WAIT_POLICY", "PASSIVE", 0);
+    }
+
+    /// <summary>OMP_WAIT_POLICY as OpenMP will read it (the native environment, which .NET's own copy does not follow).</summary>
+    public static string? OpenMpWaitPolicy =>
+        OperatingSystem.IsLinux() ? System.Runtime.InteropServices.Marshal.PtrToStringUTF8(NativeEnvironment.getenv("OMP_WAIT_POLICY"))
+            : Environment.GetEnvironmentVariable("OMP_WAIT_POLICY");
+
+    private static class NativeEnvironment
+    {
+        [System.Runtime.InteropServices.DllImport("libc", CharSet = System.Runtime.InteropServices.CharSet.Ansi)]
+        public static extern int setenv(string name, string value, int overwrite);
+
+        [System.Runtime.InteropServices.DllImport("libc", CharSet = System.Runtime.InteropServices.CharSet.Ansi)]
+        public static extern IntPtr getenv(string name);
+    }
+
+    /// <summary>
+    /// Sets libtorch's intra-op thread count before any tensor work: <paramref name="threads"/> when positive, else
+    /// <see cref="DefaultThreads"/>.
+    /// </summary>
     public static void SetThreads(int threads)
     {
         EnsureLoaded();
-        if (threads > 0) torch.set_num_threads(threads);
+        torch.set_num_threads(threads > 0 ? threads : DefaultThreads);
     }
+
+    /// <summary>
+    /// The default thread count: one per core, which with OpenMP's passive wait (<see cref="PrepareProcess"/>) was
+    /// the best or near the best of the candidates measured idle-ish and beside 1 and 3 busy processes, for training
+    /// and for separation (docs/BENCHMARKS.md "Threads").
+    /// </summary>
+    public static int DefaultThreads => Math.Max(1, Environment.ProcessorCount);
 
     /// <summary>Resolves "cpu", "cuda" or "cuda:N" to a device, failing clearly when CUDA is not available.</summary>
     public static Device ResolveDevice(string name)
@@ -56,6 +94,23 @@ public static class TorchRuntime
             return torch.device(normalized);
         }
         throw new CentrifugeException($"device '{name}': expected cpu, cuda or cuda:N", ExitCodes.Usage);
+    }
+
+    /// <summary>
+    /// The malloc this process runs with: tcmalloc or jemalloc when preloaded (./centrifuge and test.sh preload tcmalloc
+    /// when installed, else tune glibc's: scripts/lib/runtime-env.sh), else glibc's.
+    /// </summary>
+    public static string Allocator
+    {
+        get
+        {
+            string maps = File.Exists("/proc/self/maps") ? File.ReadAllText("/proc/self/maps") : "";
+            if (maps.Contains("libtcmalloc", StringComparison.Ordinal)) return "tcmalloc (preloaded)";
+            if (maps.Contains("libjemalloc", StringComparison.Ordinal)) return "jemalloc (preloaded)";
+            return Environment.GetEnvironmentVariable("MALLOC_MMAP_MAX_") == "0"
+                ? "glibc, keeping freed blocks (install libtcmalloc-minimal4 for tcmalloc: less memory)"
+                : "glibc defaults (install libtcmalloc-minimal4: ./centrifuge preloads it; less time in the kernel)";
+        }
     }
 
     /// <summary>The TorchSharp assembly version, e.g. 0.107.0.</summary>

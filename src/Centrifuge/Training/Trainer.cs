@@ -197,7 +197,7 @@ public sealed class Trainer : IDisposable
         Tensor weights = batch.Weights.to(_device);   // [B, k]
         _optimizer.zero_grad();
         CopyBuffers(_buffers, _bufferBackup);
-        Tensor outputs = _model.forward(mixture);     // [B, n, 3, T, H, W]
+        Tensor outputs = Forward(mixture);            // [B, n, 3, T, H, W] float32
         TrainingLossResult result = TrainingLoss.Compute(outputs, targets, mixture, weights, _config.Loss);
         double loss = result.Total.item<float>();
         if (double.IsFinite(loss))
@@ -215,6 +215,14 @@ public sealed class Trainer : IDisposable
         // statistics (possibly to NaN), so they are put back.
         CopyBuffers(_bufferBackup, _buffers);
         return loss;
+    }
+
+    // bf16: the forward pass under CPU autocast, closed before backward; the loss is computed in fp32.
+    private Tensor Forward(Tensor mixture)
+    {
+        if (_config.Precision == TrainingPrecision.Fp32) return _model.forward(mixture);
+        using (CpuAutocast.Bf16())
+            return _model.forward(mixture).to(ScalarType.Float32);
     }
 
     private static void CopyBuffers(Tensor[] from, Tensor[] to)

@@ -10,6 +10,13 @@ namespace Centrifuge.Training;
 public enum OptimizerKind { Sgd, Adam }
 
 /// <summary>
+/// Arithmetic of the training step. Fp32: everything in float32 (the paper). Bf16: the forward pass under libtorch's
+/// CPU autocast — convolutions in bfloat16 on bf16 casts of the fp32 weights, the loss, the gradients' destination,
+/// the optimizer state and batch-norm statistics in float32 (speed-up and matching loss curves in docs/BENCHMARKS.md).
+/// </summary>
+public enum TrainingPrecision { Fp32, Bf16 }
+
+/// <summary>
 /// Every hyperparameter of a training run, in one JSON file (RUN_DIR/config.json). Defaults are the paper's recipe
 /// (section 4.1): SGD, momentum 0.99, no weight decay, batch 10, learning rate 0.1 lowered to 0.05 / 0.025 / 0.01
 /// at 100k / 150k / 200k of 240k iterations — milestones scale with <see cref="Iterations"/> for shorter runs.
@@ -83,6 +90,8 @@ public sealed record TrainingConfig
     /// </summary>
     public double? MaxCpuMinutes { get; init; }
     public string Device { get; init; } = "cpu";
+    /// <summary>fp32 (the paper) or bf16 compute with fp32 master weights; see <see cref="TrainingPrecision"/>.</summary>
+    public TrainingPrecision Precision { get; init; } = TrainingPrecision.Fp32;
 
     /// <summary>After this many non-finite (NaN/Inf) losses in a row, reload the last good checkpoint.</summary>
     public int NonFiniteTolerance { get; init; } = 5;
@@ -136,6 +145,8 @@ public sealed record TrainingConfig
         Require(Threads >= 0, "threads must be >= 0");
         Require(MaxMinutes is null or > 0, "max_minutes must be positive");
         Require(MaxCpuMinutes is null or > 0, "max_cpu_minutes must be positive");
+        Require(Precision == TrainingPrecision.Fp32 || Device.Trim().Equals("cpu", StringComparison.OrdinalIgnoreCase),
+            "precision bf16 uses libtorch's CPU autocast: it needs device cpu");
         Require(NonFiniteTolerance >= 1, "non_finite_tolerance must be >= 1");
         Require(NonFiniteLrFactor > 0 && NonFiniteLrFactor < 1, "non_finite_lr_factor must be in (0, 1)");
         Require(Model.Layers >= Data.Layers, $"model.layers ({Model.Layers}) must be >= data.layers ({Data.Layers}), the videos blended");

@@ -10,6 +10,8 @@ public sealed record TrainingOverrides
 {
     public IReadOnlyList<string>? Sources { get; init; }
     public string? Cache { get; init; }
+    /// <summary>True: decode clips from the files at every step instead of caching them (<see cref="Data.DataConfig.CacheClips"/>).</summary>
+    public bool NoCache { get; init; }
     public long? Iterations { get; init; }
     /// <summary>A model checkpoint to start a fresh run from (<see cref="TrainingConfig.InitialWeights"/>).</summary>
     public string? InitialWeights { get; init; }
@@ -36,12 +38,14 @@ public sealed record TrainingOverrides
     public double? MaxCpuMinutes { get; init; }
     /// <summary>Project the two outputs so they average to the input (<see cref="ModelConfig.MixtureConsistency"/>).</summary>
     public bool? MixtureConsistency { get; init; }
+    public TrainingPrecision? Precision { get; init; }
 
     public TrainingConfig ApplyTo(TrainingConfig config)
     {
         var data = config.Data;
         if (Sources is not null) data = data with { Sources = Sources };
         if (Cache is not null) data = data with { Cache = Cache };
+        if (NoCache) data = data with { Cache = null, CacheClips = false };
         if (BatchSize is { } batch) data = data with { BatchSize = batch };
         if (Clip is { } clip) data = data with { Frames = clip.Frames, Height = clip.Height, Width = clip.Width };
         if (Seed is { } seed) data = data with { Seed = seed };
@@ -66,6 +70,7 @@ public sealed record TrainingOverrides
             Device = Device ?? config.Device,
             MaxMinutes = MaxMinutes ?? config.MaxMinutes,
             MaxCpuMinutes = MaxCpuMinutes ?? config.MaxCpuMinutes,
+            Precision = Precision ?? config.Precision,
         };
     }
 

@@ -45,6 +45,8 @@ public static class TrainingPresets
                 CheckpointEvery = 200,
                 ValidationPairs = 16,
                 LogEvery = 10,
+                // Tensors this small gain nothing from a second thread: 300 steps took 5.3 s on 1 thread, 32 s on 2.
+                Threads = 1,
             },
             _ => throw new CentrifugeException($"training preset '{name}': expected one of {string.Join(", ", Names)}", ExitCodes.Usage),
         };

@@ -5,9 +5,9 @@ namespace Centrifuge.Training;
 /// <summary>
 /// Training batches from real videos through the Data stage: the sources are split by whole video, training batch
 /// i is <see cref="BlendLoader.GetBatch(ClipPool, DataConfig, long)"/> (a pure function of data.seed and i, built on
-/// the training thread), and validation is the fixed <see cref="ValidationSet"/>. With data.cache set, the decoded-clip
-/// cache is built or topped up first (each video decoded once, reused by later runs); without it, clips are decoded
-/// from the files on every read.
+/// the training thread), and validation is the fixed <see cref="ValidationSet"/>. The decoded-clip cache (data.cache,
+/// else the user's shared one) is built or topped up first: each video is decoded once and reused by later runs. Only
+/// data.cache_clips = false (train --no-cache) decodes clips from the files on every read.
 /// </summary>
 public sealed class VideoBatches : ITrainingBatches
 {
@@ -26,15 +26,15 @@ public sealed class VideoBatches : ITrainingBatches
     public static VideoBatches Open(TrainingConfig config, Action<string>? note = null)
     {
         DataConfig data = config.Data;
-        if (data.Cache is not null)
+        string? cache = data.Cache ?? (data.CacheClips ? UserCache.ClipsFolder(data.ShortSide) : null);
+        if (cache is not null)
         {
-            PrepareReport report = ClipCacheBuilder.Prepare(SourceCatalog.Discover(data), data.Cache,
-                new PrepareOptions { ShortSide = data.ShortSide, VerifyChecksums = false }, VideoSourceDecoder.Instance);
-            note?.Invoke($"clip cache {report.Cache}: {report.Decoded} decoded, {report.Reused} reused, {report.Skipped} skipped ({report.Seconds:F1} s)");
+            data = data with { Cache = cache };
+            PrepareCache(data, cache, note);
         }
         else
         {
-            note?.Invoke("no --cache: clips are decoded from the video files at every step (pass --cache DIR to decode each video once)");
+            note?.Invoke("--no-cache: clips are decoded from the video files at every step");
         }
         TrainingData opened = TrainingData.Open(data);
         try
@@ -56,6 +56,31 @@ public sealed class VideoBatches : ITrainingBatches
             opened.Dispose();
             throw;
         }
+    }
+
+    // Decodes each video not cached yet, one progress line per video; another process preparing the same folder is waited for.
+    private static void PrepareCache(DataConfig data, string cache, Action<string>? note)
+    {
+        Directory.CreateDirectory(cache);
+        using FileStream gate = CacheGate.Acquire(cache, note);
+        SourceList sources = SourceCatalog.Discover(data);
+        bool announced = false;
+        var progress = new SynchronousProgress<PrepareProgress>(p =>
+        {
+            if (p.Outcome == "cached") return;
+            if (!announced) note?.Invoke($"clip cache {cache}: decoding the videos it does not hold yet (once; later runs reuse them)");
+            announced = true;
+            note?.Invoke($"clip cache: {p.Done}/{p.Total} {Path.GetFileName(p.Path)}: {p.Outcome}");
+        });
+        PrepareReport report = ClipCacheBuilder.Prepare(sources, cache,
+            new PrepareOptions { ShortSide = data.ShortSide, VerifyChecksums = false }, VideoSourceDecoder.Instance, progress);
+        note?.Invoke($"clip cache {report.Cache}: {report.Decoded} decoded, {report.Reused} reused, {report.Skipped} skipped ({report.Seconds:F1} s)");
+    }
+
+    // Progress<T> posts to the thread pool; these lines must come out in order, on the caller's thread.
+    private sealed class SynchronousProgress<T>(Action<T> report) : IProgress<T>
+    {
+        public void Report(T value) => report(value);
     }
 
     public string Description =>

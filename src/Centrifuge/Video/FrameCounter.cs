@@ -24,22 +24,9 @@ internal static class FrameCounter
     private const int MaxCachedFiles = 2000;
 
     /// <summary>The cache file: frame-counts-vN.json in $CENTRIFUGE_CACHE_DIR or $XDG_CACHE_HOME/centrifuge or ~/.cache/centrifuge.</summary>
-    public static string CacheFile
-    {
-        get
-        {
-            string? dir = Environment.GetEnvironmentVariable("CENTRIFUGE_CACHE_DIR");
-            if (string.IsNullOrEmpty(dir))
-            {
-                string? xdg = Environment.GetEnvironmentVariable("XDG_CACHE_HOME");
-                string home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
-                dir = Path.Combine(string.IsNullOrEmpty(xdg) ? Path.Combine(home, ".cache") : xdg, "centrifuge");
-            }
-            // One file per counting version: a process running another version rewrites its file with its own record
-            // shape, which would turn this version's answers into zeros if they shared one.
-            return Path.Combine(dir, $"frame-counts-v{Version}.json");
-        }
-    }
+    // One file per counting version: a process running another version rewrites its file with its own record shape,
+    // which would turn this version's answers into zeros if they shared one.
+    public static string CacheFile => Path.Combine(UserCache.Folder, $"frame-counts-v{Version}.json");
 
     public static Count Get(string path)
     {

@@ -27,10 +27,12 @@ public static class FrameTensors
         if (video.dim() != 4 || video.shape[0] != 3)
             throw new ArgumentException($"expected a [3, T, H, W] video tensor, got [{string.Join(", ", video.shape)}]", nameof(video));
         using var scope = torch.NewDisposeScope();
-        Tensor rgb = video.detach().to(torch.CPU).to_type(ScalarType.Float32)
-            .clamp(-1.0, 1.0).add(1.0).mul_(127.5).round_()
-            .to_type(ScalarType.Byte).permute(1, 2, 3, 0).contiguous();
-        byte[] bytes = rgb.data<byte>().ToArray();
+        // Channels last while still float (a strided uint8 copy is slow), and one block copy out: data<byte>().ToArray()
+        // copied element by element and was most of the time of writing a separation's layers.
+        Tensor rgb = video.detach().to(torch.CPU).to_type(ScalarType.Float32).permute(1, 2, 3, 0).contiguous()
+            .clamp(-1.0, 1.0).add_(1.0).mul_(127.5).round_()
+            .to_type(ScalarType.Byte).contiguous();                                 // [T, H, W, 3]
+        byte[] bytes = rgb.bytes.ToArray();
         return new FrameChunk(bytes, (int)video.shape[1], (int)video.shape[2], (int)video.shape[3]);
     }
 }

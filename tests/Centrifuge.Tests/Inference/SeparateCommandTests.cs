@@ -102,6 +102,19 @@ public class SeparateCommandTests(SeparationFixture clips) : IClassFixture<Separ
     }
 
     [Fact]
+    public void Threads_option_sets_libtorchs_thread_count_and_its_absence_the_default()
+    {
+        using var dir = new TempDir();
+        string[] args = ["separate", clips.Mandelbrot, "--model", clips.TinyModel, "--size", "24", "--window", "6", "--overlap", "3", "--json"];
+        CliResult one = CliRunner.Run([.. args, "-o", dir.File("one"), "--threads", "1"]);
+        Assert.True(one.ExitCode == 0, one.Error);
+        Assert.Equal(1, TorchSharp.torch.get_num_threads());
+        CliResult byDefault = CliRunner.Run([.. args, "-o", dir.File("default")]);
+        Assert.True(byDefault.ExitCode == 0, byDefault.Error);
+        Assert.Equal(Centrifuge.Runtime.TorchRuntime.DefaultThreads, TorchSharp.torch.get_num_threads());
+    }
+
+    [Fact]
     public void Blend_writes_the_papers_loss_and_scores_against_the_two_originals()
     {
         using var dir = new TempDir();

@@ -30,6 +30,26 @@ public class TorchRuntimeTests
         Assert.Contains("tpu", e.Message);
     }
 
+    [Fact]
+    public void OpenMp_waits_passively_unless_the_user_chose_a_policy_and_threads_default_to_one_per_core()
+    {
+        TorchRuntime.EnsureLoaded();
+        string? chosen = Environment.GetEnvironmentVariable("OMP_WAIT_POLICY");   // .NET's copy: what the process started with
+        Assert.Equal(chosen ?? "PASSIVE", TorchRuntime.OpenMpWaitPolicy);
+        int before = torch.get_num_threads();
+        try
+        {
+            TorchRuntime.SetThreads(0);
+            Assert.Equal(Environment.ProcessorCount, torch.get_num_threads());
+            TorchRuntime.SetThreads(1);
+            Assert.Equal(1, torch.get_num_threads());
+        }
+        finally
+        {
+            torch.set_num_threads(before);
+        }
+    }
+
     [SkippableFact]
     public void Cuda_request_without_a_gpu_fails_with_one_clear_line()
     {

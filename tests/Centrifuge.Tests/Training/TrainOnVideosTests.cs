@@ -36,6 +36,47 @@ public sealed class TrainOnVideosTests
         Assert.Contains("0 decoded, 5 reused", second.Output);
     }
 
+    /// <summary>
+    /// Without --cache, train caches the decoded clips in the user's cache folder (here $CENTRIFUGE_CACHE_DIR), shows
+    /// each video it decodes, and a second run in another folder reuses them; --no-cache decodes from the files.
+    /// </summary>
+    [Fact]
+    public void TrainCachesClipsInTheUserCacheByDefault()
+    {
+        using var dir = new TempDir();
+        string videos = Directory.CreateDirectory(dir.File("videos")).FullName;
+        foreach (string source in (string[])["testsrc2", "mandelbrot", "smptebars", "rgbtestsrc"])
+            Ffmpeg("-f", "lavfi", "-i", $"{source}=size=64x48:rate=10", "-frames:v", "12", "-pix_fmt", "yuv420p",
+                Path.Combine(videos, source + ".mp4"));
+        string? previous = Environment.GetEnvironmentVariable("CENTRIFUGE_CACHE_DIR");
+        Environment.SetEnvironmentVariable("CENTRIFUGE_CACHE_DIR", dir.File("user-cache"));
+        try
+        {
+            string[] args = ["train", "--data", videos, "--preset", "tiny", "--iterations", "2", "--val-every", "2",
+                "--clip", "4,16,16", "--batch", "2", "--threads", "1"];
+            CliResult first = CliRunner.Run([.. args, "--out", dir.File("run1")]);
+            Assert.True(first.ExitCode == 0, first.Error + first.Output);
+            Assert.Contains("4/4 testsrc2.mp4: decoded", first.Output);
+            Assert.Contains("4 decoded, 0 reused", first.Output);
+            string cache = Path.Combine(dir.File("user-cache"), "clips", "short-side-19");
+            Assert.True(File.Exists(Path.Combine(cache, "index.json")), $"no cache index in {cache}");
+
+            CliResult second = CliRunner.Run([.. args, "--out", dir.File("run2")]);
+            Assert.True(second.ExitCode == 0, second.Error);
+            Assert.Contains("0 decoded, 4 reused", second.Output);
+            Assert.DoesNotContain(": decoded", second.Output);
+
+            CliResult uncached = CliRunner.Run([.. args, "--out", dir.File("run3"), "--no-cache"]);
+            Assert.True(uncached.ExitCode == 0, uncached.Error);
+            Assert.Contains("--no-cache: clips are decoded from the video files", uncached.Output);
+            Assert.Contains("\"cache_clips\": false", File.ReadAllText(Path.Combine(dir.File("run3"), "config.json")));
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("CENTRIFUGE_CACHE_DIR", previous);
+        }
+    }
+
     private static void Ffmpeg(params string[] args)
     {
         var start = new ProcessStartInfo("ffmpeg") { RedirectStandardError = true, UseShellExecute = false };
