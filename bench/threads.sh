@@ -30,7 +30,8 @@ case "$workload" in
 esac
 
 # label|environment|extra arguments
-IFS=';' read -r -a candidates <<<"${CANDIDATES:-threads 2 (libtorch default)|OMP_WAIT_POLICY=ACTIVE_DEFAULT|--threads 2;threads 1||--threads 1;threads 2, OMP_WAIT_POLICY=PASSIVE|OMP_WAIT_POLICY=PASSIVE|--threads 2}"
+# An empty OMP_WAIT_POLICY keeps OpenMP's own default (spin, then sleep): Centrifuge sets PASSIVE only when it is unset.
+IFS=';' read -r -a candidates <<<"${CANDIDATES:-threads 2, OpenMP default wait (spins)|OMP_WAIT_POLICY=|--threads 2;threads 1||--threads 1;threads 2, passive wait (the default)||--threads 2}"
 echo "workload $workload, $(nproc) cores, $(date -u +%F), allocator: ${LD_PRELOAD:-glibc}"
 echo
 echo "| candidate | neighbours | wall s | user s | sys s | sys/user | max RSS MB | load before | load after |"
@@ -38,7 +39,6 @@ echo "|---|---|---|---|---|---|---|---|---|"
 for n in "${neighbours[@]}"; do
   for candidate in "${candidates[@]}"; do
     IFS='|' read -r label environment arguments <<<"$candidate"
-    environment="${environment/OMP_WAIT_POLICY=ACTIVE_DEFAULT/}"
     # shellcheck disable=SC2046
     bench/shared-cores.sh "$label" "$n" env $environment $(run $arguments)
   done
