@@ -58,12 +58,12 @@ public static class LayerRenderer
                 result = torch.tensor(new[] { c.Red, c.Green, c.Blue }, new long[] { 3, 1, 1, 1 }).expand(3, frames, height, width).contiguous();
                 break;
             case LayerKind.Photo:
-                result = CameraMotion.Render(ReadPhoto(store, layer.Video), layer.Camera!.Value, frames, height, width, layer.WindowWidth, layer.WindowHeight).clamp(0, 1);
-                break;
             case LayerKind.Composite:
-                Tensor background = CameraMotion.Render(ReadPhoto(store, layer.Video), layer.Camera!.Value, frames, height, width, layer.WindowWidth, layer.WindowHeight).clamp(0, 1);
-                IReadOnlyList<SceneObject> objects = layer.Objects ?? [];
-                result = CompositeScene.Compose(background, objects, objects.Select(o => ReadPhoto(store, o.Photo)).ToList());
+                // The photo under camera motion; a composite draws its cut-outs over it.
+                Tensor scene = CameraMotion.Render(ReadPhoto(store, layer.Video), layer.Camera!.Value, frames, height, width, layer.WindowWidth, layer.WindowHeight).clamp(0, 1);
+                result = layer.Objects is { Count: > 0 } objects
+                    ? CompositeScene.Compose(scene, objects, objects.Select(o => ReadPhoto(store, o.Photo)).ToList())
+                    : scene;
                 break;
             default:
                 Tensor clip = ReadCrop(store, layer.Video, layer.Frames, layer.Box);   // [T, h, w, 3] uint8
