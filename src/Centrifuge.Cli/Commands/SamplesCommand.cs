@@ -19,11 +19,12 @@ public static class SamplesCommand
         var clip = new Option<string?>("--clip") { Description = "Clip size T,H,W, e.g. 16,64,64" };
         var composite = new Option<double?>("--composite") { Description = "Share of layers that are composited moving-object pseudo-videos, 0-1" };
         var objects = new Option<int?>("--objects") { Description = "Most cut-outs per composited clip" };
+        var reflection = new Option<double?>("--reflection") { Description = "Share of samples mixed as a reflection, 0-1" };
         var photo = new Option<double?>("--photo") { Description = "Share of layers that are camera-motion photo pseudo-videos, 0-1" };
         var seed = new Option<int?>("--seed") { Description = "Data seed" };
         var force = new Option<bool>("--force") { Description = "Replace an existing PNG" };
         var command = new Command("samples", "Draw training samples of a config as a PNG: each row a mixture and its layers at the first, middle and last frame");
-        foreach (Option o in new Option[] { data, preset, config, output, count, step, clip, composite, objects, photo, seed, force }) command.Options.Add(o);
+        foreach (Option o in new Option[] { data, preset, config, output, count, step, clip, composite, objects, photo, reflection, seed, force }) command.Options.Add(o);
         command.SetAction(parse => context.Execute(parse, () =>
         {
             string path = parse.GetValue(output)!;
@@ -43,6 +44,7 @@ public static class SamplesCommand
                 CompositeProbability = parse.GetValue(composite),
                 MaxObjects = parse.GetValue(objects),
                 PhotoProbability = parse.GetValue(photo),
+                ReflectionProbability = parse.GetValue(reflection),
                 Seed = parse.GetValue(seed),
             }.ApplyTo(baseConfig);
             if (effective.Data.Sources.Count == 0) throw new CentrifugeException("samples: --data is required (the config names no sources)", ExitCodes.Usage);

@@ -36,6 +36,7 @@ public static class TrainCommand
         var composite = new Option<double?>("--composite") { Description = "Share of layers that are composited moving-object pseudo-videos (a panning photo with cut-outs of other photos on their own paths), 0-1" };
         var objects = new Option<int?>("--objects") { Description = "Most cut-outs per composited clip (at least 1)" };
         var consistency = new Option<bool?>("--mixture-consistency") { Description = "Project the two output layers so they average exactly to the input (n = 2)" };
+        var reflection = new Option<double?>("--reflection") { Description = "Share of training samples mixed as a reflection (a blurred layer of varying strength over a tinted one) instead of the uniform blend, 0-1" };
         var photo = new Option<double?>("--photo") { Description = "Share of layers that are camera-motion photo pseudo-videos, 0-1" };
         var maxMinutes = new Option<double?>("--max-minutes") { Description = "Stop after this much training time (validating and checkpointing at the end): compare variants at equal wall time" };
         var maxCpuMinutes = new Option<double?>("--max-cpu-minutes") { Description = "Stop after this much CPU time of the training process: an equal-time budget that other processes cannot eat into (use with --threads 1)" };
@@ -45,7 +46,7 @@ public static class TrainCommand
 
         var command = new Command("train", "Train a Centrifuge model on blended video pairs (resumable; Ctrl-C saves a checkpoint and exits 130, SIGTERM 143)");
         foreach (Option o in new Option[] { data, cache, noCache, preset, outDir, config, resume, force, iterations, init, batch, clip, layers, lr,
-                     optimizer, valEvery, ckptEvery, seed, threads, device, composite, objects, photo, maxMinutes, maxCpuMinutes, consistency, precision })
+                     optimizer, valEvery, ckptEvery, seed, threads, device, composite, objects, photo, reflection, maxMinutes, maxCpuMinutes, consistency, precision })
             command.Options.Add(o);
 
         command.SetAction(parse => context.Execute(parse, () =>
@@ -72,6 +73,7 @@ public static class TrainCommand
                 CompositeProbability = parse.GetValue(composite),
                 MaxObjects = parse.GetValue(objects),
                 PhotoProbability = parse.GetValue(photo),
+                ReflectionProbability = parse.GetValue(reflection),
                 MaxMinutes = parse.GetValue(maxMinutes),
                 MaxCpuMinutes = parse.GetValue(maxCpuMinutes),
                 MixtureConsistency = parse.GetValue(consistency),

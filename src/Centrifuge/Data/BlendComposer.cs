@@ -9,7 +9,7 @@ namespace Centrifuge.Data;
 /// </summary>
 public static class BlendComposer
 {
-    private const long WeightStream = 1, PickStream = 2, FlipStream = 3, LayerStream = 100;
+    private const long WeightStream = 1, PickStream = 2, FlipStream = 3, ReflectionStream = 4, LayerStream = 100;
 
     /// <summary>Plans and renders the samples with the given keys (training: (iteration, b); validation: (-1, pair)).</summary>
     public static BlendedBatch Compose(ClipPool pool, DataConfig config, BlendRecipe recipe, long seed, IReadOnlyList<(long A, long B)> keys)
@@ -51,7 +51,13 @@ public static class BlendComposer
             }
             layers.Add(layer);
         }
-        return new SamplePlan(layers, weights, flip);
+        SplitMix64 reflectionRng = SplitMix64.Derive(seed, keyA, keyB, ReflectionStream);
+        if (!random || !reflectionRng.Chance(config.ReflectionProbability)) return new SamplePlan(layers, weights, flip);
+        // The ramp's mean over the frame is the mean of its two ends: that is the reflection's weight.
+        ReflectionMix mix = ReflectionMix.Sample(config.Reflection, ref reflectionRng);
+        double strength = (mix.StrengthFrom + mix.StrengthTo) / 2;
+        double[] mean = mix.Layer == 1 ? [1 - strength, strength] : [strength, 1 - strength];
+        return new SamplePlan(layers, mean, flip) { Reflection = mix };
     }
 
     private static LayerKind DrawKind(ClipPool pool, DataConfig config, int layer, ref SplitMix64 rng)

@@ -77,6 +77,12 @@ public sealed record DataConfig
     /// </summary>
     public double CompositeProbability { get; init; }
     public CompositeConfig Composite { get; init; } = new();
+    /// <summary>
+    /// A training sample is mixed as a reflection (<see cref="ReflectionConfig"/>): a blurred layer of spatially varying
+    /// strength over a tinted one, instead of the uniform blend. Two layers only; validation blends stay uniform.
+    /// </summary>
+    public double ReflectionProbability { get; init; }
+    public ReflectionConfig Reflection { get; init; } = new();
 
     // ---- loader ----
     public int BatchSize { get; init; } = 10;
@@ -104,11 +110,13 @@ public sealed record DataConfig
             "alpha_range must lie in [0, 1] with low <= high");
         Check(ScaleJitter is null || (ScaleJitter.Value.Low > 0 && ScaleJitter.Value.Low <= ScaleJitter.Value.High), "scale_jitter must be positive with low <= high");
         Check(ColourJitter is >= 0 and < 1, "colour_jitter must be in [0, 1)");
-        foreach (double p in new[] { FlipProbability, FrozenProbability, ColourProbability, PhotoProbability, CompositeProbability })
+        foreach (double p in new[] { FlipProbability, FrozenProbability, ColourProbability, PhotoProbability, CompositeProbability, ReflectionProbability })
             Check(p is >= 0 and <= 1, "probabilities must be in [0, 1]");
         Check(ValidationFraction is >= 0 and < 1, "validation_fraction must be in [0, 1)");
         Check(TargetFps is null || TargetFps > 0, "target_fps must be positive");
         foreach (string problem in Composite.Problems()) Check(false, problem);
+        foreach (string problem in Reflection.Problems()) Check(false, problem);
+        Check(ReflectionProbability == 0 || Layers == 2, "reflection mixing needs layers = 2");
         Check(BatchSize >= 1 && Workers >= 1 && QueueSize >= 1, "batch_size, workers and queue_size must be >= 1");
     }
 }

@@ -22,5 +22,11 @@ public sealed record LayerPlan(LayerKind Kind, int Video, int[] Frames, CropBox 
     public string Id { get; init; } = "";
 }
 
-/// <summary>One sample: its layers, their blending weights, and whether it is flipped left-right.</summary>
-public sealed record SamplePlan(IReadOnlyList<LayerPlan> Layers, double[] Weights, bool Flip);
+/// <summary>
+/// One sample: its layers, their blending weights, and whether it is flipped left-right. With a
+/// <see cref="Reflection"/> the layers are mixed per pixel and Weights holds their mean over the frame.
+/// </summary>
+public sealed record SamplePlan(IReadOnlyList<LayerPlan> Layers, double[] Weights, bool Flip)
+{
+    public ReflectionMix? Reflection { get; init; }
+}

@@ -17,10 +17,12 @@ public static class LayerRenderer
         var layers = new List<Tensor>(b * k);
         var jitter = new List<JitterFactors>(b * k);
         foreach (SamplePlan plan in plans)
-            foreach (LayerPlan layer in plan.Layers)
+            for (int j = 0; j < k; j++)
             {
-                layers.Add(RenderLayer(pool.Store, layer, t, h, w)); // [3, T, H, W] in [0, 1]
-                jitter.Add(layer.Jitter);
+                Tensor layer = RenderLayer(pool.Store, plan.Layers[j], t, h, w); // [3, T, H, W] in [0, 1]
+                if (plan.Reflection is { } mix) layer = j == mix.Layer ? mix.Blur(layer) : mix.Tint(layer);
+                layers.Add(layer);
+                jitter.Add(plan.Layers[j].Jitter);
             }
         Tensor clips = torch.stack(layers);                 // [B*k, 3, T, H, W]
         if (jitter.Any(j => j != JitterFactors.None)) clips = ColourJitter.Apply(clips, jitter);
@@ -32,7 +34,7 @@ public static class LayerRenderer
             targets = torch.where(mask, targets.flip(-1), targets);
         }
         Tensor weights = torch.tensor(plans.SelectMany(p => p.Weights.Select(x => (float)x)).ToArray(), new long[] { b, k });
-        Tensor mixture = Blend(targets, weights);
+        Tensor mixture = plans.Any(p => p.Reflection is not null) ? BlendPerPixel(targets, plans, h, w) : Blend(targets, weights);
         string[][] ids = plans.Select(p => p.Layers.Select(l => l.Id).ToArray()).ToArray();
         return new BlendedBatch(mixture.MoveToOuterDisposeScope(), targets.contiguous().MoveToOuterDisposeScope(),
             weights.MoveToOuterDisposeScope(), ids);
@@ -44,6 +46,25 @@ public static class LayerRenderer
         using var scope = torch.NewDisposeScope();
         long b = targets.shape[0], k = targets.shape[1];
         return (targets * weights.view(b, k, 1, 1, 1, 1)).sum(1).MoveToOuterDisposeScope();
+    }
+
+    // Reflection-style samples mix per pixel, (1 - a(x)) T + a(x) R; the others with their constant weights.
+    private static Tensor BlendPerPixel(Tensor targets, IReadOnlyList<SamplePlan> plans, int height, int width)
+    {
+        using var scope = torch.NewDisposeScope();
+        int k = (int)targets.shape[1];
+        var maps = new List<Tensor>(plans.Count);       // each [k, 1, 1, H, W]
+        foreach (SamplePlan plan in plans)
+        {
+            if (plan.Reflection is { } mix)
+            {
+                Tensor a = mix.StrengthMap(height, width);
+                maps.Add((mix.Layer == 1 ? torch.stack([1 - a, a]) : torch.stack([a, 1 - a])).view(k, 1, 1, height, width));
+            }
+            else
+                maps.Add(torch.tensor(plan.Weights.Select(x => (float)x).ToArray()).view(k, 1, 1, 1, 1).expand(k, 1, 1, height, width));
+        }
+        return (targets * torch.stack(maps)).sum(1).MoveToOuterDisposeScope();
     }
 
     /// <summary>One layer -> [3, T, H, W] float in [0, 1].</summary>

@@ -34,6 +34,8 @@ public sealed record TrainingOverrides
     public int? MaxObjects { get; init; }
     /// <summary>Share of layers that are camera-motion photo pseudo-videos (<see cref="DataConfig.PhotoProbability"/>).</summary>
     public double? PhotoProbability { get; init; }
+    /// <summary>Share of training samples mixed as a reflection (<see cref="DataConfig.ReflectionProbability"/>).</summary>
+    public double? ReflectionProbability { get; init; }
     public double? MaxMinutes { get; init; }
     public double? MaxCpuMinutes { get; init; }
     /// <summary>Project the two outputs so they average to the input (<see cref="ModelConfig.MixtureConsistency"/>).</summary>
@@ -51,6 +53,7 @@ public sealed record TrainingOverrides
         if (Seed is { } seed) data = data with { Seed = seed };
         if (CompositeProbability is { } composite) data = data with { CompositeProbability = composite };
         if (PhotoProbability is { } photo) data = data with { PhotoProbability = photo };
+        if (ReflectionProbability is { } reflection) data = data with { ReflectionProbability = reflection };
         if (MaxObjects is { } objects)
             data = data with { Composite = data.Composite with { MaxObjects = objects, MinObjects = Math.Min(data.Composite.MinObjects, objects) } };
         ModelConfig model = Layers is { } layers ? config.Model with { Layers = layers } : config.Model;
