@@ -27,8 +27,12 @@ declare -A variants=(
   [composite-75]="--photo 0 --composite 0.75"
   [composite-50-objects-2]="--photo 0 --composite 0.5 --objects 2"
   [composite-50-objects-6]="--photo 0 --composite 0.5 --objects 6"
+  [composite-50-reflection-50]="--photo 0 --composite 0.5 --reflection 0.5"   # issue 17's mixing variant
+  [shipped-composite-50]="--init models/centrifuge-cpu-small.ckpt --photo 0 --composite 0.5"  # fine-tune the shipped model
+  [real-only-seed2]="--photo 0 --composite 0 --seed 2"
+  [composite-25-seed2]="--photo 0 --composite 0.25 --seed 2"
   [composite-50-seed2]="--photo 0 --composite 0.5 --seed 2"
-  [composite-75-seed2]="--photo 0 --composite 0.75 --seed 2"
+  [composite-50-objects-6-seed2]="--photo 0 --composite 0.5 --objects 6 --seed 2"
 )
 order=(current real-only composite-25 composite-50 composite-75 composite-50-objects-2 composite-50-objects-6)
 names=("$@")
@@ -46,6 +50,9 @@ run_variant() {
   if "${cli[@]}" train --data data/corpus --cache data/cache/cpu-small --config configs/cpu-small-default-leg1.json \
       --iterations 100000 --val-every 300 --checkpoint-every 100 --max-cpu-minutes "$minutes" --threads 1 \
       --out "$out" --resume "${variant[@]}" "${flags[@]}" > "$out.log" 2>&1; then
+    # The model card's measure, on the same 100 pairs for every variant: real validation videos only, seed 1.
+    "${cli[@]}" evaluate --model "$out/best.ckpt" --data data/corpus/val --pairs 100 --seed 1 --clip 16,64,64 \
+      --threads 1 --json > "$out/evaluate.json" 2> "$out/evaluate.log" || echo "compare-data: $name: evaluate failed (see $out/evaluate.log)" >&2
     uptime > "$out/.done"
     echo "== $name done ($(uptime | sed 's/.*load average/load average/'))"
   else
@@ -61,11 +68,13 @@ done
 wait
 
 echo
-printf '%-24s %6s %9s %9s %9s  %s\n' variant steps "val-vid" "train-vid" "gap" "best (unseen videos)"
+printf '%-28s %6s %9s %9s %9s  %-12s %s\n' variant steps "val-vid" "train-vid" "gap" "best" "evaluate (card)"
 for name in "${names[@]}"; do
   metrics="$runs/$name/metrics.jsonl"
   [[ -f "$metrics" ]] || continue
+  card="-"
+  [[ -s "$runs/$name/evaluate.json" ]] && card="$(jq -r '"\(.ratio_to_identity*1000|round/1000) (PSNRi \(.model.psnri*100|round/100))"' "$runs/$name/evaluate.json")"
   jq -rs --arg n "$name" '[.[] | select(.kind == "validation")] as $v | ($v | last) as $l | ($v | min_by(.validation_videos_ratio)) as $b
     | "\($n) \($l.iteration) \($l.validation_videos_ratio*1000|round/1000) \($l.training_videos_ratio*1000|round/1000) \(($l.validation_videos_ratio-$l.training_videos_ratio)*1000|round/1000) \($b.validation_videos_ratio*1000|round/1000)@\($b.iteration)"' "$metrics" |
-    awk '{ printf "%-24s %6s %9s %9s %9s  %s\n", $1, $2, $3, $4, $5, $6 }'
+    awk -v card="$card" '{ printf "%-28s %6s %9s %9s %9s  %-12s %s\n", $1, $2, $3, $4, $5, $6, card }'
 done

@@ -10,7 +10,7 @@ namespace Centrifuge.Training;
 public static class LossPlot
 {
     public static void Write(string path, IReadOnlyList<TrainMetrics> train, IReadOnlyList<ValidationMetrics> validation,
-        int width = 900, int height = 500)
+        int width = 900, int height = 560)
     {
         var plot = new Plot();
         if (train.Count > 0)
@@ -35,7 +35,7 @@ public static class LossPlot
         plot.Title("Centrifuge training");
         plot.XLabel("iteration");
         plot.YLabel("permutation-invariant loss");
-        plot.ShowLegend(Alignment.UpperRight);
+        plot.ShowLegend(Edge.Bottom);   // below the axes: inside, it hid the ratios near the top right
         byte[] png = plot.GetImageBytes(width, height, ImageFormat.Png);
         AtomicFile.Write(path, s => s.Write(png));
     }
