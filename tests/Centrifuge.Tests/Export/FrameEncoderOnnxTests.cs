@@ -3,7 +3,6 @@ using Centrifuge.Models;
 using Centrifuge.Runtime;
 using Centrifuge.Tests.Support;
 using TorchSharp;
-using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace Centrifuge.Tests.Export;
@@ -23,7 +22,7 @@ public class FrameEncoderOnnxTests
     [InlineData(I3dEndpoint.Mixed_3c, 0, false, true)]
     public void OnnxRuntime_gives_TorchSharps_layers(I3dEndpoint endpoint, int correctors, bool seesInput, bool mixtureConsistency)
     {
-        using CentrifugeModel model = RandomModel(new ModelConfig
+        using CentrifugeModel model = OnnxExportTests.RandomModel(new ModelConfig
         {
             Encoder = EncoderKind.Frame2d, Endpoint = endpoint, Width = 0.0625, DecoderChannels = [16, 16, 16, 16, 16],
             CorrectionSteps = correctors, CorrectorSeesInput = seesInput, MixtureConsistency = mixtureConsistency,
@@ -52,7 +51,7 @@ public class FrameEncoderOnnxTests
     {
         using var dir = new TempDir();
         string checkpoint = dir.File("frames.ckpt");
-        using (CentrifugeModel model = RandomModel(ModelPresets.Get("tiny") with { Encoder = EncoderKind.Frame2d }, seed: 8))
+        using (CentrifugeModel model = OnnxExportTests.RandomModel(ModelPresets.Get("tiny") with { Encoder = EncoderKind.Frame2d }, seed: 8))
             ModelCheckpoint.Save(model, checkpoint);
         string onnx = dir.File("frames.onnx");
 
@@ -62,24 +61,5 @@ public class FrameEncoderOnnxTests
         Assert.Contains("max |difference|", result.Output);
         using OnnxLayersSession session = OnnxLayersSession.Load(onnx);
         Assert.Equal(EncoderKind.Frame2d, session.Config.Encoder);
-    }
-
-    // Random weights and batch-norm statistics in every 2D and 3D norm (fresh ones are the identity, which would hide a
-    // wrong mapping).
-    private static CentrifugeModel RandomModel(ModelConfig config, int seed)
-    {
-        torch.manual_seed(seed);
-        var model = CentrifugeModel.Create(config);
-        using (torch.no_grad())
-            foreach (BatchNorm bn in model.modules().OfType<BatchNorm>())
-            {
-                long c = bn.running_mean!.shape[0];
-                bn.running_mean.copy_(torch.randn(c) * 0.2);
-                bn.running_var!.copy_(torch.rand(c) + 0.5);
-                bn.weight!.copy_(torch.rand(c) + 0.5);
-                bn.bias!.copy_(torch.randn(c) * 0.2);
-            }
-        model.eval();
-        return model;
     }
 }
