@@ -221,6 +221,11 @@ public class FrameEncoderTests
         // The training configs in the repository predate the field: they still mean I3D.
         TrainingConfig shipped = TrainingConfig.Load(Path.Combine(Repo.Root, "configs", "cpu-small-default.json"));
         Assert.Equal(EncoderKind.I3d, shipped.Model.Encoder);
+
+        // The recipe variant for scripts/train-variants.sh is the baseline with this one change.
+        TrainingConfig baseline = TrainingConfig.Load(Path.Combine(Repo.Root, "configs", "variants", "baseline.json"));
+        TrainingConfig frames = TrainingConfig.Load(Path.Combine(Repo.Root, "configs", "variants", "frame2d.json"));
+        Assert.Equal(["model.encoder: \"i3d\" -> \"frame2d\""], ConfigDifferences.Describe(baseline, frames));
     }
 
     [SkippableFact]
