@@ -5,6 +5,7 @@
 # seen) at a constant learning rate and validated on the shipped run's 100 fixed pairs.
 #   scripts/train-variants.sh                      # every variant, in the order below
 #   scripts/train-variants.sh corrector layers4    # just these
+#   scripts/train-variants.sh frame2d              # the per-frame 2D encoder (not in the default order)
 # TRAIN_FLAGS adds `centrifuge train` flags (e.g. TRAIN_FLAGS="--threads 1"); CENTRIFUGE names the CLI to run (a
 # frozen copy lets a long run go on while the tree is edited and rebuilt).
 set -euo pipefail

@@ -11,7 +11,7 @@ public static class SamplesCommand
     public static Command Create(CliContext context)
     {
         var data = new Option<string[]>("--data") { Description = "Training videos and photos (as for train; default: the config's)" };
-        var preset = new Option<string?>("--preset") { Description = "Training preset: tiny, cpu-small or paper" };
+        var preset = new Option<string?>("--preset") { Description = $"Training preset: {string.Join(", ", TrainingPresets.Names)}" };
         var config = new Option<string?>("--config") { Description = "A training config JSON" };
         var output = new Option<string>("--out", "-o") { Description = "The PNG to write", Required = true };
         var count = new Option<int>("--count") { Description = "Samples (rows)", DefaultValueFactory = _ => 8 };

@@ -15,7 +15,7 @@ public static class TrainCommand
         var data = new Option<string[]>("--data") { Description = $"Training videos: a folder, a list of paths, a Kinetics CSV, or {TrainingConfig.SyntheticShapes} (repeatable)", AllowMultipleArgumentsPerToken = false };
         var cache = new Option<string?>("--cache") { Description = "Decoded-clip cache folder: built or topped up before the first step, reused by later runs (default: the user's shared cache, ~/.cache/centrifuge/clips)" };
         var noCache = new Option<bool>("--no-cache") { Description = "Decode clips from the video files at every step instead of caching them (slow)" };
-        var preset = new Option<string?>("--preset") { Description = "Training preset: tiny, cpu-small or paper (model and recipe)" };
+        var preset = new Option<string?>("--preset") { Description = $"Training preset: {string.Join(", ", TrainingPresets.Names)} (model and recipe)" };
         var outDir = new Option<string>("--out") { Description = "Run folder (config.json, checkpoints/, best.ckpt, metrics.jsonl, loss.png)", Required = true };
         var config = new Option<string?>("--config") { Description = "A training config JSON (every hyperparameter); flags override it" };
         var resume = new Option<bool>("--resume") { Description = "Continue the run in --out from its last checkpoint (starts fresh if it has none)" };

@@ -39,7 +39,7 @@ public static class Evaluator
                 ("usable videos", $"{videos.Pool.Moving.Count} ({videos.Skipped.Count} skipped)"),
                 ("clip T,H,W", $"{frames},{height},{width}"), ("pairs", options.Pairs.ToString()),
                 ("seed", options.Seed.ToString()), ("precision", options.Precision.ToString().ToLowerInvariant()),
-                ("model", $"{model.Config.Endpoint}, width {model.Config.Width}, n = {model.Config.Layers}, correction steps {model.Config.CorrectionSteps}"),
+                ("model", $"{model.Config.Encoder.ToString().ToLowerInvariant()} encoder to {model.Config.Endpoint}, width {model.Config.Width}, n = {model.Config.Layers}, correction steps {model.Config.CorrectionSteps}"),
             ],
         };
     }

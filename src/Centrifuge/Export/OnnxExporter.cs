@@ -21,6 +21,8 @@ namespace Centrifuge.Export;
 /// "pads" attributes. The exporter tracks, per dimension, a number the size is always a multiple of, and refuses to
 /// export if a stride would not divide it. MaxPool's ONNX padding ignores padded cells where I3D pads with 0; the
 /// results agree because every pool follows a ReLU (inputs &gt;= 0);</item>
+/// <item>the per-frame 2D encoder (<see cref="FrameEncoder"/>) maps as <see cref="OnnxFrameEncoder"/> says: its 2D
+/// convolutions become 1 x k x k Convs on the unfolded video;</item>
 /// <item>BatchNorm3d in eval mode is BatchNormalization with the running statistics (OnnxRuntime folds it into the
 /// convolution);</item>
 /// <item>sub-pixel up-sampling is a 1x1x1 Conv, then Reshape to 8 dimensions, Transpose, Reshape (a 3D pixel shuffle,
@@ -105,20 +107,19 @@ public static class OnnxExporter
         }
     }
 
-    // One predictor or corrector: I3D encoder, then the U-Net decoder fed with the encoder's stages and the input.
+    // One predictor or corrector: its encoder (I3D or per-frame 2D), then the U-Net decoder fed with the encoder's
+    // stages and the input.
     private static string EncoderDecoder(OnnxGraph g, EncoderDecoder module, string x, long[] divisors, string path)
     {
-        var stages = new List<(string Value, long[] Divisors)>();
-        var d = (long[])divisors.Clone();
-        string current = x;
-        foreach ((string name, Module<Tensor, Tensor> layer) in module.Encoder.Endpoints)
+        List<(string Value, long[] Divisors)> stages = module.Encoder switch
         {
-            current = Layer(g, layer, current, d, $"{path}.encoder.{name}");
-            if (I3dEncoder.Stages.Any(s => s.Name == name)) stages.Add((current, (long[])d.Clone()));
-        }
+            I3dEncoder i3d => I3dStages(g, i3d, x, divisors, $"{path}.encoder"),
+            FrameEncoder frames => OnnxFrameEncoder.Stages(g, frames, x, divisors, $"{path}.encoder"),
+            _ => throw new NotSupportedException($"{path}: no ONNX form for {module.Encoder.GetType().Name}"),
+        };
 
         UNetDecoder decoder = module.Decoder;
-        (current, d) = stages[^1];
+        (string current, long[] d) = stages[^1];
         d = (long[])d.Clone();
         for (int step = 0; step < decoder.Up.Count; step++)
         {
@@ -135,6 +136,20 @@ public static class OnnxExporter
         Conv3d output = decoder.Output;
         return g.Node("Conv", $"{path}.decoder.output", [current, g.Weight($"{path}.decoder.output.weight", output.weight!),
             g.Weight($"{path}.decoder.output.bias", output.bias!)], OnnxGraph.Ints("kernel_shape", output.weight!.shape[2..]));
+    }
+
+    // The I3D endpoints in order; the output of each resolution stage's last one, with the size multiples it keeps.
+    private static List<(string Value, long[] Divisors)> I3dStages(OnnxGraph g, I3dEncoder encoder, string x, long[] divisors, string path)
+    {
+        var stages = new List<(string Value, long[] Divisors)>();
+        var d = (long[])divisors.Clone();
+        string current = x;
+        foreach ((string name, Module<Tensor, Tensor> layer) in encoder.Endpoints)
+        {
+            current = Layer(g, layer, current, d, $"{path}.{name}");
+            if (I3dEncoder.Stages.Any(s => s.Name == name)) stages.Add((current, (long[])d.Clone()));
+        }
+        return stages;
     }
 
     private static string Layer(OnnxGraph g, Module<Tensor, Tensor> layer, string x, long[] d, string path) => layer switch
@@ -225,7 +240,8 @@ public static class OnnxExporter
                 OnnxGraph.Text("coordinate_transformation_mode", "pytorch_half_pixel"));
     }
 
-    private static string Norm(OnnxGraph g, BatchNorm3d bn, string x, string path) =>
+    // Eval-mode batch norm of any rank (BatchNorm2d's and 3d's parameters are the same per-channel vectors).
+    internal static string Norm(OnnxGraph g, BatchNorm bn, string x, string path) =>
         g.Node("BatchNormalization", path, [x, g.Weight($"{path}.weight", bn.weight!), g.Weight($"{path}.bias", bn.bias!),
             g.Weight($"{path}.running_mean", bn.running_mean!), g.Weight($"{path}.running_var", bn.running_var!)],
             OnnxGraph.Float("epsilon", (float)bn.eps));

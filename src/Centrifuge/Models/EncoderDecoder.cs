@@ -5,20 +5,21 @@ using static TorchSharp.torch.nn;
 namespace Centrifuge.Models;
 
 /// <summary>
-/// One predictor module of the paper (appendix A): an I3D encoder and a U-Net decoder. The predictor reads the
+/// One predictor module of the paper (appendix A): an encoder (I3D, or the per-frame <see cref="FrameEncoder"/>, as
+/// <see cref="ModelConfig.Encoder"/> says) and a U-Net decoder. The predictor reads the
 /// video (3 channels); a corrector reads the n predicted layers (3n channels, or 3n + 3 with the video).
 /// </summary>
 public sealed class EncoderDecoder : Module<Tensor, Tensor>
 {
-    private readonly I3dEncoder encoder;
+    private readonly StageEncoder encoder;
     private readonly UNetDecoder decoder;
 
-    public I3dEncoder Encoder => encoder;
+    public StageEncoder Encoder => encoder;
     public UNetDecoder Decoder => decoder;
 
     public EncoderDecoder(ModelConfig config, long inChannels, long outChannels) : base(nameof(EncoderDecoder))
     {
-        encoder = new I3dEncoder(config, inChannels);
+        encoder = StageEncoder.Create(config, inChannels);
         decoder = new UNetDecoder(config, inChannels, encoder.StageChannels, outChannels);
         RegisterComponents();
     }

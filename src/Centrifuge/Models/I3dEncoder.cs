@@ -11,7 +11,7 @@ namespace Centrifuge.Models;
 /// <c>state_dict()</c> keys read e.g. <c>Mixed_3b.b1b.conv3d.weight</c>.
 /// Returns the features of every resolution stage, for the decoder's skip connections.
 /// </summary>
-public sealed class I3dEncoder : Module<Tensor, Tensor[]>
+public sealed class I3dEncoder : StageEncoder
 {
     /// <summary>The published branch widths of every Inception module.</summary>
     public static readonly IReadOnlyDictionary<string, InceptionWidths> PublishedWidths = new Dictionary<string, InceptionWidths>
@@ -63,7 +63,7 @@ public sealed class I3dEncoder : Module<Tensor, Tensor[]>
     public IReadOnlyList<(string Name, Module<Tensor, Tensor> Layer)> Endpoints => _endpoints;
 
     /// <summary>Channels of each stage's features (what <see cref="forward"/> returns), shallow to deep.</summary>
-    public IReadOnlyList<long> StageChannels { get; }
+    public override IReadOnlyList<long> StageChannels { get; }
 
     public I3dEncoder(ModelConfig config, long inChannels = 3) : base(nameof(I3dEncoder))
     {
@@ -130,7 +130,7 @@ public sealed class I3dEncoder : Module<Tensor, Tensor[]>
     public override Tensor[] forward(Tensor x) => Run(x, null);
 
     /// <summary>Runs the encoder and reports every endpoint's output shape [B, C, T, H, W] in order.</summary>
-    public Tensor[] Run(Tensor x, List<(string Name, long[] Shape)>? endpointShapes)
+    public override Tensor[] Run(Tensor x, List<(string Name, long[] Shape)>? endpointShapes)
     {
         var stages = new List<Tensor>();
         using var scope = torch.NewDisposeScope();

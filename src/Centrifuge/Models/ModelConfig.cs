@@ -1,14 +1,24 @@
 namespace Centrifuge.Models;
 
 /// <summary>
-/// The Centrifuge model: an I3D encoder to <see cref="Endpoint"/>, a 3D up-convolutional U-Net decoder to 3n
-/// channels, and optionally <see cref="CorrectionSteps"/> correctors (paper section 3.2, appendix A). Defaults are
-/// the paper's predictor; <see cref="ModelPresets"/> holds the named configurations. JSON-serialisable.
+/// The Centrifuge model: an I3D encoder (or the per-frame 2D <see cref="FrameEncoder"/>) to <see cref="Endpoint"/>,
+/// a 3D up-convolutional U-Net decoder to 3n channels, and optionally <see cref="CorrectionSteps"/> correctors (paper
+/// section 3.2, appendix A). Defaults are the paper's predictor; <see cref="ModelPresets"/> holds the named
+/// configurations. JSON-serialisable.
 /// </summary>
 public sealed record ModelConfig
 {
-    /// <summary>Last I3D endpoint of every encoder (paper default Mixed_5c).</summary>
+    /// <summary>
+    /// Last I3D endpoint of every encoder (paper default Mixed_5c). For the frame2d encoder it sets the same depth:
+    /// as many resolution stages, with the same strides.
+    /// </summary>
     public I3dEndpoint Endpoint { get; init; } = I3dEndpoint.Mixed_5c;
+
+    /// <summary>
+    /// The encoder: i3d (the paper's; the default, and what a config or checkpoint without this field means) or
+    /// frame2d (2D convolutions per frame with a residual temporal convolution after each stage, <see cref="FrameEncoder"/>).
+    /// </summary>
+    public EncoderKind Encoder { get; init; } = EncoderKind.I3d;
 
     /// <summary>Channel multiplier of the encoder and decoder widths (1.0 = canonical I3D).</summary>
     public double Width { get; init; } = 1.0;
@@ -49,11 +59,12 @@ public sealed record ModelConfig
         other is not null && Endpoint == other.Endpoint && Width.Equals(other.Width) && Layers == other.Layers &&
         CorrectionSteps == other.CorrectionSteps && CorrectorSeesInput == other.CorrectorSeesInput &&
         Upsampling == other.Upsampling && DecoderChannels.SequenceEqual(other.DecoderChannels) &&
-        BatchNormMomentum.Equals(other.BatchNormMomentum) && MixtureConsistency == other.MixtureConsistency;
+        BatchNormMomentum.Equals(other.BatchNormMomentum) && MixtureConsistency == other.MixtureConsistency &&
+        Encoder == other.Encoder;
 
     public override int GetHashCode() =>
         HashCode.Combine(HashCode.Combine(Endpoint, Width, Layers, CorrectionSteps, CorrectorSeesInput, Upsampling,
-            DecoderChannels.Length, BatchNormMomentum), MixtureConsistency);
+            DecoderChannels.Length, BatchNormMomentum), MixtureConsistency, Encoder);
 
     /// <summary>Channels scaled by <see cref="Width"/> (never below 2, so every branch stays alive).</summary>
     public int Scale(int canonicalChannels) => Math.Max(2, (int)Math.Round(canonicalChannels * Width));
@@ -64,6 +75,7 @@ public sealed record ModelConfig
         if (!(Width > 0) || Width > 8) throw Invalid($"width {Width} must be in (0, 8]");
         if (Layers < 1 || Layers > 64) throw Invalid($"layers {Layers} must be in [1, 64]");
         if (CorrectionSteps < 0 || CorrectionSteps > 8) throw Invalid($"correction_steps {CorrectionSteps} must be in [0, 8]");
+        if (!Enum.IsDefined(Encoder)) throw Invalid($"encoder {Encoder} is not one of i3d, frame2d");
         if (!Enum.IsDefined(Endpoint)) throw Invalid($"endpoint {Endpoint} is not one of Mixed_3c, Mixed_4f, Mixed_5c");
         int needed = I3dEncoder.StageCount(Endpoint);
         if (DecoderChannels.Length < needed || DecoderChannels.Any(c => c < 1))

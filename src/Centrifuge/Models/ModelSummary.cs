@@ -26,7 +26,7 @@ public sealed record ModelSummary(
             throw new CentrifugeException($"clip [{string.Join(",", clip)}]: expected T,H,W >= 1", ExitCodes.Usage);
         using var model = CentrifugeModel.Create(config);
         model.eval();
-        var encoders = new List<I3dEncoder> { model.Predictor.Encoder };
+        var encoders = new List<StageEncoder> { model.Predictor.Encoder };
         var decoders = new List<UNetDecoder> { model.Predictor.Decoder };
         foreach (EncoderDecoder c in model.Correctors) { encoders.Add(c.Encoder); decoders.Add(c.Decoder); }
         long encoderParams = encoders.Sum(CountParameters);

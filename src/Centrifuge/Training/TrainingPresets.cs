@@ -6,7 +6,8 @@ namespace Centrifuge.Training;
 /// Named training configurations (data, not code), each pairing the model preset of the same name with a recipe.
 /// <c>paper</c>: the paper's recipe as is (SGD 0.1, momentum 0.99, batch 10, 32x112x112 clips, 240k iterations).
 /// <c>cpu-small</c>: what learns on a 2-core CPU (Adam 1e-3, 16x64x64 clips, batch 4; the paper's SGD did not
-/// learn in a prototype's first minutes). <c>tiny</c>: tests and smoke runs (4x16x16 clips, 600 steps at a constant rate).
+/// learn in a prototype's first minutes); <c>cpu-small-2d</c>: the same recipe with the per-frame 2D encoder.
+/// <c>tiny</c>: tests and smoke runs (4x16x16 clips, 600 steps at a constant rate).
 /// Adam runs keep the paper's step schedule shape (x0.5 / x0.25 / x0.1 at 5/12, 5/8, 5/6 of the run).
 /// </summary>
 public static class TrainingPresets
@@ -20,7 +21,7 @@ public static class TrainingPresets
         return name switch
         {
             "paper" => paper,
-            "cpu-small" => paper with
+            "cpu-small" or "cpu-small-2d" => paper with
             {
                 Data = paper.Data with { Frames = 16, Height = 64, Width = 64, BatchSize = 4 },
                 Iterations = 20_000,

@@ -19,7 +19,7 @@ public static class TrainingSetup
         }
         else if (configFile is not null) baseConfig = TrainingConfig.Load(configFile);
         else if (preset is not null) baseConfig = TrainingPresets.Get(preset);
-        else throw new CentrifugeException("train: give --preset (tiny, cpu-small, paper) or --config FILE", ExitCodes.Usage);
+        else throw new CentrifugeException($"train: give --preset ({string.Join(", ", TrainingPresets.Names)}) or --config FILE", ExitCodes.Usage);
 
         TrainingConfig config = overrides.ApplyTo(baseConfig);
         if (config.Data.Sources.Count == 0)

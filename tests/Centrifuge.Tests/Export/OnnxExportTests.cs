@@ -149,13 +149,14 @@ public class OnnxExportTests
         Assert.True(expected.std().item<float>() > 1e-3, "the reference layers are flat: the comparison would prove nothing");
     }
 
-    // Random weights and random BatchNorm statistics (fresh ones are the identity, which would hide a wrong mapping).
-    private static CentrifugeModel RandomModel(ModelConfig config, int seed)
+    // Random weights and random statistics in every BatchNorm, 2D or 3D (fresh ones are the identity, which would hide
+    // a wrong mapping).
+    internal static CentrifugeModel RandomModel(ModelConfig config, int seed)
     {
         torch.manual_seed(seed);
         var model = CentrifugeModel.Create(config);
         using (torch.no_grad())
-            foreach (BatchNorm3d bn in model.modules().OfType<BatchNorm3d>())
+            foreach (BatchNorm bn in model.modules().OfType<BatchNorm>())
             {
                 long c = bn.running_mean!.shape[0];
                 bn.running_mean.copy_(torch.randn(c) * 0.2);

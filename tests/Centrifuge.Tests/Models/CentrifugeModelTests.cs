@@ -131,7 +131,7 @@ public class CentrifugeModelTests
     [Fact]
     public void Presets_are_valid_and_the_paper_preset_is_the_paper_model()
     {
-        Assert.Equal(["tiny", "cpu-small", "paper"], ModelPresets.Names);
+        Assert.Equal(["tiny", "cpu-small", "cpu-small-2d", "paper"], ModelPresets.Names);
         foreach (string name in ModelPresets.Names) ModelPresets.Get(name).Validate();
         ModelConfig paper = ModelPresets.Get("paper");
         Assert.Equal((I3dEndpoint.Mixed_5c, 1.0, 4, 1), (paper.Endpoint, paper.Width, paper.Layers, paper.CorrectionSteps));

@@ -80,11 +80,11 @@ public class ModelCheckpointTests
         ModelConfig config = ModelPresets.Get("tiny");
         using var source = TrainedTiny(config);
         string path = dir.File(file);
-        I3dWeights.Export(source.Predictor.Encoder, path);
+        I3dWeights.Export((I3dEncoder)source.Predictor.Encoder, path);
 
         torch.manual_seed(99);
         using var target = CentrifugeModel.Create(config);
-        int copied = I3dWeights.Import(target.Predictor.Encoder, path);
+        int copied = I3dWeights.Import((I3dEncoder)target.Predictor.Encoder, path);
         Assert.Equal(source.Predictor.Encoder.state_dict().Count, copied);
         foreach ((string key, Tensor value) in source.Predictor.Encoder.state_dict())
             Assert.True(torch.eq(value, target.Predictor.Encoder.state_dict()[key]).all().item<bool>(), key);
@@ -93,7 +93,7 @@ public class ModelCheckpointTests
         using var deeper = new I3dEncoder(config with { Endpoint = I3dEndpoint.Mixed_5c });
         string deepPath = dir.File("deep-" + file);
         I3dWeights.Export(deeper, deepPath);
-        I3dWeights.Import(target.Predictor.Encoder, deepPath);
+        I3dWeights.Import((I3dEncoder)target.Predictor.Encoder, deepPath);
     }
 
     [Fact]

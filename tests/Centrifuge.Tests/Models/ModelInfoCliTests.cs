@@ -34,6 +34,6 @@ public class ModelInfoCliTests
         Assert.Contains("GMAC per clip", ok.Output);
         CliResult bad = CliRunner.Run("model-info", "--preset", "huge");
         Assert.Equal(ExitCodes.Usage, bad.ExitCode);
-        Assert.Contains("tiny, cpu-small, paper", bad.Error);
+        Assert.Contains("tiny, cpu-small, cpu-small-2d, paper", bad.Error);
     }
 }

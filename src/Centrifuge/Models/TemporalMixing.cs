@@ -1,0 +1,44 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+using static TorchSharp.torch.nn;
+
+namespace Centrifuge.Models;
+
+/// <summary>
+/// The residual temporal convolution after each <see cref="FrameEncoder"/> stage: a Conv3d of kernel (3, 1, 1), a 1D
+/// convolution over time at every pixel that mixes each frame with its neighbours, + BatchNorm3d, added back to the
+/// input, then ReLU. With time stride 2 it also halves time (the shortcut keeps every second frame, the frames the
+/// convolution is centred on). [B, C, T, H, W] -> [B, C, ceil(T/stride), H, W].
+/// </summary>
+public sealed class TemporalMixing : Module<Tensor, Tensor>
+{
+    private readonly Conv3d conv3d;
+    private readonly BatchNorm3d bn;
+
+    public long Channels { get; }
+    public long TimeStride { get; }
+
+    // Read-only views of the structure, for exporters.
+    public Conv3d Convolution => conv3d;
+    public BatchNorm3d Norm => bn;
+
+    public TemporalMixing(long channels, long timeStride, double momentum) : base(nameof(TemporalMixing))
+    {
+        Channels = channels;
+        TimeStride = timeStride;
+        conv3d = nn.Conv3d(channels, channels, (3, 1, 1), stride: (timeStride, 1, 1), padding: (1, 0, 0), bias: false);
+        bn = nn.BatchNorm3d(channels, eps: 1e-3, momentum: momentum);
+        RegisterComponents();
+    }
+
+    // [B, C, T, H, W] -> [B, C, ceil(T/stride), H, W]
+    public override Tensor forward(Tensor x)
+    {
+        using var scope = torch.NewDisposeScope();
+        Tensor mixed = bn.forward(conv3d.forward(x));
+        MacCounter.Add((double)mixed.numel() * Channels * 3);
+        Tensor identity = TimeStride == 1 ? x : x.slice(2, 0, x.shape[2], TimeStride);
+        return nn.functional.relu(mixed + identity).MoveToOuterDisposeScope();
+    }
+}
