@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Runtime.InteropServices;
+using Centrifuge.Models;
 using Centrifuge.Training;
 
 namespace Centrifuge.Cli.Commands;
@@ -41,12 +42,14 @@ public static class TrainCommand
         var maxMinutes = new Option<double?>("--max-minutes") { Description = "Stop after this much training time (validating and checkpointing at the end): compare variants at equal wall time" };
         var maxCpuMinutes = new Option<double?>("--max-cpu-minutes") { Description = "Stop after this much CPU time of the training process: an equal-time budget that other processes cannot eat into (use with --threads 1)" };
 
+        var encoder = new Option<string?>("--encoder") { Description = "i3d (the paper's 3D encoder) or frame2d (per-frame 2D stages with residual temporal convolutions)" };
+        encoder.AcceptOnlyFromAmong("i3d", "frame2d");
         var precision = new Option<string?>("--precision") { Description = "fp32, or bf16 (bf16 compute under libtorch's CPU autocast, fp32 weights and optimizer)" };
         precision.AcceptOnlyFromAmong("fp32", "bf16");
 
         var command = new Command("train", "Train a Centrifuge model on blended video pairs (resumable; Ctrl-C saves a checkpoint and exits 130, SIGTERM 143)");
         foreach (Option o in new Option[] { data, cache, noCache, preset, outDir, config, resume, force, iterations, init, batch, clip, layers, lr,
-                     optimizer, valEvery, ckptEvery, seed, threads, device, composite, objects, photo, reflection, maxMinutes, maxCpuMinutes, consistency, precision })
+                     optimizer, valEvery, ckptEvery, seed, threads, device, composite, objects, photo, reflection, maxMinutes, maxCpuMinutes, consistency, encoder, precision })
             command.Options.Add(o);
 
         command.SetAction(parse => context.Execute(parse, () =>
@@ -77,6 +80,7 @@ public static class TrainCommand
                 MaxMinutes = parse.GetValue(maxMinutes),
                 MaxCpuMinutes = parse.GetValue(maxCpuMinutes),
                 MixtureConsistency = parse.GetValue(consistency),
+                Encoder = parse.GetValue(encoder) switch { "i3d" => EncoderKind.I3d, "frame2d" => EncoderKind.Frame2d, _ => null },
                 Precision = parse.GetValue(precision) switch { "fp32" => TrainingPrecision.Fp32, "bf16" => TrainingPrecision.Bf16, _ => null },
             };
             bool resuming = parse.GetValue(resume);

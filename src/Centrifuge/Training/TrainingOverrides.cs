@@ -40,6 +40,8 @@ public sealed record TrainingOverrides
     public double? MaxCpuMinutes { get; init; }
     /// <summary>Project the two outputs so they average to the input (<see cref="ModelConfig.MixtureConsistency"/>).</summary>
     public bool? MixtureConsistency { get; init; }
+    /// <summary>The encoder of the model (<see cref="ModelConfig.Encoder"/>): the I3D of the paper or per-frame 2D stages.</summary>
+    public EncoderKind? Encoder { get; init; }
     public TrainingPrecision? Precision { get; init; }
 
     public TrainingConfig ApplyTo(TrainingConfig config)
@@ -58,6 +60,7 @@ public sealed record TrainingOverrides
             data = data with { Composite = data.Composite with { MaxObjects = objects, MinObjects = Math.Min(data.Composite.MinObjects, objects) } };
         ModelConfig model = Layers is { } layers ? config.Model with { Layers = layers } : config.Model;
         if (MixtureConsistency is { } consistency) model = model with { MixtureConsistency = consistency };
+        if (Encoder is { } encoder) model = model with { Encoder = encoder };
         return config with
         {
             Data = data,

@@ -47,4 +47,14 @@ public sealed class TrainerOptionsTests
         var error = Assert.Throws<CentrifugeException>(() => TrainingOverrides.ParseClip("16x64x64"));
         Assert.Contains("T,H,W", error.Message);
     }
+
+    [Fact]
+    public void DataAndModelOverridesReachTheirConfigBlocks()
+    {
+        TrainingConfig baseline = TrainingPresets.Get("cpu-small");
+        var config = new TrainingOverrides { Encoder = EncoderKind.Frame2d, ReflectionProbability = 0.5, CompositeProbability = 0.25, MaxObjects = 6 }.ApplyTo(baseline);
+        Assert.Equal((EncoderKind.Frame2d, 0.5, 0.25, 6), (config.Model.Encoder, config.Data.ReflectionProbability, config.Data.CompositeProbability, config.Data.Composite.MaxObjects));
+        Assert.Equal(baseline.Model with { Encoder = EncoderKind.Frame2d }, config.Model);
+        Assert.Equal(EncoderKind.I3d, new TrainingOverrides().ApplyTo(baseline).Model.Encoder);
+    }
 }
