@@ -49,17 +49,7 @@ public sealed class ReportFiles
     public string WriteBytes(string name, byte[] bytes)
     {
         string path = PathOf(name);
-        string temp = Path.Combine(Folder, TempNames.Hidden(name, $".{Environment.ProcessId}.tmp"));
-        try
-        {
-            File.WriteAllBytes(temp, bytes);
-            File.Move(temp, path, overwrite: true);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            if (File.Exists(temp)) File.Delete(temp);
-            throw new CentrifugeException($"{path}: cannot write: {e.Message}", ExitCodes.WriteFailed, e);
-        }
+        AtomicFile.Write(path, s => s.Write(bytes));
         return path;
     }
 }

@@ -35,24 +35,19 @@ public static class OnnxExport
 
         using CentrifugeModel model = ModelCheckpoint.Load(checkpoint);
         model.eval();
-        string temp = System.IO.Path.Combine(folder, $".{System.IO.Path.GetFileName(full)}.{Environment.ProcessId}.unverified");
-        try
+        double difference = double.NaN;
+        AtomicFile.Produce(full, temp =>   // renamed into place only once OnnxRuntime agrees with TorchSharp
         {
             OnnxExporter.Write(model, temp);
-            double difference = MaxDifference(model, temp, CheckClip());
+            difference = MaxDifference(model, temp, CheckClip());
             if (!(difference <= Tolerance))
                 throw new CentrifugeException(
                     $"{onnxPath}: OnnxRuntime's layers differ from TorchSharp's by {difference:E2} (> {Tolerance:E0}) on the check clip; nothing written",
                     ExitCodes.Internal);
-            File.Move(temp, full, overwrite: force);
-            long parameters = model.parameters().Sum(p => p.numel());
-            return new OnnxExportResult(checkpoint, onnxPath, new FileInfo(full).Length, OnnxExporter.Opset, parameters,
-                CheckClipSize, difference);
-        }
-        finally
-        {
-            if (File.Exists(temp)) File.Delete(temp);
-        }
+        }, overwrite: force, extension: ".onnx");
+        long parameters = model.parameters().Sum(p => p.numel());
+        return new OnnxExportResult(checkpoint, onnxPath, new FileInfo(full).Length, OnnxExporter.Opset, parameters,
+            CheckClipSize, difference);
     }
 
     /// <summary>max |OnnxRuntime - TorchSharp| of the layers of <paramref name="video"/> [B, 3, T, H, W].</summary>

@@ -49,7 +49,7 @@ public static class DemoRunner
         string final = Path.GetFullPath(options.OutputFolder);
         string parent = Path.GetDirectoryName(final)!;
         Directory.CreateDirectory(parent);
-        string temp = Path.Combine(parent, $".{Path.GetFileName(final)}.tmp-{Guid.NewGuid().ToString("N")[..8]}");
+        string temp = AtomicFile.TempPath(final);
         Directory.CreateDirectory(temp);
         try
         {
@@ -76,9 +76,8 @@ public static class DemoRunner
                 $"{real.File}, separated as it is: there is no ground truth, so judge the layers by eye.",
                 [Relocate(er, temp, final)], Relocate(separated, temp, final));
             string page = Path.Combine(temp, "index.html");
-            File.WriteAllText(page + ".tmp", DemoPage.Render(final, model, blendCase, realCase));
-            File.Move(page + ".tmp", page);
-            Commit(temp, final);
+            AtomicFile.WriteText(page, DemoPage.Render(final, model, blendCase, realCase));
+            AtomicFile.ReplaceFolder(temp, final);
             return new DemoResult(final, Path.Combine(final, "index.html"), blendCase, realCase);
         }
         finally
@@ -97,34 +96,12 @@ public static class DemoRunner
             Metrics = r.Summary.Metrics is { } m ? m with { A = Fix(m.A), B = Fix(m.B) } : null,
         };
         string file = Path.Combine(r.OutputFolder, "summary.json");
-        File.WriteAllText(file + ".tmp", JsonDefaults.Serialize(summary) + "\n");
-        File.Move(file + ".tmp", file, overwrite: true);
+        AtomicFile.WriteText(file, JsonDefaults.Serialize(summary) + "\n");
         return r with { OutputFolder = Relocate(r.OutputFolder, temp, final), Summary = summary };
     }
 
     private static string Relocate(string path, string temp, string final) =>
         Path.Combine(final, Path.GetRelativePath(temp, path));
-
-    // Moves the old demo aside, the new one into place, then deletes the old one (restored if the move fails).
-    private static void Commit(string temp, string final)
-    {
-        string? old = null;
-        try
-        {
-            if (Directory.Exists(final))
-            {
-                old = $"{final}.old-{Guid.NewGuid().ToString("N")[..8]}";
-                Directory.Move(final, old);
-            }
-            Directory.Move(temp, final);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            if (old is not null && !Directory.Exists(final)) Directory.Move(old, final);
-            throw new CentrifugeException($"{final}: could not move the finished demo into place: {e.Message}", ExitCodes.WriteFailed, e);
-        }
-        if (old is not null) TryDelete(old);
-    }
 
     private static void TryDelete(string folder)
     {

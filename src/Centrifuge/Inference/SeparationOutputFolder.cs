@@ -83,23 +83,8 @@ public sealed class SeparationOutputFolder : IDisposable
     public void Commit()
     {
         RefuseExisting(FinalPath, _force);
-        string? old = null;
-        try
-        {
-            if (Directory.Exists(FinalPath))
-            {
-                old = Path.Combine(Path.GetDirectoryName(FinalPath)!, TempNames.Hidden(Path.GetFileName(FinalPath), $".old-{Guid.NewGuid().ToString("N")[..8]}"));
-                Directory.Move(FinalPath, old);
-            }
-            Directory.Move(TempPath, FinalPath);
-            _committed = true;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            if (old is not null && !Directory.Exists(FinalPath)) Directory.Move(old, FinalPath);
-            throw new CentrifugeException($"{FinalPath}: could not move the finished outputs into place: {e.Message}", ExitCodes.WriteFailed, e);
-        }
-        if (old is not null) TryDelete(old);
+        AtomicFile.ReplaceFolder(TempPath, FinalPath, _force);
+        _committed = true;
     }
 
     public void Dispose()

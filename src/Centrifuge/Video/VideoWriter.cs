@@ -93,10 +93,7 @@ public sealed class VideoWriter : IDisposable
         string folder = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))!;
         if (!Directory.Exists(folder))
             throw new CentrifugeException($"{path}: output folder {folder} does not exist", ExitCodes.WriteFailed);
-        string suffix = $".tmp-{Guid.NewGuid().ToString("N")[..8]}{extension}";
-        string temp = System.IO.Path.Combine(folder,
-            TempNames.Stem(System.IO.Path.GetFileNameWithoutExtension(path), System.Text.Encoding.UTF8.GetByteCount(suffix)) + suffix);
-        return new VideoWriter(path, temp, width, height, fps, options);
+        return new VideoWriter(path, AtomicFile.TempPath(path, extension), width, height, fps, options);
     }
 
     /// <summary>Appends frames: [T, H, W, 3] uint8, H and W equal to the writer's size.</summary>
@@ -144,14 +141,7 @@ public sealed class VideoWriter : IDisposable
                 $"({(FfmpegProcess.FirstLine(stderr) is { Length: > 0 } reason ? reason : "disk full?")})", ExitCodes.WriteFailed);
         if (File.Exists(Path) && !_options.Force)
             throw new CentrifugeException($"{Path}: already exists (use --force to replace it)", ExitCodes.OutputExists);
-        try
-        {
-            File.Move(TempPath, Path, overwrite: _options.Force);
-        }
-        catch (IOException e)
-        {
-            throw new CentrifugeException($"{Path}: could not move the finished video into place: {e.Message}", ExitCodes.WriteFailed, e);
-        }
+        AtomicFile.Commit(TempPath, Path, _options.Force);
         _done = true;
         _process.Dispose();
     }

@@ -89,10 +89,10 @@ public sealed class TrainingCheckpointTests
 
         // The next write dies after a few kilobytes (as a crash would), on the same final name and on a new one.
         store.OpenTemp = temp => new FailingStream(new FileStream(temp, FileMode.Create), failAfterBytes: 4096);
-        Assert.Throws<IOException>(() => store.Save(model, optimizer, new TrainingState { Iteration = 1, LoaderPosition = 1, Config = config }));
-        Assert.Throws<IOException>(() => store.Save(model, optimizer, new TrainingState { Iteration = 2, LoaderPosition = 2, Config = config }));
+        Assert.Equal(ExitCodes.WriteFailed, Assert.Throws<CentrifugeException>(() => store.Save(model, optimizer, new TrainingState { Iteration = 1, LoaderPosition = 1, Config = config })).ExitCode);
+        Assert.Equal(ExitCodes.WriteFailed, Assert.Throws<CentrifugeException>(() => store.Save(model, optimizer, new TrainingState { Iteration = 2, LoaderPosition = 2, Config = config })).ExitCode);
         Assert.Equal([good], store.List().Select(c => c.Path));
-        Assert.Empty(Directory.GetFiles(store.Folder, "*.tmp"));
+        Assert.Empty(Directory.GetFiles(store.Folder, ".*.tmp-*"));
 
         var fresh = CentrifugeModel.Create(config.Model);
         var freshOptimizer = TrainingOptimizer.Create(config, fresh.parameters());
