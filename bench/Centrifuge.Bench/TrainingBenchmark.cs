@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Diagnostics;
+using Centrifuge.Models;
 using Centrifuge.Training;
 using TorchSharp;
 
@@ -36,7 +37,7 @@ public static class TrainingBenchmark
                 Sources = [source == TrainingConfig.SyntheticShapes ? source : Path.GetFullPath(source)],
                 Cache = parse.GetValue(cache) is { } c ? Path.GetFullPath(c) : null,
                 Iterations = parse.GetValue(iterations),
-                Clip = parse.GetValue(clip) is { } text ? TrainingOverrides.ParseClip(text) : null,
+                Clip = parse.GetValue(clip) is { } text ? ClipSize.Parse(text) : null,
                 BatchSize = parse.GetValue(batch),
                 Threads = parse.GetValue(threads),
                 ValidationEvery = int.MaxValue,

@@ -35,7 +35,7 @@ public static class EvaluateCommand
             var options = new EvaluationOptions
             {
                 Pairs = parse.GetValue(pairs), Seed = parse.GetValue(seed),
-                Clip = parse.GetValue(clip) is { } c ? EvaluationOptions.ParseClip(c) : null,
+                Clip = parse.GetValue(clip) is { } c ? ClipSize.Parse(c) : null,
                 Precision = InferencePrecisions.Parse(parse.GetValue(precision)!),
                 Device = parse.GetValue(device)!, BatchSize = parse.GetValue(batch), Cache = parse.GetValue(cache),
             };

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Centrifuge.Models;
 using Centrifuge.Data;
 using Centrifuge.Evaluation;
 using Centrifuge.Runtime;
@@ -39,7 +40,7 @@ public static class ExperimentCommand
                 Data = parse.GetValue(data)!, Out = parse.GetValue(output)!, BudgetMinutes = parse.GetValue(budget),
                 Preset = parse.GetValue(preset)!, Seed = parse.GetValue(seed), Pairs = parse.GetValue(pairs),
                 MaxIterations = parse.GetValue(maxIterations),
-                Clip = parse.GetValue(clip) is { } c ? EvaluationOptions.ParseClip(c) : null,
+                Clip = parse.GetValue(clip) is { } c ? ClipSize.Parse(c) : null,
                 Model = parse.GetValue(model), Cache = parse.GetValue(cache), Threads = parse.GetValue(threads) ?? 0, Device = parse.GetValue(device)!,
                 Force = parse.GetValue(force),
             };

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Centrifuge.Models;
 using Centrifuge.Data;
 using Centrifuge.Runtime;
 using Centrifuge.Training;
@@ -39,7 +40,7 @@ public static class SamplesCommand
             TrainingConfig effective = new TrainingOverrides
             {
                 Sources = sources is { Length: > 0 } ? sources.Select(Path.GetFullPath).ToArray() : null,
-                Clip = clipText is null ? null : TrainingOverrides.ParseClip(clipText),
+                Clip = clipText is null ? null : ClipSize.Parse(clipText),
                 CompositeProbability = parse.GetValue(composite),
                 MaxObjects = parse.GetValue(objects),
                 PhotoProbability = parse.GetValue(photo),

@@ -54,8 +54,7 @@ public static class SeparateCommand
             double blendAlpha = parse.GetValue(alpha);
             if (blendPair is null && parse.GetResult(alpha) is { Implicit: false })
                 throw new CentrifugeException($"--alpha {blendAlpha}: only used with --blend A B", ExitCodes.Usage);
-            if (blendPair is not null && !(blendAlpha > 0 && blendAlpha < 1))
-                throw new CentrifugeException($"--alpha {blendAlpha}: must be between 0 and 1 (exclusive)", ExitCodes.Usage);
+            if (blendPair is not null) Separator.CheckAlpha(blendAlpha);
             string checkpoint = parse.GetValue(model) ?? ShippedModel.Resolve();
             var options = new SeparationOptions
             {
@@ -79,7 +78,7 @@ public static class SeparateCommand
             {
                 ResumeDecision decision = refused is null ? resume.Decide(file) : ResumeDecision.Separate;
                 if (decision.Note is not null) context.Error.WriteLine($"centrifuge: note: {decision.Note}");
-                SeparationOutcome outcome = Report(context, asJson, refused ?? decision.Instead ??
+                SeparationOutcome outcome = Report(context, command, asJson, refused ?? decision.Instead ??
                     WithProgress(context, asJson, file, p => SeparationBatch.Try(file, () => separator.Separate(file, outDir, p, decision.Replace))));
                 record?.Record(outcome);
                 outcomes.Add(outcome);
@@ -88,7 +87,7 @@ public static class SeparateCommand
             if (blendPair is [string a, string b])
             {
                 string name = $"{a}+{b}";
-                outcomes.Add(Report(context, asJson, WithProgress(context, asJson, name,
+                outcomes.Add(Report(context, command, asJson, WithProgress(context, asJson, name,
                     p => SeparationBatch.Try(name, () => separator.SeparateBlend(a, b, blendAlpha, outDir, p)))));
             }
             if (asJson)
@@ -144,7 +143,7 @@ public static class SeparateCommand
     }
 
     // One line per input: where the layers went, or why it was skipped.
-    private static SeparationOutcome Report(CliContext context, bool json, SeparationOutcome outcome)
+    private static SeparationOutcome Report(CliContext context, Command command, bool json, SeparationOutcome outcome)
     {
         if (outcome.Skipped is { } why)
         {
@@ -161,7 +160,7 @@ public static class SeparateCommand
         }
         else
         {
-            context.Error.WriteLine($"centrifuge: error: {outcome.Error} (skipped)");
+            context.Error.WriteLine($"centrifuge: error: {OptionFlags.Describe(outcome.Error!, outcome.ExitCode, command)} (skipped)");
         }
         return outcome;
     }

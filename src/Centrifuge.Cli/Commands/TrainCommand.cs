@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Runtime.InteropServices;
+using Centrifuge.Models;
 using Centrifuge.Training;
 
 namespace Centrifuge.Cli.Commands;
@@ -60,7 +61,7 @@ public static class TrainCommand
                 Iterations = parse.GetValue(iterations),
                 InitialWeights = parse.GetValue(init) is { } w ? Path.GetFullPath(w) : null,
                 BatchSize = parse.GetValue(batch),
-                Clip = clipText is null ? null : TrainingOverrides.ParseClip(clipText),
+                Clip = clipText is null ? null : ClipSize.Parse(clipText),
                 Layers = parse.GetValue(layers),
                 LearningRate = parse.GetValue(lr),
                 Optimizer = parse.GetValue(optimizer) switch { "sgd" => OptimizerKind.Sgd, "adam" => OptimizerKind.Adam, _ => null },

@@ -18,21 +18,10 @@ public sealed record EvaluationOptions
     /// <summary>Pairs per forward pass (memory is bounded by this).</summary>
     public int BatchSize { get; init; } = 4;
 
-    /// <summary>Parses "T,H,W" (e.g. "16,64,64") as a clip size.</summary>
-    public static (int Frames, int Height, int Width) ParseClip(string text)
-    {
-        string[] parts = text.Split(',', StringSplitOptions.TrimEntries);
-        if (parts.Length == 3 && int.TryParse(parts[0], out int t) && int.TryParse(parts[1], out int h) &&
-            int.TryParse(parts[2], out int w) && t > 0 && h > 0 && w > 0)
-            return (t, h, w);
-        throw new CentrifugeException($"--clip '{text}': expected T,H,W as three positive integers, e.g. 16,64,64", ExitCodes.Usage);
-    }
-
     public void Validate()
     {
-        if (Pairs < 1) throw new CentrifugeException($"--pairs {Pairs}: must be >= 1", ExitCodes.Usage);
-        if (BatchSize < 1) throw new CentrifugeException($"batch size {BatchSize}: must be >= 1", ExitCodes.Usage);
-        if (Clip is { } c && (c.Frames < 1 || c.Height < 1 || c.Width < 1))
-            throw new CentrifugeException($"--clip {c.Frames},{c.Height},{c.Width}: expected three positive integers", ExitCodes.Usage);
+        if (Pairs < 1) throw new OptionException("pairs", Pairs, "must be >= 1");
+        if (BatchSize < 1) throw new OptionException("batch_size", BatchSize, "must be >= 1");
+        if (Clip is { } c) ClipSize.Validate(c);
     }
 }

@@ -31,8 +31,8 @@ public sealed record ExperimentOptions
 
     public void Validate()
     {
-        if (!(BudgetMinutes > 0)) throw new CentrifugeException($"--budget-minutes {BudgetMinutes}: must be > 0", ExitCodes.Usage);
-        if (Pairs < 1) throw new CentrifugeException($"--pairs {Pairs}: must be >= 1", ExitCodes.Usage);
-        if (MaxIterations is < 1) throw new CentrifugeException($"--max-iterations {MaxIterations}: must be >= 1", ExitCodes.Usage);
+        if (!(BudgetMinutes > 0)) throw new OptionException("budget_minutes", BudgetMinutes, "must be > 0");
+        if (Pairs < 1) throw new OptionException("pairs", Pairs, "must be >= 1");
+        if (MaxIterations is < 1) throw new OptionException("max_iterations", MaxIterations, "must be >= 1");
     }
 }

@@ -38,7 +38,7 @@ public sealed class ReportFiles
         if (!force)
             foreach (string name in names)
                 if (File.Exists(Path.Combine(full, name)))
-                    throw new CentrifugeException($"{Path.Combine(full, name)}: already exists; pass --force to replace it", ExitCodes.OutputExists);
+                    throw new CentrifugeException($"{Path.Combine(full, name)}: already exists", ExitCodes.OutputExists);
         return full;
     }
 

@@ -28,7 +28,7 @@ public static class OnnxExport
         if (Directory.Exists(full))
             throw new CentrifugeException($"{onnxPath}: is a folder, expected an .onnx file path", ExitCodes.OutputExists);
         if (File.Exists(full) && !force)
-            throw new CentrifugeException($"{onnxPath}: already exists (use --force to replace it)", ExitCodes.OutputExists);
+            throw new CentrifugeException($"{onnxPath}: already exists", ExitCodes.OutputExists);
         string? folder = System.IO.Path.GetDirectoryName(full);
         if (folder is null || !Directory.Exists(folder))
             throw new CentrifugeException($"{onnxPath}: folder {folder} does not exist", ExitCodes.WriteFailed);

@@ -33,9 +33,9 @@ public static class DemoRunner
             throw new CentrifugeException($"{final}: a file is in the way of the demo folder", ExitCodes.OutputExists);
         if (!Directory.Exists(final)) return;
         if (!options.Force)
-            throw new CentrifugeException($"{final}: already exists (use --force to replace a previous demo)", ExitCodes.OutputExists);
+            throw new CentrifugeException($"{final}: already exists", ExitCodes.OutputExists);
         if (Directory.EnumerateFileSystemEntries(final).Any() && !DemoPage.IsDemoPage(Path.Combine(final, "index.html")))
-            throw new CentrifugeException($"{final}: exists and is not a previous demo (no demo index.html); choose another --out", ExitCodes.OutputExists);
+            throw new CentrifugeException($"{final}: exists and is not a previous demo (no demo index.html); choose another output folder", ExitCodes.OutputExists);
     }
 
     /// <param name="separator">the separator `centrifuge separate` would use (model, processing size, windows)</param>
@@ -44,7 +44,7 @@ public static class DemoRunner
     public static DemoResult Run(Separator separator, string model, IReadOnlyList<SampleEntry> samples, string samplesFolder, DemoOptions options,
         Action<string>? log = null, Action<SeparationProgress>? progress = null)
     {
-        if (!(options.Seconds > 0)) throw new CentrifugeException($"--seconds {options.Seconds}: must be positive", ExitCodes.Usage);
+        if (!(options.Seconds > 0)) throw new OptionException("seconds", options.Seconds, "must be positive");
         CheckOutputFolder(options);
         string final = Path.GetFullPath(options.OutputFolder);
         string parent = Path.GetDirectoryName(final)!;

@@ -25,9 +25,9 @@ public static class SeparationInputs
     private static IEnumerable<string> ReadList(string listFile)
     {
         if (Directory.Exists(listFile))
-            throw new CentrifugeException($"--inputs-from {listFile}: is a folder, expected a text file with one video path per line", ExitCodes.NotAFile);
+            throw new OptionException("inputs_from", listFile, "is a folder, expected a text file with one video path per line", ExitCodes.NotAFile);
         if (!File.Exists(listFile))
-            throw new CentrifugeException($"--inputs-from {listFile}: no such input list", ExitCodes.MissingInput);
+            throw new OptionException("inputs_from", listFile, "no such input list", ExitCodes.MissingInput);
         string[] lines;
         try
         {
@@ -35,7 +35,7 @@ public static class SeparationInputs
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new CentrifugeException($"--inputs-from {listFile}: cannot read it: {e.Message}", ExitCodes.InvalidInput, e);
+            throw new OptionException("inputs_from", listFile, $"cannot read it: {e.Message}", ExitCodes.InvalidInput, e);
         }
         return lines.Select(l => l.Trim()).Where(l => l.Length > 0 && !l.StartsWith('#'));
     }

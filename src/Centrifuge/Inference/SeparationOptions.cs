@@ -52,9 +52,9 @@ public sealed record SeparationOptions
     {
         _ = new WindowPlanner(WindowFrames, OverlapFrames);
         if (ProcessingShortSide < 8)
-            throw new CentrifugeException($"--size {ProcessingShortSide}: need at least 8 pixels", ExitCodes.Usage);
+            throw new OptionException("processing_short_side", ProcessingShortSide, "need at least 8 pixels");
         if (OutputShortSide is < 2)
-            throw new CentrifugeException($"--output-size {OutputShortSide}: need at least 2 pixels", ExitCodes.Usage);
+            throw new OptionException("output_short_side", OutputShortSide, "need at least 2 pixels");
         if (ContactFrames < 1 || WriteChunkFrames < 1)
             throw new CentrifugeException("contact frames and write chunk must be positive", ExitCodes.Usage);
     }

@@ -115,7 +115,7 @@ public sealed class SeparationOutputFolder : IDisposable
         if (System.IO.File.Exists(final))
             throw new CentrifugeException($"{final}: a file is in the way of the output folder", ExitCodes.OutputExists);
         if (Directory.Exists(final) && !force)
-            throw new CentrifugeException($"{final}: already exists (use --force to replace it)", ExitCodes.OutputExists);
+            throw new CentrifugeException($"{final}: already exists", ExitCodes.OutputExists);
     }
 
     private static void TryDelete(string folder)

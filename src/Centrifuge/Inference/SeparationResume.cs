@@ -32,7 +32,7 @@ public sealed class SeparationResume(string outputRoot, bool skipExisting, bool 
             OutputFolderState.Complete => new(new SeparationOutcome(input, null, null, ExitCodes.Ok) { Skipped = $"{check.Folder}: {check.Reason}" }, false, null),
             OutputFolderState.Partial => new(null, true, $"{check.Folder}: partial output ({check.Reason}), separating it again"),
             OutputFolderState.Foreign when !force => new(new SeparationOutcome(input, null,
-                $"{check.Folder}: {check.Reason} (use --force to replace it)", ExitCodes.OutputExists), false, null),
+                $"{check.Folder}: {check.Reason}", ExitCodes.OutputExists), false, null),
             _ => ResumeDecision.Separate,
         };
     }

@@ -14,12 +14,12 @@ public static class SeparationRuntimes
     {
         "torch" or "libtorch" => SeparationRuntime.Torch,
         "onnx" or "onnxruntime" => SeparationRuntime.Onnx,
-        _ => throw new CentrifugeException($"--runtime {text}: expected torch or onnx", ExitCodes.Usage),
+        _ => throw new OptionException("runtime", text, "expected torch or onnx"),
     };
 
     /// <summary>
     /// The model's separate function and what to dispose when done. OnnxRuntime runs fp32 on the CPU only (a .onnx
-    /// --model implies it).
+    /// model file implies it).
     /// </summary>
     public static (Func<TorchSharp.torch.Tensor, TorchSharp.torch.Tensor> Separate, IDisposable Owner) Load(
         string model, string runtime, string device, string precision)
@@ -32,9 +32,9 @@ public static class SeparationRuntimes
             return (torchModel.Separate, torchModel);
         }
         if (!device.Trim().Equals("cpu", StringComparison.OrdinalIgnoreCase))
-            throw new CentrifugeException($"--device {device}: the onnx runtime runs on the CPU only here (use --runtime torch)", ExitCodes.Usage);
+            throw new OptionException("device", device, "the onnx runtime runs on the CPU only here (use the torch runtime)");
         if (Models.InferencePrecisions.Parse(precision) != Models.InferencePrecision.Fp32)
-            throw new CentrifugeException($"--precision {precision}: the onnx runtime runs fp32 only (use --runtime torch for bf16)", ExitCodes.Usage);
+            throw new OptionException("precision", precision, "the onnx runtime runs fp32 only (use the torch runtime for bf16)");
         OnnxSeparationModel onnxModel = OnnxSeparationModel.Load(model);
         return (onnxModel.Separate, onnxModel);
     }

@@ -52,13 +52,19 @@ public sealed class Separator
         return Run(folder, input, source, info.Frames, w, h, info.Fps, null, progress, info.Damage?.Reason, frameTimes: times);
     }
 
+    /// <summary>Refuses a blend weight outside (0, 1): callers check it before loading a model.</summary>
+    public static void CheckAlpha(double alpha)
+    {
+        if (!(alpha > 0 && alpha < 1)) throw new OptionException("alpha", alpha, "must be between 0 and 1 (exclusive)");
+    }
+
     /// <summary>
     /// Blends A and B over their common length and (centre-cropped) size, V = (1 - alpha) A + alpha B, separates the
     /// blend into OUTDIR/&lt;a&gt;+&lt;b&gt;/ and scores the layers against A and B (summary.json "metrics").
     /// </summary>
     public SeparationResult SeparateBlend(string a, string b, double alpha, string outputRoot, Action<SeparationProgress>? progress = null)
     {
-        if (!(alpha > 0 && alpha < 1)) throw new CentrifugeException($"--alpha {alpha}: must be between 0 and 1 (exclusive)", ExitCodes.Usage);
+        CheckAlpha(alpha);
         VideoInfo ia = VideoProbe.Probe(a), ib = VideoProbe.Probe(b);
         using var folder = SeparationOutputFolder.Begin(outputRoot, $"{OutputName(a)}+{OutputName(b)}", Options.Force);
         int frames = Math.Min(ia.Frames, ib.Frames);

@@ -17,10 +17,9 @@ public sealed record ShardSpec(int Index, int Count)
     {
         string[] parts = text.Trim().Split('/');
         if (parts.Length != 2 || !int.TryParse(parts[0], out int k) || !int.TryParse(parts[1], out int n))
-            throw new CentrifugeException($"--shard {text}: expected K/N, e.g. 0/4 (K = 0..N-1)", ExitCodes.Usage);
-        if (n < 1) throw new CentrifugeException($"--shard {text}: N must be at least 1", ExitCodes.Usage);
-        if (k < 0 || k >= n)
-            throw new CentrifugeException($"--shard {text}: K must be between 0 and N-1 = {n - 1} (shards are numbered from 0)", ExitCodes.Usage);
+            throw new OptionException("shard", text, "expected K/N, e.g. 0/4 (K = 0..N-1)");
+        if (n < 1) throw new OptionException("shard", text, "N must be at least 1");
+        if (k < 0 || k >= n) throw new OptionException("shard", text, $"K must be between 0 and N-1 = {n - 1} (shards are numbered from 0)");
         return new ShardSpec(k, n);
     }
 

@@ -89,7 +89,7 @@ public sealed class VideoWriter : IDisposable
         if (Directory.Exists(path))
             throw new CentrifugeException($"{path}: is a directory, cannot write a video there", ExitCodes.WriteFailed);
         if (File.Exists(path) && !options.Force)
-            throw new CentrifugeException($"{path}: already exists (use --force to replace it)", ExitCodes.OutputExists);
+            throw new CentrifugeException($"{path}: already exists", ExitCodes.OutputExists);
         string folder = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))!;
         if (!Directory.Exists(folder))
             throw new CentrifugeException($"{path}: output folder {folder} does not exist", ExitCodes.WriteFailed);
@@ -140,7 +140,7 @@ public sealed class VideoWriter : IDisposable
                 $"{Path}: encoding ended early: the file holds {Math.Max(0, packets)} of {FramesWritten} frames " +
                 $"({(FfmpegProcess.FirstLine(stderr) is { Length: > 0 } reason ? reason : "disk full?")})", ExitCodes.WriteFailed);
         if (File.Exists(Path) && !_options.Force)
-            throw new CentrifugeException($"{Path}: already exists (use --force to replace it)", ExitCodes.OutputExists);
+            throw new CentrifugeException($"{Path}: already exists", ExitCodes.OutputExists);
         AtomicFile.Commit(TempPath, Path, _options.Force);
         _done = true;
         _process.Dispose();
