@@ -33,6 +33,11 @@ public static class DemoSamples
     }
 
     /// <summary>Runs scripts/fetch-samples.sh unless every file of the manifest is present; returns the manifest.</summary>
+    /// <remarks>
+    /// Kept as a script on purpose: it is the one place that knows which Debian packages hold the samples and how to
+    /// unpack them (apt-get download, dpkg-deb), and test.sh and CI run the same script before any .NET code exists.
+    /// Rewriting it here would be a second copy that drifts.
+    /// </remarks>
     public static IReadOnlyList<SampleEntry> EnsureFetched(string samplesFolder, string? repositoryRoot, Action<string>? log = null)
     {
         string manifest = Path.Combine(samplesFolder, "manifest.json");

@@ -13,21 +13,73 @@ public sealed record SeparationOutcome(string Input, SeparationResult? Result, s
 }
 
 /// <summary>
+/// What one `separate` run does: the inputs (already gathered and, for a shard, selected), where the outputs go, and
+/// the options that decide what happens to existing outputs. <see cref="Blend"/>: also separate the blend
+/// (1 - alpha) A + alpha B of two videos and score the layers against them.
+/// </summary>
+public sealed record SeparationJob(IReadOnlyList<string> Inputs, string OutputRoot)
+{
+    /// <summary>Every input given before the shard was selected (the shard record lists them); null = <see cref="Inputs"/>.</summary>
+    public IReadOnlyList<string>? AllInputs { get; init; }
+    /// <summary>Separate only this shard of the inputs and record it in OUTDIR/_shards/.</summary>
+    public ShardSpec? Shard { get; init; }
+    /// <summary>Skip inputs whose output folder holds a complete result, redo partial ones (<see cref="SeparationResume"/>).</summary>
+    public bool SkipExisting { get; init; }
+    public (string A, string B, double Alpha)? Blend { get; init; }
+}
+
+/// <summary>What a front end shows while a batch runs: one input's progress at a time, notes, and each outcome.</summary>
+public interface ISeparationBatchObserver
+{
+    /// <summary>Runs <paramref name="separate"/> for <paramref name="input"/>, passing it a progress callback (or null).</summary>
+    SeparationOutcome Track(string input, Func<Action<SeparationProgress>?, SeparationOutcome> separate);
+
+    /// <summary>Why an input is redone or refused, before it runs.</summary>
+    void Note(string message);
+
+    /// <summary>After each input, success or not.</summary>
+    void Finished(SeparationOutcome outcome);
+}
+
+/// <summary>
 /// Separates several inputs one after another. A bad input (missing, not a video, damaged, output in the way) is
 /// reported and skipped and leaves no folder; the others still complete. Programming errors are not swallowed.
 /// </summary>
 public static class SeparationBatch
 {
-    /// <summary>Runs every input; <paramref name="finished"/> is called after each, success or not.</summary>
-    public static IReadOnlyList<SeparationOutcome> Run(Separator separator, IReadOnlyList<string> inputs, string outputRoot,
-        Action<SeparationProgress>? progress = null, Action<SeparationOutcome>? finished = null)
+    /// <summary>
+    /// Runs the whole job: every input (honouring <see cref="SeparationJob.SkipExisting"/> and recording a shard), then
+    /// the blend if one is asked for. The outcomes are in that order.
+    /// </summary>
+    public static IReadOnlyList<SeparationOutcome> Run(Separator separator, SeparationJob job, ISeparationBatchObserver? observer = null)
     {
+        if (job.Shard is not null && job.Blend is not null)
+            throw new OptionException("shard", $"{job.Shard.Index}/{job.Shard.Count}", "splits a list of inputs; it cannot be combined with a blend");
+        SeparationOutcome Track(string input, Func<Action<SeparationProgress>?, SeparationOutcome> separate) =>
+            observer is null ? separate(null) : observer.Track(input, separate);
         var outcomes = new List<SeparationOutcome>();
-        foreach ((string input, SeparationOutcome? refused) in Plan(inputs))
+        void Finish(SeparationOutcome outcome)
         {
-            SeparationOutcome outcome = refused ?? Try(input, () => separator.Separate(input, outputRoot, progress));
             outcomes.Add(outcome);
-            finished?.Invoke(outcome);
+            observer?.Finished(outcome);
+        }
+
+        var resume = new SeparationResume(job.OutputRoot, job.SkipExisting, separator.Options.Force, job.Shard is not null);
+        ShardRecord? record = job.Shard is null ? null : ShardRecord.Begin(job.OutputRoot, job.Shard, job.AllInputs ?? job.Inputs, job.Inputs);
+        foreach ((string input, SeparationOutcome? refused) in Plan(job.Inputs))
+        {
+            ResumeDecision decision = refused is null ? resume.Decide(input) : ResumeDecision.Separate;
+            if (decision.Note is not null) observer?.Note(decision.Note);
+            SeparationOutcome outcome = refused ?? decision.Instead ??
+                Track(input, p => Try(input, () => separator.Separate(input, job.OutputRoot, p, decision.Replace)));
+            record?.Record(outcome);
+            Finish(outcome);
+        }
+        record?.Finish();
+        if (job.Blend is var (a, b, alpha))
+        {
+            string name = $"{a}+{b}";
+            Finish(Track(name, p => Try(name, () => separator.SeparateBlend(a, b, alpha, job.OutputRoot, p))));
         }
         return outcomes;
     }
