@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Centrifuge.Runtime;
 
 namespace Centrifuge.Bench;
 

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Diagnostics;
-using Centrifuge.Inference;
+using Centrifuge.Inference.Separation;
 using Centrifuge.Models;
 using Centrifuge.Runtime;
 using TorchSharp;

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using Centrifuge.Models;
+using Centrifuge.Runtime;
 using Centrifuge.Training;
 using TorchSharp;
 

@@ -1,3 +1,5 @@
+using Centrifuge.Runtime;
+
 namespace Centrifuge.Cli;
 
 public static class Program

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using Centrifuge.Data;
-using Centrifuge.Evaluation;
-using Centrifuge.Inference;
+using Centrifuge.Evaluation.Reports;
+using Centrifuge.Evaluation.Scoring;
 using Centrifuge.Models;
 using Centrifuge.Runtime;
 

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Centrifuge.Data;
+using Centrifuge.Evaluation.Downstream;
 
 namespace Centrifuge.Cli.Commands;
 

@@ -1,5 +1,6 @@
 using System.CommandLine;
-using Centrifuge.Inference;
+using Centrifuge.Inference.Batch;
+using Centrifuge.Inference.Separation;
 using Centrifuge.Runtime;
 
 namespace Centrifuge.Cli.Commands;

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
+using Centrifuge.Evaluation.Downstream;
 
 namespace Centrifuge.Data;
 

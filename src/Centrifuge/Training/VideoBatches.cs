@@ -1,4 +1,5 @@
 using Centrifuge.Data;
+using Centrifuge.Evaluation.Downstream;
 
 namespace Centrifuge.Training;
 

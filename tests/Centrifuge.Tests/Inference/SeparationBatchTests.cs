@@ -1,4 +1,5 @@
-using Centrifuge.Inference;
+using Centrifuge.Inference.Batch;
+using Centrifuge.Inference.Separation;
 using Centrifuge.Models;
 using Centrifuge.Runtime;
 using TorchSharp;

@@ -1,4 +1,5 @@
-using Centrifuge.Inference;
+using Centrifuge.Inference.Batch;
+using Centrifuge.Inference.Separation;
 using Centrifuge.Tests.Support;
 using TorchSharp;
 using static TorchSharp.torch;

@@ -1,4 +1,5 @@
 using Centrifuge.Models;
+using Centrifuge.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Centrifuge.Models;
+using Centrifuge.Runtime;
 using Centrifuge.Tests.Support;
 using Centrifuge.Training;
 
@@ -123,7 +124,7 @@ public sealed class CheckpointDamageCliTests
     [SkippableFact]
     public void The_shipped_model_loads()
     {
-        string shipped = Path.Combine(Repo.Root, Centrifuge.Inference.ShippedModel.RelativePath);
+        string shipped = Path.Combine(Repo.Root, Centrifuge.Runtime.ShippedModel.RelativePath);
         Skip.IfNot(File.Exists(shipped), "the shipped model is not in this checkout");
         using CentrifugeModel model = ModelCheckpoint.Load(shipped);
         Assert.True(model.Config.Layers >= 2);
