@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Centrifuge.Runtime;
 
 namespace Centrifuge.Bench;
 

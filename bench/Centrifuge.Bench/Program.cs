@@ -1,6 +1,5 @@
 using System.CommandLine;
 using Centrifuge.Bench;
-using Centrifuge.Runtime;
 
 Centrifuge.Runtime.TorchRuntime.PrepareProcess();   // OpenMP's passive wait, as the CLI runs
 

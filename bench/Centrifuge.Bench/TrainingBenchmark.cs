@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Diagnostics;
 using Centrifuge.Models;
-using Centrifuge.Runtime;
 using Centrifuge.Training;
 using TorchSharp;
 

@@ -1,4 +1,3 @@
-using Centrifuge.Runtime;
 
 namespace Centrifuge.Cli;
 

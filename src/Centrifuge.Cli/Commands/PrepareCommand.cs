@@ -1,6 +1,5 @@
 using System.CommandLine;
 using Centrifuge.Data;
-using Centrifuge.Evaluation.Downstream;
 
 namespace Centrifuge.Cli.Commands;
 

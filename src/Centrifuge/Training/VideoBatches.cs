@@ -1,5 +1,4 @@
 using Centrifuge.Data;
-using Centrifuge.Evaluation.Downstream;
 
 namespace Centrifuge.Training;
 
@@ -92,22 +91,14 @@ public sealed class VideoBatches : ITrainingBatches
     public string? NoValidation { get; }
 
     // Mixture [B, 3, T, H, W], Targets [B, k, 3, T, H, W], Weights [B, k]; tensors in the caller's dispose scope.
-    public TrainingBatch Training(long index)
-    {
-        BlendedBatch batch = BlendLoader.GetBatch(_data.Train, _config, index);
-        return new TrainingBatch(batch.Mixture, batch.Targets, batch.Weights);
-    }
+    public BlendedBatch Training(long index) => BlendLoader.GetBatch(_data.Train, _config, index);
 
-    public IEnumerable<TrainingBatch> Validation() => BatchesOf(_validation);
+    public IEnumerable<BlendedBatch> Validation() => BatchesOf(_validation);
 
-    public IEnumerable<TrainingBatch>? RealVideoValidation(bool trainingVideos) =>
+    public IEnumerable<BlendedBatch>? RealVideoValidation(bool trainingVideos) =>
         (trainingVideos ? _trainingVideos : _validationVideos) is { } set ? BatchesOf(set) : null;
 
-    private IEnumerable<TrainingBatch> BatchesOf(ValidationSet? set)
-    {
-        foreach (BlendedBatch batch in set?.Batches(_config.BatchSize) ?? [])
-            yield return new TrainingBatch(batch.Mixture, batch.Targets, batch.Weights);
-    }
+    private IEnumerable<BlendedBatch> BatchesOf(ValidationSet? set) => set?.Batches(_config.BatchSize) ?? [];
 
     public int FramesLost => _data.Damaged.Sum(v => v.FramesLost);
 

@@ -1,5 +1,4 @@
 using Centrifuge.Models;
-using Centrifuge.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 

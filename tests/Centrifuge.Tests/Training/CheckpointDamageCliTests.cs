@@ -1,7 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
 using Centrifuge.Models;
-using Centrifuge.Runtime;
 using Centrifuge.Tests.Support;
 using Centrifuge.Training;
 

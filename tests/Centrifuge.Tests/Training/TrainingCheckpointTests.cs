@@ -1,3 +1,4 @@
+using Centrifuge.Data;
 using Centrifuge.Models;
 using Centrifuge.Tests.Support;
 using Centrifuge.Training;
@@ -19,7 +20,7 @@ public sealed class TrainingCheckpointTests
         for (int i = 0; i < steps; i++)
         {
             using var scope = NewDisposeScope();
-            TrainingBatch batch = data.Training(i);
+            BlendedBatch batch = data.Training(i);
             optimizer.zero_grad();
             Tensor outputs = model.forward(batch.Mixture);
             Centrifuge.Losses.PermutationInvariantLoss.Compute(outputs, batch.Targets).Loss.backward();
@@ -70,7 +71,7 @@ public sealed class TrainingCheckpointTests
         {
             using var scope = NewDisposeScope();
             using var data = SyntheticShapesBatches.From(config);
-            TrainingBatch batch = data.Training(3);
+            BlendedBatch batch = data.Training(3);
             o.zero_grad();
             Centrifuge.Losses.PermutationInvariantLoss.Compute(m.forward(batch.Mixture), batch.Targets).Loss.backward();
             o.step();
