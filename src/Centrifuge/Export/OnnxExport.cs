@@ -54,7 +54,7 @@ public static class OnnxExport
     public static double MaxDifference(CentrifugeModel model, string onnxPath, Tensor video)
     {
         using var scope = torch.NewDisposeScope();
-        using var runner = new InferenceRunner(model);
+        using var runner = new InferenceModel(model);
         Tensor expected = runner.Run(video);
         using OnnxLayersSession session = OnnxLayersSession.Load(onnxPath);
         Tensor actual = session.Run(video);

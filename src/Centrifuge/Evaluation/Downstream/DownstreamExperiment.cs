@@ -34,7 +34,7 @@ public sealed class DownstreamExperiment : IExperimentProtocol
         ValidationSet pairs = context.TestPairs();
         var totals = new double[Conditions.Length];
         int count = 0;
-        using var runner = new InferenceRunner(model.Model);
+        using var runner = new InferenceModel(model.Model);
         int batchSize = Math.Max(1, context.Base.Data.BatchSize);
         using (torch.no_grad())
             for (int start = 0; start < pairs.Count; start += batchSize)

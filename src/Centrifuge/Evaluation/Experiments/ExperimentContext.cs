@@ -119,11 +119,11 @@ public sealed class ExperimentContext : IDisposable
     /// <summary>Scores the identity baseline and each model on the same pairs: rows in the order given (identity first).</summary>
     public ScoreRow[] Score(ValidationSet pairs, params CentrifugeModel[] models)
     {
-        var runners = models.Select(m => new InferenceRunner(m)).ToList();
+        var runners = models.Select(m => new InferenceModel(m)).ToList();
         try
         {
             var contenders = new List<Contender> { Contender.Identity };
-            contenders.AddRange(runners.Select((r, i) => Contender.Of($"model {i}", r, Device)));
+            contenders.AddRange(runners.Select((r, i) => Contender.Of($"model {i}", r)));
             return PairScorer.Score(pairs.Batches(Math.Max(1, Base.Data.BatchSize)), contenders);
         }
         finally

@@ -13,6 +13,5 @@ public sealed record Contender(string Name, Func<Tensor, Tensor>? Separate)
     public static Contender Identity { get; } = new("identity", null);
 
     /// <summary>A model run in eval mode (batch-norm running averages, as the paper does at test time) without gradients.</summary>
-    public static Contender Of(string name, InferenceRunner runner, Device device) =>
-        new(name, mixture => runner.Run(mixture.to(device)).cpu());
+    public static Contender Of(string name, InferenceModel model) => new(name, model.Separate);
 }

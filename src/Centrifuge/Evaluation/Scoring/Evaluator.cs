@@ -22,7 +22,7 @@ public static class Evaluator
         options.Validate();
         var device = TorchRuntime.ResolveDevice(options.Device);
         (int frames, int height, int width) = options.Clip ?? TrainedClip(checkpoint) ?? RunClip(checkpoint) ?? (32, 112, 112);
-        using CentrifugeModel model = ModelCheckpoint.Load(checkpoint, device);
+        using InferenceModel model = InferenceModel.Load(checkpoint, device, options.Precision);
         var config = new DataConfig
         {
             Sources = [source], Frames = frames, Height = height, Width = width,
@@ -47,15 +47,21 @@ public static class Evaluator
     /// <summary>Evaluates a model (left in the mode it came in) on a fixed set of pairs.</summary>
     public static EvaluationResult Run(CentrifugeModel model, ValidationSet pairs, EvaluationOptions options)
     {
+        using var trained = new InferenceModel(model, options.Precision);
+        return Run(trained, pairs, options);
+    }
+
+    /// <summary>Evaluates a loaded model on a fixed set of pairs, beside the identity and an untrained model of its architecture.</summary>
+    public static EvaluationResult Run(InferenceModel model, ValidationSet pairs, EvaluationOptions options)
+    {
         var device = TorchRuntime.ResolveDevice(options.Device);
         using CentrifugeModel untrained = CreateUntrained(model.Config, device);
-        using var trainedRunner = new InferenceRunner(model, options.Precision);
-        using var untrainedRunner = new InferenceRunner(untrained, options.Precision);
+        using var untrainedModel = new InferenceModel(untrained, options.Precision);
         Contender[] contenders =
         [
             Contender.Identity,
-            Contender.Of("untrained", untrainedRunner, device),
-            Contender.Of("model", trainedRunner, device),
+            Contender.Of("untrained", untrainedModel),
+            Contender.Of("model", model),
         ];
         ScoreRow[] rows = PairScorer.Score(pairs.Batches(options.BatchSize), contenders);
         return new EvaluationResult(pairs.Count, rows[0], rows[1], rows[2], Ratio(rows[2].Loss, rows[0].Loss));

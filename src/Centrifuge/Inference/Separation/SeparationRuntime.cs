@@ -29,7 +29,7 @@ public static class SeparationRuntimes
         bool onnxFile = model.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase);
         if (Parse(runtime) == SeparationRuntime.Torch && !onnxFile)
         {
-            SeparationModel torchModel = SeparationModel.Load(model, device, precision);
+            var torchModel = Models.InferenceModel.Load(model, Runtime.TorchRuntime.ResolveDevice(device), Models.InferencePrecisions.Parse(precision));
             return (torchModel.Separate, torchModel);
         }
         if (!device.Trim().Equals("cpu", StringComparison.OrdinalIgnoreCase))
