@@ -11,7 +11,7 @@ public interface ITrainingBatches : IDisposable
     /// <summary>One line for the log: where the clips come from and how many.</summary>
     string Description { get; }
 
-    /// <summary>Training batch number <paramref name="index"/> (0-based; batch i feeds step i); its tensors are in the caller's dispose scope.</summary>
+    /// <summary>Training batch number <paramref name="index"/> (0-based; batch i feeds step i); the caller disposes it.</summary>
     BlendedBatch Training(long index);
 
     /// <summary>The validation set, always the same pairs in the same order (centre crops, no flips).</summary>
