@@ -12,7 +12,7 @@ internal sealed class TrainProgressView(CliContext context) : ITrainingObserver
     private readonly ProgressReporter _progress = new(context);
     private Action<ProgressUpdate>? _update;
     private int _logEvery = 20;
-    private long _first, _total = 1;
+    private long _first;
 
     public TrainingOutcome Run(Func<ITrainingObserver, TrainingOutcome> train) =>
         _progress.Run("starting", update =>
@@ -25,11 +25,10 @@ internal sealed class TrainProgressView(CliContext context) : ITrainingObserver
     {
         _logEvery = start.Config.LogEvery;
         _first = start.FirstIteration;
-        _total = start.Iterations;
         Line(start.ResumedFrom is null
             ? $"training {start.Parameters:N0} parameters on {start.Data} for {start.Iterations} iterations"
             : $"resumed from {start.ResumedFrom} at iteration {start.FirstIteration} of {start.Iterations}");
-        _update?.Invoke(new ProgressUpdate(start.FirstIteration, _total, "starting"));
+        _update?.Invoke(new ProgressUpdate(start.FirstIteration, start.Iterations, "starting"));
     }
 
     public void Stepped(TrainingProgress p)
