@@ -45,6 +45,7 @@ public static class ExperimentCommand
                 Model = parse.GetValue(model), Cache = parse.GetValue(cache), Threads = parse.GetValue(threads) ?? 0, Device = parse.GetValue(device)!,
                 Force = parse.GetValue(force),
             };
+            options = options with { CommandLine = CommandLine(parse.GetValue(name)!, options) };
             (ExperimentResult result, IReadOnlyList<string> files) = ExperimentCatalog.Run(parse.GetValue(name)!, options, VideoSourceDecoder.Instance, context.Error);
             context.Output.WriteLine($"# {result.Title}");
             context.Output.WriteLine();
@@ -54,4 +55,10 @@ public static class ExperimentCommand
         }));
         return command;
     }
+
+    // The command that repeats this run, defaults spelled out (results.md shows it).
+    private static string CommandLine(string name, ExperimentOptions o) =>
+        $"centrifuge experiment {name} --data {o.Data} --out {o.Out} --budget-minutes {o.BudgetMinutes} --preset {o.Preset} --seed {o.Seed} --pairs {o.Pairs}" +
+        (o.MaxIterations is { } m ? $" --max-iterations {m}" : "") + (o.Model is { } model ? $" --model {model}" : "") +
+        (o.Clip is { } c ? $" --clip {c.Frames},{c.Height},{c.Width}" : "") + (o.Cache is { } cache ? $" --cache {cache}" : "");
 }

@@ -18,6 +18,8 @@ public sealed record ExperimentOptions
     public int Pairs { get; init; } = 50;
     /// <summary>Stop each training after this many iterations even if budget is left (smoke runs, tests).</summary>
     public long? MaxIterations { get; init; }
+    /// <summary>How the run was asked for, as the front end spells it (results.md repeats it); null = not shown.</summary>
+    public string? CommandLine { get; init; }
     /// <summary>Clip T, H, W; null = the preset's.</summary>
     public (int Frames, int Height, int Width)? Clip { get; init; }
     /// <summary>A trained model for the protocols that test one (colors, same-class, downstream) instead of training it.</summary>

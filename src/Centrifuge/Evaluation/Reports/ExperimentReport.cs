@@ -52,9 +52,7 @@ public static class ExperimentReport
         text.AppendLine(MarkdownTable.Render(result.Table.Header, result.Table.Rows));
         text.AppendLine($"**Paper.** {result.Paper}").AppendLine();
         text.AppendLine("## Setup").AppendLine();
-        text.AppendLine($"- command: `centrifuge experiment {result.Name} --data {o.Data} --out {o.Out} --budget-minutes {o.BudgetMinutes} --preset {o.Preset} --seed {o.Seed} --pairs {o.Pairs}" +
-                        (o.MaxIterations is { } m ? $" --max-iterations {m}" : "") + (o.Model is { } model ? $" --model {model}" : "") +
-                        (o.Clip is { } c ? $" --clip {c.Frames},{c.Height},{c.Width}" : "") + (o.Cache is { } cache ? $" --cache {cache}" : "") + "`");
+        if (o.CommandLine is { } command) text.AppendLine($"- command: `{command}`");
         text.AppendLine($"- preset {o.Preset}, clip {context.Base.Data.Frames}x{context.Base.Data.Height}x{context.Base.Data.Width}, " +
                         $"{context.Base.Optimizer} lr {context.Base.LearningRate}, batch {context.Base.Data.BatchSize}");
         bool trained = context.Trained.Any(t => !t.Name.EndsWith("(given)", StringComparison.Ordinal));
