@@ -15,35 +15,6 @@ public sealed record SeparationOutcome(string Input, SeparationResult? Result, s
 }
 
 /// <summary>
-/// What one `separate` run does: the inputs (already gathered and, for a shard, selected), where the outputs go, and
-/// the options that decide what happens to existing outputs. <see cref="Blend"/>: also separate the blend
-/// (1 - alpha) A + alpha B of two videos and score the layers against them.
-/// </summary>
-public sealed record SeparationJob(IReadOnlyList<string> Inputs, string OutputRoot)
-{
-    /// <summary>Every input given before the shard was selected (the shard record lists them); null = <see cref="Inputs"/>.</summary>
-    public IReadOnlyList<string>? AllInputs { get; init; }
-    /// <summary>Separate only this shard of the inputs and record it in OUTDIR/_shards/.</summary>
-    public ShardSpec? Shard { get; init; }
-    /// <summary>Skip inputs whose output folder holds a complete result, redo partial ones (<see cref="SeparationResume"/>).</summary>
-    public bool SkipExisting { get; init; }
-    public (string A, string B, double Alpha)? Blend { get; init; }
-}
-
-/// <summary>What a front end shows while a batch runs: one input's progress at a time, notes, and each outcome.</summary>
-public interface ISeparationBatchObserver
-{
-    /// <summary>Runs <paramref name="separate"/> for <paramref name="input"/>, passing it a progress callback (or null).</summary>
-    SeparationOutcome Track(string input, Func<Action<SeparationProgress>?, SeparationOutcome> separate);
-
-    /// <summary>Why an input is redone or refused, before it runs.</summary>
-    void Note(string message);
-
-    /// <summary>After each input, success or not.</summary>
-    void Finished(SeparationOutcome outcome);
-}
-
-/// <summary>
 /// Separates several inputs one after another. A bad input (missing, not a video, damaged, output in the way) is
 /// reported and skipped and leaves no folder; the others still complete. Programming errors are not swallowed.
 /// </summary>
