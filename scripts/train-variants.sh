@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Trains the recipe variants of the shipped model's ablation (models/README.md, "Variants tried"), resumably, one
-# after another, then prints each one's validation ratios. Every variant is configs/variants/NAME.json: the shipped
-# recipe (configs/cpu-small-default.json) with one change, run for 600 steps (sgd-paper: 400; batch12: 300 steps, the same clips
-# seen) at a constant learning rate and validated on the shipped run's 100 fixed pairs.
+# after another, then prints each one's validation ratios. Every variant is configs/variants/NAME.json, a patch naming
+# its one change on top of configs/variants/baseline.json (itself a patch on the shipped recipe,
+# configs/cpu-small-default.json: 600 steps at a constant learning rate; sgd-paper: 400; batch12: 300 steps, the same
+# clips seen), validated on the shipped run's 100 fixed pairs. The three files are passed as layered --config options.
 #   scripts/train-variants.sh                      # every variant, in the order below
 #   scripts/train-variants.sh corrector layers4    # just these
 #   scripts/train-variants.sh frame2d              # the per-frame 2D encoder (not in the default order)
@@ -24,7 +25,8 @@ read -r -a cli <<< "${CENTRIFUGE:-./centrifuge}"
 scripts/fetch-training-data.sh
 for name in "${names[@]}"; do
   echo "== variant $name"
-  "${cli[@]}" train --data data/corpus --cache data/cache/cpu-small --config "configs/variants/$name.json" \
+  "${cli[@]}" train --data data/corpus --cache data/cache/cpu-small --config configs/cpu-small-default.json \
+    --config configs/variants/baseline.json --config "configs/variants/$name.json" \
     --out "runs/variants/$name" --resume "${flags[@]}" || echo "train-variants: $name failed (exit $?); going on" >&2
 done
 

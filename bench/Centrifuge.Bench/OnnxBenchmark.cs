@@ -1,6 +1,5 @@
 using System.CommandLine;
 using Centrifuge.Export;
-using Centrifuge.Inference;
 using Centrifuge.Models;
 using Centrifuge.Runtime;
 using Centrifuge.Video;
@@ -40,7 +39,7 @@ public static class OnnxBenchmark
                 loaded.eval();
                 string onnx = Path.Combine(work, "model.onnx");
                 OnnxExporter.Write(loaded, onnx);
-                using var torchRunner = new InferenceRunner(loaded);
+                using var torchRunner = new InferenceModel(loaded);
                 using OnnxLayersSession session = OnnxLayersSession.Load(onnx, n);
                 Console.WriteLine($"machine: {Measure.MachineLine()}, OnnxRuntime {OnnxRuntimeVersion()}, threads {n} (both), load average {Measure.LoadAverage()} before");
                 Console.WriteLine($"model: {checkpoint}; clip: {Path.GetFileName(video)}");
@@ -58,7 +57,7 @@ public static class OnnxBenchmark
         return command;
     }
 
-    private static void Row(InferenceRunner torchRunner, OnnxLayersSession session, Tensor clip, int rounds)
+    private static void Row(InferenceModel torchRunner, OnnxLayersSession session, Tensor clip, int rounds)
     {
         using (clip)
         {

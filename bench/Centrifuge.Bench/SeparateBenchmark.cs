@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Diagnostics;
-using Centrifuge.Inference;
+using Centrifuge.Inference.Separation;
 using Centrifuge.Models;
 using Centrifuge.Runtime;
 using TorchSharp;
@@ -40,9 +40,10 @@ public static class SeparateBenchmark
                               $"bf16 {ConvPeakBenchmark.PeakGflops(ScalarType.BFloat16, 3, out _):F0} GFLOP/s");
             torch.manual_seed(0);
             using CentrifugeModel model = CentrifugeModel.Create(ModelPresets.Get(parse.GetValue(preset)!));
-            using SeparationModel runner = parse.GetValue(checkpoint) is { } ckpt
-                ? SeparationModel.Load(ckpt, "cpu", parse.GetValue(precision)!)
-                : SeparationModel.FromModel(model, parse.GetValue(precision)!);
+            InferencePrecision parsed = InferencePrecisions.Parse(parse.GetValue(precision)!);
+            using InferenceModel runner = parse.GetValue(checkpoint) is { } ckpt
+                ? InferenceModel.Load(ckpt, precision: parsed)
+                : new InferenceModel(model, parsed);
             Console.WriteLine($"model: {(parse.GetValue(checkpoint) ?? "untrained " + parse.GetValue(preset))}");
             int t = parse.GetValue(window), o = parse.GetValue(overlap);
             string work = Directory.CreateTempSubdirectory("centrifuge-bench-separate-").FullName;
@@ -79,7 +80,7 @@ public static class SeparateBenchmark
         return command;
     }
 
-    private static void Speed(SeparationModel runner, string clip, int size, int t, int o, string work)
+    private static void Speed(InferenceModel runner, string clip, int size, int t, int o, string work)
     {
         double modelSeconds = 0;
         Tensor Timed(Tensor x)
@@ -157,7 +158,7 @@ public static class SeparateBenchmark
         Console.WriteLine($"| {size} | {decode:F2} | {upscale:F2} | {toBytes:F2} | {encode:F2} | {modelSeconds:F2} |");
     }
 
-    private static void PaperClip(SeparationModel runner)
+    private static void PaperClip(InferenceModel runner)
     {
         using var x = torch.rand(new long[] { 1, 3, 64, 224, 224 }) * 2 - 1;
         double s = Measure.MedianSeconds(() =>
@@ -168,7 +169,7 @@ public static class SeparateBenchmark
         Console.WriteLine($"one 64x224x224 clip forward: {s:F2} s median of 3 (paper: ~0.5 s on an NVIDIA P4000)");
     }
 
-    private static void Memory(SeparationModel runner, string file, int size, int t, int o, string work)
+    private static void Memory(InferenceModel runner, string file, int size, int t, int o, string work)
     {
         var options = new SeparationOptions { ProcessingShortSide = size, WindowFrames = t, OverlapFrames = o, Force = true };
         double before = ProcessMemory.CurrentMegabytes(), cpuBefore = CpuSeconds();

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Diagnostics;
+using Centrifuge.Models;
 using Centrifuge.Training;
 using TorchSharp;
 
@@ -15,7 +16,7 @@ public static class TrainingBenchmark
     public static Command Create()
     {
         var preset = new Option<string>("--preset") { Description = "Training preset", DefaultValueFactory = _ => "tiny" };
-        var config = new Option<string?>("--config") { Description = "A training config JSON instead of a preset (e.g. configs/cpu-small-default.json)" };
+        var config = new Option<string[]>("--config") { Description = "A training config JSON instead of a preset (e.g. configs/cpu-small-default.json); repeat to layer patches" };
         var data = new Option<string>("--data") { Description = $"Training data (default {TrainingConfig.SyntheticShapes})", DefaultValueFactory = _ => TrainingConfig.SyntheticShapes };
         var cache = new Option<string?>("--cache") { Description = "Clip cache folder for video data" };
         var iterations = new Option<int>("--iterations") { Description = "Steps to run (per precision)", DefaultValueFactory = _ => 2000 };
@@ -36,13 +37,13 @@ public static class TrainingBenchmark
                 Sources = [source == TrainingConfig.SyntheticShapes ? source : Path.GetFullPath(source)],
                 Cache = parse.GetValue(cache) is { } c ? Path.GetFullPath(c) : null,
                 Iterations = parse.GetValue(iterations),
-                Clip = parse.GetValue(clip) is { } text ? TrainingOverrides.ParseClip(text) : null,
+                Clip = parse.GetValue(clip) is { } text ? ClipSize.Parse(text) : null,
                 BatchSize = parse.GetValue(batch),
                 Threads = parse.GetValue(threads),
                 ValidationEvery = int.MaxValue,
                 CheckpointEvery = int.MaxValue,
             };
-            TrainingConfig baseConfig = parse.GetValue(config) is { } file ? TrainingConfig.Load(file) : TrainingPresets.Get(parse.GetValue(preset)!);
+            TrainingConfig baseConfig = parse.GetValue(config) is { Length: > 0 } files ? TrainingConfig.Load(files) : TrainingPresets.Get(parse.GetValue(preset)!);
             // One log row per step, so the loss curves can be compared step by step.
             TrainingConfig run = overrides.ApplyTo(baseConfig) with { ValidateAtStart = false, LogEvery = 1 };
             Console.WriteLine($"machine: {Measure.MachineLine()}, malloc {Centrifuge.Runtime.TorchRuntime.Allocator}");

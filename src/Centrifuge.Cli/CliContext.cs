@@ -46,7 +46,7 @@ public sealed class CliContext
         }
         catch (CentrifugeException e)
         {
-            Error.WriteLine($"centrifuge: error: {e.Message}");
+            Error.WriteLine($"centrifuge: error: {OptionFlags.Describe(e, parse.CommandResult.Command)}");
             if (verbose) Error.WriteLine(e.ToString());
             return e.ExitCode;
         }

@@ -1,3 +1,4 @@
+
 namespace Centrifuge.Cli;
 
 public static class Program

@@ -1,5 +1,7 @@
 using System.CommandLine;
-using Centrifuge.Inference;
+using Centrifuge.Inference.Demo;
+using Centrifuge.Inference.Separation;
+using Centrifuge.Models;
 using Centrifuge.Runtime;
 
 namespace Centrifuge.Cli.Commands;
@@ -36,7 +38,7 @@ public static class DemoCommand
             string? root = DemoSamples.FindRepositoryRoot();
             string samplesFolder = DemoSamples.SamplesFolder(root);
             IReadOnlyList<SampleEntry> samples = DemoSamples.EnsureFetched(samplesFolder, root, Log);
-            using SeparationModel loaded = SeparationModel.Load(checkpoint);
+            using InferenceModel loaded = InferenceModel.Load(checkpoint);
             var separator = new Separator(loaded.Separate, separation);
             int lastPercent = -1;
             DemoResult result = DemoRunner.Run(separator, Path.GetFileName(checkpoint), samples, samplesFolder, demo, Log, p =>

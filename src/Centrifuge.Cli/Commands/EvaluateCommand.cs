@@ -1,7 +1,7 @@
 using System.CommandLine;
 using Centrifuge.Data;
-using Centrifuge.Evaluation;
-using Centrifuge.Inference;
+using Centrifuge.Evaluation.Reports;
+using Centrifuge.Evaluation.Scoring;
 using Centrifuge.Models;
 using Centrifuge.Runtime;
 
@@ -35,7 +35,7 @@ public static class EvaluateCommand
             var options = new EvaluationOptions
             {
                 Pairs = parse.GetValue(pairs), Seed = parse.GetValue(seed),
-                Clip = parse.GetValue(clip) is { } c ? EvaluationOptions.ParseClip(c) : null,
+                Clip = parse.GetValue(clip) is { } c ? ClipSize.Parse(c) : null,
                 Precision = InferencePrecisions.Parse(parse.GetValue(precision)!),
                 Device = parse.GetValue(device)!, BatchSize = parse.GetValue(batch), Cache = parse.GetValue(cache),
             };

@@ -1,6 +1,8 @@
 using System.CommandLine;
+using Centrifuge.Evaluation.Experiments;
+using Centrifuge.Evaluation.Reports;
+using Centrifuge.Models;
 using Centrifuge.Data;
-using Centrifuge.Evaluation;
 using Centrifuge.Runtime;
 
 namespace Centrifuge.Cli.Commands;
@@ -12,9 +14,9 @@ public static class ExperimentCommand
     {
         var name = new Argument<string>("name")
         {
-            Description = "The protocol: " + string.Join("; ", Experiments.All.Select(e => $"{e.Name} ({e.Summary})")),
+            Description = "The protocol: " + string.Join("; ", ExperimentCatalog.All.Select(e => $"{e.Name} ({e.Summary})")),
         };
-        name.AcceptOnlyFromAmong([.. Experiments.Names]);
+        name.AcceptOnlyFromAmong([.. ExperimentCatalog.Names]);
         var data = new Option<string>("--data") { Description = "Videos (a folder, list, Kinetics CSV or manifest), split by source video into training and held-out", Required = true };
         var output = new Option<string>("--out") { Description = "Folder for results.md, results.json, chart.png and runs/", Required = true };
         var budget = new Option<double>("--budget-minutes") { Description = "Training time of the whole protocol, split across its models", DefaultValueFactory = _ => 30 };
@@ -39,11 +41,12 @@ public static class ExperimentCommand
                 Data = parse.GetValue(data)!, Out = parse.GetValue(output)!, BudgetMinutes = parse.GetValue(budget),
                 Preset = parse.GetValue(preset)!, Seed = parse.GetValue(seed), Pairs = parse.GetValue(pairs),
                 MaxIterations = parse.GetValue(maxIterations),
-                Clip = parse.GetValue(clip) is { } c ? EvaluationOptions.ParseClip(c) : null,
+                Clip = parse.GetValue(clip) is { } c ? ClipSize.Parse(c) : null,
                 Model = parse.GetValue(model), Cache = parse.GetValue(cache), Threads = parse.GetValue(threads) ?? 0, Device = parse.GetValue(device)!,
                 Force = parse.GetValue(force),
             };
-            (ExperimentResult result, IReadOnlyList<string> files) = Experiments.Run(parse.GetValue(name)!, options, VideoSourceDecoder.Instance, context.Error);
+            options = options with { CommandLine = CommandLine(parse.GetValue(name)!, options) };
+            (ExperimentResult result, IReadOnlyList<string> files) = ExperimentCatalog.Run(parse.GetValue(name)!, options, VideoSourceDecoder.Instance, context.Error);
             context.Output.WriteLine($"# {result.Title}");
             context.Output.WriteLine();
             context.Output.Write(MarkdownTable.Render(result.Table.Header, result.Table.Rows));
@@ -52,4 +55,10 @@ public static class ExperimentCommand
         }));
         return command;
     }
+
+    // The command that repeats this run, defaults spelled out (results.md shows it).
+    private static string CommandLine(string name, ExperimentOptions o) =>
+        $"centrifuge experiment {name} --data {o.Data} --out {o.Out} --budget-minutes {o.BudgetMinutes} --preset {o.Preset} --seed {o.Seed} --pairs {o.Pairs}" +
+        (o.MaxIterations is { } m ? $" --max-iterations {m}" : "") + (o.Model is { } model ? $" --model {model}" : "") +
+        (o.Clip is { } c ? $" --clip {c.Frames},{c.Height},{c.Width}" : "") + (o.Cache is { } cache ? $" --cache {cache}" : "");
 }

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using Centrifuge.Export;
-using Centrifuge.Inference;
 using Centrifuge.Runtime;
 
 namespace Centrifuge.Cli.Commands;

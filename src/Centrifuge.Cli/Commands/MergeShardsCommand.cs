@@ -1,5 +1,5 @@
 using System.CommandLine;
-using Centrifuge.Inference;
+using Centrifuge.Inference.Batch;
 
 namespace Centrifuge.Cli.Commands;
 

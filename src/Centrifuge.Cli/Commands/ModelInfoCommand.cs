@@ -23,7 +23,7 @@ public static class ModelInfoCommand
             ModelConfig config = ModelPresets.Get(parse.GetValue(preset)!);
             if (parse.GetValue(endpoint) is { } e) config = config with { Endpoint = e };
             if (parse.GetValue(layers) is { } n) config = config with { Layers = n };
-            ModelSummary summary = ModelSummary.Compute(config, ParseClip(parse.GetValue(clip)!));
+            ModelSummary summary = ModelSummary.Compute(config, ClipSize.Parse(parse.GetValue(clip)!) is var (t, h, w) ? [t, h, w] : []);
             if (parse.GetValue(json))
             {
                 context.Output.WriteLine(JsonDefaults.Serialize(summary));
@@ -37,12 +37,5 @@ public static class ModelInfoCommand
             return ExitCodes.Ok;
         }));
         return command;
-    }
-
-    private static int[] ParseClip(string text)
-    {
-        string[] parts = text.Split(',', 'x');
-        if (parts.Length == 3 && parts.All(p => int.TryParse(p, out int v) && v >= 1)) return [.. parts.Select(int.Parse)];
-        throw new CentrifugeException($"--clip '{text}': expected T,H,W (three integers >= 1)", ExitCodes.Usage);
     }
 }

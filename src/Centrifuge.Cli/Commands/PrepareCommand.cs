@@ -1,6 +1,5 @@
 using System.CommandLine;
 using Centrifuge.Data;
-using Spectre.Console;
 
 namespace Centrifuge.Cli.Commands;
 
@@ -37,18 +36,14 @@ public static class PrepareCommand
                 ShortSide = side, PhotoShortSide = parse.GetValue(photoSide), MinFrames = Math.Max(1, parse.GetValue(minFrames)),
                 VerifyChecksums = !parse.GetValue(noVerify),
             };
-            var sources = new List<VideoSource>();
-            var skipped = new List<SkippedSource>();
-            foreach (string spec in parse.GetValue(data) ?? [])
-            {
-                SourceList found = SourceCatalog.Discover(spec, parse.GetValue(kineticsRoot), parse.GetValue(images));
-                sources.AddRange(found.Sources);
-                skipped.AddRange(found.Skipped);
-            }
-            var list = new SourceList(sources.DistinctBy(s => s.Id).ToList(), skipped);
+            SourceList list = SourceCatalog.Discover(parse.GetValue(data) ?? [], parse.GetValue(kineticsRoot), parse.GetValue(images));
             string folder = parse.GetValue(cache)!;
             bool asJson = parse.GetValue(json);
-            PrepareReport report = Run(context, list, folder, options, asJson);
+            // A bar on a terminal; plain lines ("prepare: [3/20] path: decoded") when redirected, on stderr under --json.
+            PrepareReport report = new ProgressReporter(context, asJson ? ProgressMode.StandardError : ProgressMode.Auto).Run("decoding",
+                update => ClipCacheBuilder.Prepare(list, folder, options, VideoSourceDecoder.Instance, update is null ? null :
+                    new SynchronousProgress(p => update(new ProgressUpdate(p.Done, Math.Max(1, list.Sources.Count), Path.GetFileName(p.Path),
+                        $"prepare: [{p.Done}/{p.Total}] {p.Path}: {p.Outcome}")))));
 
             if (asJson) context.Output.WriteLine(JsonDefaults.Serialize(report));
             else
@@ -64,31 +59,6 @@ public static class PrepareCommand
             return report.FramesLost > 0 ? ExitCodes.CompletedWithLosses : ExitCodes.Ok;
         }));
         return command;
-    }
-
-    // A Spectre progress bar on a terminal; plain lines ("prepare: [3/20] path: decoded") when redirected.
-    private static PrepareReport Run(CliContext context, SourceList list, string folder, PrepareOptions options, bool asJson)
-    {
-        if (!asJson && context.Console.Profile.Capabilities.Interactive)
-        {
-            PrepareReport? report = null;
-            context.Console.Progress()
-                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
-                .Start(ctx =>
-                {
-                    ProgressTask task = ctx.AddTask("decoding", maxValue: Math.Max(1, list.Sources.Count));
-                    report = ClipCacheBuilder.Prepare(list, folder, options, VideoSourceDecoder.Instance,
-                        new SynchronousProgress(p =>
-                        {
-                            task.Value = p.Done;
-                            task.Description = Markup.Escape(Path.GetFileName(p.Path));
-                        }));
-                });
-            return report!;
-        }
-        TextWriter lines = asJson ? context.Error : context.Output;
-        return ClipCacheBuilder.Prepare(list, folder, options, VideoSourceDecoder.Instance,
-            new SynchronousProgress(p => lines.WriteLine($"prepare: [{p.Done}/{p.Total}] {p.Path}: {p.Outcome}")));
     }
 
     // Progress<T> posts to the thread pool; reports must arrive in order, on the caller's thread.

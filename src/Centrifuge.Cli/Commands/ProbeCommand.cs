@@ -12,15 +12,6 @@ namespace Centrifuge.Cli.Commands;
 /// </summary>
 public static class ProbeCommand
 {
-    /// <summary>
-    /// One line of output; JSON keys: path, width, height, fps, frames, frames_lost, duration_s, codec, rotation, damage
-    /// (what is wrong with a usable but damaged file), error (why a file is unusable). Rotation is
-    /// in degrees clockwise, as the frame is turned for display (ffprobe's display-matrix "rotation" counts
-    /// counter-clockwise: its 90 is 270 here, its -90 is 90).
-    /// </summary>
-    private sealed record ProbeRecord(string Path, int? Width, int? Height, double? Fps, int? Frames, int? FramesLost,
-        double? DurationS, string? Codec, int? Rotation, string? Damage, string? Error);
-
     public static Command Create(CliContext context)
     {
         var files = new Argument<string[]>("FILE") { Description = "Video files to probe", Arity = ArgumentArity.OneOrMore };
@@ -45,60 +36,21 @@ public static class ProbeCommand
                     CenterCrop = ParseSize(parse.GetValue(crop)),
                 }
                 : null;
-            var records = new List<ProbeRecord>();
-            var failures = new List<int>();
+            var checks = new List<(ProbeRecord Record, int ExitCode)>();
             foreach (string path in parse.GetValue(files) ?? [])
             {
-                (ProbeRecord record, int code) = ProbeOne(path, readOptions, context.Error);
-                records.Add(record);
-                if (record.Error is not null)
-                {
-                    failures.Add(code);
-                    context.Error.WriteLine($"centrifuge: error: {record.Error}");
-                }
-                else if (record.Damage is not null)
-                {
-                    context.Error.WriteLine($"centrifuge: warning: {record.Path}: {record.Damage}");
-                }
+                (ProbeRecord record, int code) = VideoCheck.Inspect(path, readOptions, w => context.Error.WriteLine($"centrifuge: warning: {w}"));
+                checks.Add((record, code));
+                if (record.Error is not null) context.Error.WriteLine($"centrifuge: error: {record.Error}");
+                else if (record.Damage is not null) context.Error.WriteLine($"centrifuge: warning: {record.Path}: {record.Damage}");
             }
 
-            if (parse.GetValue(json)) context.Output.WriteLine(JsonDefaults.Serialize(records));
-            else foreach (ProbeRecord r in records) context.Output.WriteLine(Line(r));
-
-            if (failures.Count == 0) return records.Any(r => r.FramesLost > 0) ? ExitCodes.CompletedWithLosses : ExitCodes.Ok;
-            return failures.Count == records.Count ? failures[0] : ExitCodes.PartialFailure;
+            if (parse.GetValue(json)) context.Output.WriteLine(JsonDefaults.Serialize(checks.Select(c => c.Record)));
+            else foreach ((ProbeRecord r, _) in checks) context.Output.WriteLine(Line(r));
+            return VideoCheck.ExitCode(checks);
         }));
         return command;
     }
-
-    private static (ProbeRecord Record, int ExitCode) ProbeOne(string path, VideoReadOptions? readOptions, TextWriter error)
-    {
-        VideoInfo? info = null;
-        try
-        {
-            info = VideoProbe.Probe(path);
-            int frames = info.Frames, lost = info.FramesLost;
-            if (readOptions is not null)
-            {
-                using VideoReader reader = VideoReader.Open(path, readOptions);
-                foreach (FrameChunk _ in reader.ReadChunks(32)) { }
-                (frames, lost) = (reader.FramesRead, reader.FramesLost);
-                foreach (string warning in reader.Warnings.Where(w => info.Damage is null || !w.Contains(info.Damage.Reason)))
-                    error.WriteLine($"centrifuge: warning: {warning}");
-            }
-            return (Record(info, frames, lost, null), ExitCodes.Ok);
-        }
-        catch (CentrifugeException e)
-        {
-            return (info is null
-                ? new ProbeRecord(path, null, null, null, null, null, null, null, null, null, e.Message)
-                : Record(info, info.Frames, info.FramesLost, e.Message), e.ExitCode);
-        }
-    }
-
-    private static ProbeRecord Record(VideoInfo info, int frames, int lost, string? error) =>
-        new(info.Path, info.Width, info.Height, Math.Round(info.Fps, 4), frames, lost, Math.Round(info.DurationSeconds, 3),
-            info.Codec, info.Rotation, info.Damage?.Reason, error);
 
     private static string Line(ProbeRecord r) => r.Width is null
         ? $"{r.Path}: error: {r.Error}"

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Centrifuge.Models;
 using Centrifuge.Data;
 using Centrifuge.Runtime;
 using Centrifuge.Training;
@@ -12,7 +13,7 @@ public static class SamplesCommand
     {
         var data = new Option<string[]>("--data") { Description = "Training videos and photos (as for train; default: the config's)" };
         var preset = new Option<string?>("--preset") { Description = $"Training preset: {string.Join(", ", TrainingPresets.Names)}" };
-        var config = new Option<string?>("--config") { Description = "A training config JSON" };
+        var config = new Option<string[]>("--config") { Description = "A training config JSON; repeat to layer patches (a later file overrides what it names)" };
         var output = new Option<string>("--out", "-o") { Description = "The PNG to write", Required = true };
         var count = new Option<int>("--count") { Description = "Samples (rows)", DefaultValueFactory = _ => 8 };
         var step = new Option<long>("--step") { Description = "Which training step's samples to show", DefaultValueFactory = _ => 0 };
@@ -32,15 +33,15 @@ public static class SamplesCommand
                 throw new CentrifugeException($"{path}: exists (use --force to replace it)", ExitCodes.OutputExists);
             if (parse.GetValue(count) is < 1 or > 64) throw new CentrifugeException("--count must be in 1..64", ExitCodes.Usage);
             TorchRuntime.EnsureLoaded();
-            string? configFile = parse.GetValue(config);
-            string? presetName = parse.GetValue(preset) ?? (configFile is null ? "cpu-small" : null);
-            TrainingConfig baseConfig = configFile is not null ? TrainingConfig.Load(configFile) : TrainingPresets.Get(presetName!);
+            string[] configFiles = parse.GetValue(config) ?? [];
+            string? presetName = parse.GetValue(preset) ?? (configFiles.Length == 0 ? "cpu-small" : null);
+            TrainingConfig baseConfig = configFiles.Length > 0 ? TrainingConfig.Load(configFiles) : TrainingPresets.Get(presetName!);
             string[]? sources = parse.GetValue(data);
             string? clipText = parse.GetValue(clip);
             TrainingConfig effective = new TrainingOverrides
             {
                 Sources = sources is { Length: > 0 } ? sources.Select(Path.GetFullPath).ToArray() : null,
-                Clip = clipText is null ? null : TrainingOverrides.ParseClip(clipText),
+                Clip = clipText is null ? null : ClipSize.Parse(clipText),
                 CompositeProbability = parse.GetValue(composite),
                 MaxObjects = parse.GetValue(objects),
                 PhotoProbability = parse.GetValue(photo),

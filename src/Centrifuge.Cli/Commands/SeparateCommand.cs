@@ -1,8 +1,7 @@
 using System.CommandLine;
-using System.Diagnostics;
-using Centrifuge.Inference;
+using Centrifuge.Inference.Batch;
+using Centrifuge.Inference.Separation;
 using Centrifuge.Runtime;
-using Spectre.Console;
 
 namespace Centrifuge.Cli.Commands;
 
@@ -54,8 +53,7 @@ public static class SeparateCommand
             double blendAlpha = parse.GetValue(alpha);
             if (blendPair is null && parse.GetResult(alpha) is { Implicit: false })
                 throw new CentrifugeException($"--alpha {blendAlpha}: only used with --blend A B", ExitCodes.Usage);
-            if (blendPair is not null && !(blendAlpha > 0 && blendAlpha < 1))
-                throw new CentrifugeException($"--alpha {blendAlpha}: must be between 0 and 1 (exclusive)", ExitCodes.Usage);
+            if (blendPair is not null) Separator.CheckAlpha(blendAlpha);
             string checkpoint = parse.GetValue(model) ?? ShippedModel.Resolve();
             var options = new SeparationOptions
             {
@@ -71,26 +69,12 @@ public static class SeparateCommand
             using IDisposable owner = loaded;
             var separator = new Separator(separate, options);
             bool asJson = parse.GetValue(json);
-
-            var outcomes = new List<SeparationOutcome>();
-            var resume = new SeparationResume(outDir, parse.GetValue(skipExisting), options.Force, shardSpec is not null);
-            ShardRecord? record = shardSpec is null ? null : ShardRecord.Begin(outDir, shardSpec, list, files);
-            foreach ((string file, SeparationOutcome? refused) in SeparationBatch.Plan(files))
+            var job = new SeparationJob(files, outDir)
             {
-                ResumeDecision decision = refused is null ? resume.Decide(file) : ResumeDecision.Separate;
-                if (decision.Note is not null) context.Error.WriteLine($"centrifuge: note: {decision.Note}");
-                SeparationOutcome outcome = Report(context, asJson, refused ?? decision.Instead ??
-                    WithProgress(context, asJson, file, p => SeparationBatch.Try(file, () => separator.Separate(file, outDir, p, decision.Replace))));
-                record?.Record(outcome);
-                outcomes.Add(outcome);
-            }
-            record?.Finish();
-            if (blendPair is [string a, string b])
-            {
-                string name = $"{a}+{b}";
-                outcomes.Add(Report(context, asJson, WithProgress(context, asJson, name,
-                    p => SeparationBatch.Try(name, () => separator.SeparateBlend(a, b, blendAlpha, outDir, p)))));
-            }
+                AllInputs = list, Shard = shardSpec, SkipExisting = parse.GetValue(skipExisting),
+                Blend = blendPair is [string a, string b] ? (a, b, blendAlpha) : null,
+            };
+            IReadOnlyList<SeparationOutcome> outcomes = SeparationBatch.Run(separator, job, new BatchView(context, command, asJson));
             if (asJson)
                 context.Output.WriteLine(JsonDefaults.Serialize(outcomes.Select(o => new
                 {
@@ -108,61 +92,44 @@ public static class SeparateCommand
         throw new CentrifugeException($"--output-size {value}: expected a short side in pixels or 'original'", ExitCodes.Usage);
     }
 
-    // One input: a Spectre progress bar on a terminal, plain progress lines when redirected, nothing under --json.
-    private static SeparationOutcome WithProgress(CliContext context, bool json, string input, Func<Action<SeparationProgress>?, SeparationOutcome> run)
+    // Progress of one input at a time (none under --json), then one line per input: where the layers went, or why not.
+    private sealed class BatchView(CliContext context, Command command, bool json) : ISeparationBatchObserver
     {
-        if (json) return run(null);
-        string name = Path.GetFileName(input);
-        if (context.Console.Profile.Capabilities.Interactive)
-        {
-            SeparationOutcome? outcome = null;
-            context.Console.Progress()
-                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
-                .Start(ctx =>
-                {
-                    ProgressTask task = ctx.AddTask(Markup.Escape(name), maxValue: 1);
-                    outcome = run(p =>
-                    {
-                        task.MaxValue = p.FramesTotal;
-                        task.Value = p.FramesDone;
-                        task.Description = Markup.Escape($"{name} {p.FramesDone}/{p.FramesTotal} frames {p.FramesPerSecond:F1} fps");
-                    });
-                    task.StopTask();
-                });
-            return outcome!;
-        }
-        var clock = Stopwatch.StartNew();
-        TimeSpan? last = null;
-        return run(p =>
-        {
-            bool end = p.FramesDone >= p.FramesTotal;
-            if (!end && last is TimeSpan previous && clock.Elapsed - previous < TimeSpan.FromSeconds(5)) return;
-            last = clock.Elapsed;
-            string eta = p.Remaining is TimeSpan r && !end ? $", ETA {r:h\\:mm\\:ss}" : "";
-            context.Output.WriteLine($"{name}: {p.FramesDone}/{p.FramesTotal} frames ({100.0 * p.FramesDone / Math.Max(1, p.FramesTotal):F0}%), {p.FramesPerSecond:F1} frames/s{eta}");
-        });
-    }
+        private readonly ProgressReporter _progress = new(context, json ? ProgressMode.None : ProgressMode.Auto);
 
-    // One line per input: where the layers went, or why it was skipped.
-    private static SeparationOutcome Report(CliContext context, bool json, SeparationOutcome outcome)
-    {
-        if (outcome.Skipped is { } why)
+        public SeparationOutcome Track(string input, Func<Action<SeparationProgress>?, SeparationOutcome> separate)
         {
-            if (!json) context.Output.WriteLine($"{outcome.Input}: skipped, already separated: {why}");
+            string name = Path.GetFileName(input);
+            return _progress.Run(name, update => separate(update is null ? null : p =>
+            {
+                bool end = p.FramesDone >= p.FramesTotal;
+                string eta = p.Remaining is TimeSpan r && !end ? $", ETA {r:h\\:mm\\:ss}" : "";
+                update(new ProgressUpdate(p.FramesDone, p.FramesTotal, $"{name} {p.FramesDone}/{p.FramesTotal} frames {p.FramesPerSecond:F1} fps",
+                    $"{name}: {p.FramesDone}/{p.FramesTotal} frames ({100.0 * p.FramesDone / Math.Max(1, p.FramesTotal):F0}%), {p.FramesPerSecond:F1} frames/s{eta}"));
+            }), plainInterval: TimeSpan.FromSeconds(5));
         }
-        else if (outcome.Result is { } r)
+
+        public void Note(string message) => context.Error.WriteLine($"centrifuge: note: {message}");
+
+        public void Finished(SeparationOutcome outcome)
         {
-            foreach (string warning in r.Warnings) context.Error.WriteLine($"centrifuge: warning: {warning}");
-            if (!json)
-                context.Output.WriteLine(
-                    $"{outcome.Input} -> {r.OutputFolder}/ ({r.Summary.Frames} frames, {r.Summary.Width}x{r.Summary.Height}, " +
-                    $"{r.Summary.Layers} layers, pair {r.Summary.Pair[0]}+{r.Summary.Pair[1]}, {r.Summary.Seconds:F1} s, " +
-                    $"{r.Summary.FramesPerSecond:F2} frames/s{(r.Summary.FramesLost > 0 ? $"; {r.Summary.FramesLost} frames lost to damage" : "")})");
+            if (outcome.Skipped is { } why)
+            {
+                if (!json) context.Output.WriteLine($"{outcome.Input}: skipped, already separated: {why}");
+            }
+            else if (outcome.Result is { } r)
+            {
+                foreach (string warning in r.Warnings) context.Error.WriteLine($"centrifuge: warning: {warning}");
+                if (!json)
+                    context.Output.WriteLine(
+                        $"{outcome.Input} -> {r.OutputFolder}/ ({r.Summary.Frames} frames, {r.Summary.Width}x{r.Summary.Height}, " +
+                        $"{r.Summary.Layers} layers, pair {r.Summary.Pair[0]}+{r.Summary.Pair[1]}, {r.Summary.Seconds:F1} s, " +
+                        $"{r.Summary.FramesPerSecond:F2} frames/s{(r.Summary.FramesLost > 0 ? $"; {r.Summary.FramesLost} frames lost to damage" : "")})");
+            }
+            else
+            {
+                context.Error.WriteLine($"centrifuge: error: {OptionFlags.Describe(outcome.Error!, outcome.ExitCode, command)} (skipped)");
+            }
         }
-        else
-        {
-            context.Error.WriteLine($"centrifuge: error: {outcome.Error} (skipped)");
-        }
-        return outcome;
     }
 }

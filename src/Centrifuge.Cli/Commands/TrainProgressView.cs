@@ -1,5 +1,4 @@
 using Centrifuge.Training;
-using Spectre.Console;
 using ValidationResult = Centrifuge.Training.ValidationResult;
 
 namespace Centrifuge.Cli.Commands;
@@ -10,27 +9,17 @@ namespace Centrifuge.Cli.Commands;
 /// </summary>
 internal sealed class TrainProgressView(CliContext context) : ITrainingObserver
 {
-    private readonly object _gate = new();
-    private ProgressTask? _task;
+    private readonly ProgressReporter _progress = new(context);
+    private Action<ProgressUpdate>? _update;
     private int _logEvery = 20;
     private long _first;
 
-    private bool Interactive => context.Console.Profile.Capabilities.Interactive;
-
-    public TrainingOutcome Run(Func<ITrainingObserver, TrainingOutcome> train)
-    {
-        if (!Interactive) return train(this);
-        TrainingOutcome? outcome = null;
-        context.Console.Progress()
-            .AutoClear(false)
-            .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn())
-            .Start(progress =>
-            {
-                _task = progress.AddTask("starting", autoStart: true, maxValue: 1);
-                outcome = train(this);
-            });
-        return outcome!;
-    }
+    public TrainingOutcome Run(Func<ITrainingObserver, TrainingOutcome> train) =>
+        _progress.Run("starting", update =>
+        {
+            _update = update;
+            return train(this);
+        });
 
     public void Started(TrainingStart start)
     {
@@ -39,26 +28,15 @@ internal sealed class TrainProgressView(CliContext context) : ITrainingObserver
         Line(start.ResumedFrom is null
             ? $"training {start.Parameters:N0} parameters on {start.Data} for {start.Iterations} iterations"
             : $"resumed from {start.ResumedFrom} at iteration {start.FirstIteration} of {start.Iterations}");
-        if (_task is not null)
-        {
-            _task.MaxValue = start.Iterations;
-            _task.Value = start.FirstIteration;
-        }
+        _update?.Invoke(new ProgressUpdate(start.FirstIteration, start.Iterations, "starting"));
     }
 
     public void Stepped(TrainingProgress p)
     {
         string eta = p.Eta is { } e ? $"{(int)e.TotalHours}:{e.Minutes:D2}:{e.Seconds:D2}" : "?";
         string text = $"iteration {p.Iteration}/{p.Iterations}  loss {p.RunningLoss:F4}  lr {p.LearningRate:G3}  {p.ItersPerSecond:F2} it/s  ETA {eta}";
-        if (_task is not null)
-        {
-            _task.Value = p.Iteration;
-            _task.Description = Markup.Escape(text);
-        }
-        else if (p.Iteration % _logEvery == 0 || p.Iteration == p.Iterations || p.Iteration == _first + 1)
-        {
-            Line(text);
-        }
+        bool logged = p.Iteration % _logEvery == 0 || p.Iteration == p.Iterations || p.Iteration == _first + 1;
+        _update?.Invoke(new ProgressUpdate(p.Iteration, p.Iterations, text, logged ? text : null));
     }
 
     public void Validated(ValidationResult r, bool best) =>
@@ -78,16 +56,5 @@ internal sealed class TrainProgressView(CliContext context) : ITrainingObserver
             : $"stopped at iteration {outcome.Iteration}; checkpoint {outcome.Checkpoint}{best}");
     }
 
-    private void Line(string text)
-    {
-        lock (_gate)
-        {
-            if (_task is not null) context.Console.MarkupLine(Markup.Escape(text));
-            else
-            {
-                context.Output.WriteLine(text);
-                context.Output.Flush();
-            }
-        }
-    }
+    private void Line(string text) => _progress.Line(text);
 }

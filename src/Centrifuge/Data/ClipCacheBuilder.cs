@@ -114,15 +114,13 @@ public static class ClipCacheBuilder
         if (stamp.Bytes < 0) throw new CentrifugeException($"{source.Path}: no such file", ExitCodes.MissingInput);
         string relative = DataFileName(source);
         string final = Path.Combine(folder, relative);
-        string temp = final + ".tmp";
-        int frames = 0, width, height, lost;
-        double fps;
-        string? damage;
+        int frames = 0, width = 0, height = 0, lost = 0;
+        double fps = 0;
+        string? damage = null;
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        try
+        AtomicFile.Write(final, stream =>
         {
             using (IDecodedFrames video = decoder.Open(source, shortSide))
-            using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 20))
             {
                 width = video.Width;
                 height = video.Height;
@@ -138,16 +136,7 @@ public static class ClipCacheBuilder
             }
             if (frames < minFrames)
                 throw new CentrifugeException(frames == 0 ? $"{source.Path}: no frames decoded" : $"{source.Path}: too short ({frames} frames, need {minFrames})", ExitCodes.DecodeFailed);
-            File.Move(temp, final, overwrite: true);
-        }
-        catch (IOException e)
-        {
-            throw new CentrifugeException($"{final}: cannot write the cache entry ({e.Message})", ExitCodes.WriteFailed, e);
-        }
-        finally
-        {
-            if (File.Exists(temp)) File.Delete(temp);
-        }
+        });
         return new CacheEntry
         {
             Id = source.Id, Path = source.Path, Kind = source.Kind, Label = source.Label, Group = source.Group, Split = source.Split,
@@ -166,10 +155,7 @@ public static class ClipCacheBuilder
             ShortSide = options.ShortSide, PhotoShortSide = options.EffectivePhotoShortSide,
             Entries = entries.ToList(), Skipped = skipped.ToList(),
         };
-        string path = Path.Combine(folder, ClipCache.IndexFile);
-        string temp = path + ".tmp";
-        File.WriteAllText(temp, JsonDefaults.Serialize(index));
-        File.Move(temp, path, overwrite: true);
+        AtomicFile.WriteText(Path.Combine(folder, ClipCache.IndexFile), JsonDefaults.Serialize(index));
     }
 
     // Data files no entry names any more (sources removed, or left by an interrupted run).
@@ -177,7 +163,7 @@ public static class ClipCacheBuilder
     {
         var keep = entries.Select(e => Path.GetFullPath(Path.Combine(folder, e.File))).ToHashSet(StringComparer.Ordinal);
         foreach (string file in Directory.EnumerateFiles(Path.Combine(folder, ClipCache.ClipsFolder)))
-            if (!keep.Contains(Path.GetFullPath(file)) && (file.EndsWith(".u8", StringComparison.Ordinal) || file.EndsWith(".tmp", StringComparison.Ordinal)))
+            if (!keep.Contains(Path.GetFullPath(file)) && (file.EndsWith(".u8", StringComparison.Ordinal) || AtomicFile.IsTemp(file) || file.EndsWith(".tmp", StringComparison.Ordinal)))
                 File.Delete(file);
     }
 }

@@ -25,16 +25,22 @@ public static partial class SourceCatalog
     /// <summary>Discovers every source named in <see cref="DataConfig.Sources"/>.</summary>
     public static SourceList Discover(DataConfig config)
     {
+        if (config.Sources.Count == 0)
+            throw new CentrifugeException("data config: no sources given (a folder, Kinetics CSV, list or manifest)", ExitCodes.Usage);
+        return Discover(config.Sources, config.KineticsRoot, config.ImageFolders);
+    }
+
+    /// <summary>Every source of several specs, in order, each once (the first spec that names a source keeps it).</summary>
+    public static SourceList Discover(IEnumerable<string> specs, string? kineticsRoot = null, ImageFolderMode images = ImageFolderMode.Auto)
+    {
         var sources = new List<VideoSource>();
         var skipped = new List<SkippedSource>();
-        foreach (string spec in config.Sources)
+        foreach (string spec in specs)
         {
-            SourceList found = Discover(spec, config.KineticsRoot, config.ImageFolders);
+            SourceList found = Discover(spec, kineticsRoot, images);
             sources.AddRange(found.Sources);
             skipped.AddRange(found.Skipped);
         }
-        if (config.Sources.Count == 0)
-            throw new CentrifugeException("data config: no sources given (a folder, Kinetics CSV, list or manifest)", ExitCodes.Usage);
         return new SourceList(sources.DistinctBy(s => s.Id).ToList(), skipped);
     }
 

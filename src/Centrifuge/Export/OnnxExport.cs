@@ -28,38 +28,33 @@ public static class OnnxExport
         if (Directory.Exists(full))
             throw new CentrifugeException($"{onnxPath}: is a folder, expected an .onnx file path", ExitCodes.OutputExists);
         if (File.Exists(full) && !force)
-            throw new CentrifugeException($"{onnxPath}: already exists (use --force to replace it)", ExitCodes.OutputExists);
+            throw new CentrifugeException($"{onnxPath}: already exists", ExitCodes.OutputExists);
         string? folder = System.IO.Path.GetDirectoryName(full);
         if (folder is null || !Directory.Exists(folder))
             throw new CentrifugeException($"{onnxPath}: folder {folder} does not exist", ExitCodes.WriteFailed);
 
         using CentrifugeModel model = ModelCheckpoint.Load(checkpoint);
         model.eval();
-        string temp = System.IO.Path.Combine(folder, $".{System.IO.Path.GetFileName(full)}.{Environment.ProcessId}.unverified");
-        try
+        double difference = double.NaN;
+        AtomicFile.Produce(full, temp =>   // renamed into place only once OnnxRuntime agrees with TorchSharp
         {
             OnnxExporter.Write(model, temp);
-            double difference = MaxDifference(model, temp, CheckClip());
+            difference = MaxDifference(model, temp, CheckClip());
             if (!(difference <= Tolerance))
                 throw new CentrifugeException(
                     $"{onnxPath}: OnnxRuntime's layers differ from TorchSharp's by {difference:E2} (> {Tolerance:E0}) on the check clip; nothing written",
                     ExitCodes.Internal);
-            File.Move(temp, full, overwrite: force);
-            long parameters = model.parameters().Sum(p => p.numel());
-            return new OnnxExportResult(checkpoint, onnxPath, new FileInfo(full).Length, OnnxExporter.Opset, parameters,
-                CheckClipSize, difference);
-        }
-        finally
-        {
-            if (File.Exists(temp)) File.Delete(temp);
-        }
+        }, overwrite: force, extension: ".onnx");
+        long parameters = model.parameters().Sum(p => p.numel());
+        return new OnnxExportResult(checkpoint, onnxPath, new FileInfo(full).Length, OnnxExporter.Opset, parameters,
+            CheckClipSize, difference);
     }
 
     /// <summary>max |OnnxRuntime - TorchSharp| of the layers of <paramref name="video"/> [B, 3, T, H, W].</summary>
     public static double MaxDifference(CentrifugeModel model, string onnxPath, Tensor video)
     {
         using var scope = torch.NewDisposeScope();
-        using var runner = new InferenceRunner(model);
+        using var runner = new InferenceModel(model);
         Tensor expected = runner.Run(video);
         using OnnxLayersSession session = OnnxLayersSession.Load(onnxPath);
         Tensor actual = session.Run(video);

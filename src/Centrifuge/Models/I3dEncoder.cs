@@ -13,48 +13,57 @@ namespace Centrifuge.Models;
 /// </summary>
 public sealed class I3dEncoder : StageEncoder
 {
+    // One endpoint of the roster: its paper name, the shallowest encoder endpoint that includes it, how to build it from
+    // the channels it receives, and — when it closes a resolution stage — the (time, space) down-sampling of that stage.
+    private sealed record Entry(string Name, I3dEndpoint Needs, Func<long, ModelConfig, Module<Tensor, Tensor>> Create,
+        (int Time, int Space)? Stage = null, InceptionWidths? Widths = null);
+
+    private static Entry Conv(string name, int channels, long[] kernel, long[] stride, (int, int)? stage = null) =>
+        new(name, I3dEndpoint.Mixed_3c, (cin, c) => new Unit3D(cin, c.Scale(channels), kernel, stride, c.BatchNormMomentum), stage);
+
+    private static Entry Pool(string name, I3dEndpoint needs, long[] kernel, long[] stride) =>
+        new(name, needs, (_, _) => new MaxPool3dSame(kernel, stride));
+
+    private static Entry Mixed(string name, I3dEndpoint needs, InceptionWidths published, (int, int)? stage = null) =>
+        new(name, needs, (cin, c) => new InceptionModule(cin, published.Scaled(c), c.BatchNormMomentum), stage, published);
+
+    /// <summary>
+    /// Every endpoint of I3D in forward order, with the published kernels, strides and branch widths: the one place
+    /// each is named. A stage's last endpoint feeds a skip connection: Conv3d_1a_7x7 (2,2), MaxPool3d_2a -> Conv3d_2c_3x3
+    /// (1,2), MaxPool3d_3a -> Mixed_3c (1,2), MaxPool3d_4a -> Mixed_4f (2,2), MaxPool3d_5a -> Mixed_5c (2,2).
+    /// </summary>
+    private static readonly Entry[] Roster =
+    [
+        Conv("Conv3d_1a_7x7", 64, [7, 7, 7], [2, 2, 2], stage: (2, 2)),
+        Pool("MaxPool3d_2a_3x3", I3dEndpoint.Mixed_3c, [1, 3, 3], [1, 2, 2]),
+        Conv("Conv3d_2b_1x1", 64, [1, 1, 1], [1, 1, 1]),
+        Conv("Conv3d_2c_3x3", 192, [3, 3, 3], [1, 1, 1], stage: (1, 2)),
+        Pool("MaxPool3d_3a_3x3", I3dEndpoint.Mixed_3c, [1, 3, 3], [1, 2, 2]),
+        Mixed("Mixed_3b", I3dEndpoint.Mixed_3c, new(64, 96, 128, 16, 32, 32)),
+        Mixed("Mixed_3c", I3dEndpoint.Mixed_3c, new(128, 128, 192, 32, 96, 64), stage: (1, 2)),
+        Pool("MaxPool3d_4a_3x3", I3dEndpoint.Mixed_4f, [3, 3, 3], [2, 2, 2]),
+        Mixed("Mixed_4b", I3dEndpoint.Mixed_4f, new(192, 96, 208, 16, 48, 64)),
+        Mixed("Mixed_4c", I3dEndpoint.Mixed_4f, new(160, 112, 224, 24, 64, 64)),
+        Mixed("Mixed_4d", I3dEndpoint.Mixed_4f, new(128, 128, 256, 24, 64, 64)),
+        Mixed("Mixed_4e", I3dEndpoint.Mixed_4f, new(112, 144, 288, 32, 64, 64)),
+        Mixed("Mixed_4f", I3dEndpoint.Mixed_4f, new(256, 160, 320, 32, 128, 128), stage: (2, 2)),
+        Pool("MaxPool3d_5a_2x2", I3dEndpoint.Mixed_5c, [2, 2, 2], [2, 2, 2]),
+        Mixed("Mixed_5b", I3dEndpoint.Mixed_5c, new(256, 160, 320, 32, 128, 128)),
+        Mixed("Mixed_5c", I3dEndpoint.Mixed_5c, new(384, 192, 384, 48, 128, 128), stage: (2, 2)),
+    ];
+
     /// <summary>The published branch widths of every Inception module.</summary>
-    public static readonly IReadOnlyDictionary<string, InceptionWidths> PublishedWidths = new Dictionary<string, InceptionWidths>
-    {
-        ["Mixed_3b"] = new(64, 96, 128, 16, 32, 32),
-        ["Mixed_3c"] = new(128, 128, 192, 32, 96, 64),
-        ["Mixed_4b"] = new(192, 96, 208, 16, 48, 64),
-        ["Mixed_4c"] = new(160, 112, 224, 24, 64, 64),
-        ["Mixed_4d"] = new(128, 128, 256, 24, 64, 64),
-        ["Mixed_4e"] = new(112, 144, 288, 32, 64, 64),
-        ["Mixed_4f"] = new(256, 160, 320, 32, 128, 128),
-        ["Mixed_5b"] = new(256, 160, 320, 32, 128, 128),
-        ["Mixed_5c"] = new(384, 192, 384, 48, 128, 128),
-    };
+    public static readonly IReadOnlyDictionary<string, InceptionWidths> PublishedWidths =
+        Roster.Where(e => e.Widths is not null).ToDictionary(e => e.Name, e => e.Widths!);
 
     /// <summary>
     /// The resolution stages whose last endpoint feeds a skip connection, with the (time, space) down-sampling
-    /// factor that leads into each: Conv3d_1a_7x7 (2,2), MaxPool3d_2a -> Conv3d_2c_3x3 (1,2),
-    /// MaxPool3d_3a -> Mixed_3c (1,2), MaxPool3d_4a -> Mixed_4f (2,2), MaxPool3d_5a -> Mixed_5c (2,2).
+    /// factor that leads into each.
     /// </summary>
     public static readonly IReadOnlyList<(string Name, int Time, int Space)> Stages =
-    [
-        ("Conv3d_1a_7x7", 2, 2), ("Conv3d_2c_3x3", 1, 2), ("Mixed_3c", 1, 2), ("Mixed_4f", 2, 2), ("Mixed_5c", 2, 2),
-    ];
+        [.. Roster.Where(e => e.Stage is not null).Select(e => (e.Name, e.Stage!.Value.Time, e.Stage!.Value.Space))];
 
-    private readonly Unit3D Conv3d_1a_7x7;
-    private readonly MaxPool3dSame MaxPool3d_2a_3x3;
-    private readonly Unit3D Conv3d_2b_1x1;
-    private readonly Unit3D Conv3d_2c_3x3;
-    private readonly MaxPool3dSame MaxPool3d_3a_3x3;
-    private readonly InceptionModule Mixed_3b;
-    private readonly InceptionModule Mixed_3c;
-    private readonly MaxPool3dSame? MaxPool3d_4a_3x3;
-    private readonly InceptionModule? Mixed_4b;
-    private readonly InceptionModule? Mixed_4c;
-    private readonly InceptionModule? Mixed_4d;
-    private readonly InceptionModule? Mixed_4e;
-    private readonly InceptionModule? Mixed_4f;
-    private readonly MaxPool3dSame? MaxPool3d_5a_2x2;
-    private readonly InceptionModule? Mixed_5b;
-    private readonly InceptionModule? Mixed_5c;
-
-    // Every endpoint in order, and which of them close a resolution stage.
+    // Every endpoint in order; submodules are registered under these names (state_dict keys: Mixed_3b.b1b.conv3d.weight).
     private readonly List<(string Name, Module<Tensor, Tensor> Layer)> _endpoints = [];
 
     public I3dEndpoint Endpoint { get; }
@@ -68,46 +77,17 @@ public sealed class I3dEncoder : StageEncoder
     public I3dEncoder(ModelConfig config, long inChannels = 3) : base(nameof(I3dEncoder))
     {
         Endpoint = config.Endpoint;
-        double m = config.BatchNormMomentum;
-        InceptionModule Mixed(string name, long cin) =>
-            new(cin, PublishedWidths[name].Scaled(config), m);
-
-        Conv3d_1a_7x7 = new Unit3D(inChannels, config.Scale(64), [7, 7, 7], [2, 2, 2], m);
-        MaxPool3d_2a_3x3 = new MaxPool3dSame([1, 3, 3], [1, 2, 2]);
-        Conv3d_2b_1x1 = new Unit3D(Conv3d_1a_7x7.OutChannels, config.Scale(64), 1, momentum: m);
-        Conv3d_2c_3x3 = new Unit3D(Conv3d_2b_1x1.OutChannels, config.Scale(192), 3, momentum: m);
-        MaxPool3d_3a_3x3 = new MaxPool3dSame([1, 3, 3], [1, 2, 2]);
-        Mixed_3b = Mixed("Mixed_3b", Conv3d_2c_3x3.OutChannels);
-        Mixed_3c = Mixed("Mixed_3c", Mixed_3b.OutChannels);
-        var channels = new List<long> { Conv3d_1a_7x7.OutChannels, Conv3d_2c_3x3.OutChannels, Mixed_3c.OutChannels };
-        _endpoints.AddRange([
-            ("Conv3d_1a_7x7", Conv3d_1a_7x7), ("MaxPool3d_2a_3x3", MaxPool3d_2a_3x3), ("Conv3d_2b_1x1", Conv3d_2b_1x1),
-            ("Conv3d_2c_3x3", Conv3d_2c_3x3), ("MaxPool3d_3a_3x3", MaxPool3d_3a_3x3), ("Mixed_3b", Mixed_3b),
-            ("Mixed_3c", Mixed_3c)]);
-
-        if (Endpoint >= I3dEndpoint.Mixed_4f)
+        var channels = new List<long>();
+        long current = inChannels;
+        foreach (Entry entry in Roster.Where(e => Endpoint >= e.Needs))
         {
-            MaxPool3d_4a_3x3 = new MaxPool3dSame([3, 3, 3], [2, 2, 2]);
-            Mixed_4b = Mixed("Mixed_4b", Mixed_3c.OutChannels);
-            Mixed_4c = Mixed("Mixed_4c", Mixed_4b.OutChannels);
-            Mixed_4d = Mixed("Mixed_4d", Mixed_4c.OutChannels);
-            Mixed_4e = Mixed("Mixed_4e", Mixed_4d.OutChannels);
-            Mixed_4f = Mixed("Mixed_4f", Mixed_4e.OutChannels);
-            channels.Add(Mixed_4f.OutChannels);
-            _endpoints.AddRange([
-                ("MaxPool3d_4a_3x3", MaxPool3d_4a_3x3), ("Mixed_4b", Mixed_4b), ("Mixed_4c", Mixed_4c),
-                ("Mixed_4d", Mixed_4d), ("Mixed_4e", Mixed_4e), ("Mixed_4f", Mixed_4f)]);
-        }
-        if (Endpoint >= I3dEndpoint.Mixed_5c)
-        {
-            MaxPool3d_5a_2x2 = new MaxPool3dSame([2, 2, 2], [2, 2, 2]);
-            Mixed_5b = Mixed("Mixed_5b", Mixed_4f!.OutChannels);
-            Mixed_5c = Mixed("Mixed_5c", Mixed_5b.OutChannels);
-            channels.Add(Mixed_5c.OutChannels);
-            _endpoints.AddRange([("MaxPool3d_5a_2x2", MaxPool3d_5a_2x2), ("Mixed_5b", Mixed_5b), ("Mixed_5c", Mixed_5c)]);
+            Module<Tensor, Tensor> layer = entry.Create(current, config);
+            current = layer switch { Unit3D u => u.OutChannels, InceptionModule i => i.OutChannels, _ => current };
+            if (entry.Stage is not null) channels.Add(current);
+            _endpoints.Add((entry.Name, layer));
+            register_module(entry.Name, layer);
         }
         StageChannels = channels;
-        RegisterComponents();
     }
 
     /// <summary>Resolution stages up to an endpoint: 3 (Mixed_3c), 4 (Mixed_4f) or 5 (Mixed_5c).</summary>

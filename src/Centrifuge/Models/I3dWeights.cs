@@ -16,23 +16,12 @@ public static class I3dWeights
     /// <summary>Writes the encoder's state dict (parameters and BatchNorm buffers), temp + rename.</summary>
     public static void Export(I3dEncoder encoder, string path)
     {
-        string full = Path.GetFullPath(path);
-        string temp = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.{Environment.ProcessId}.tmp");
         var state = new Dictionary<string, Tensor>(encoder.state_dict());
-        try
+        AtomicFile.Write(path, stream =>
         {
-            using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write))
-            {
-                if (IsSafetensors(path)) Safetensors.SaveStateDict(stream, state, leaveOpen: true);
-                else PyTorchPickler.PickleStateDict(stream, state, leaveOpen: true);
-            }
-            File.Move(temp, full, overwrite: true);
-        }
-        catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
-        {
-            File.Delete(temp);
-            throw new CentrifugeException($"{path}: cannot write encoder weights: {e.Message}", ExitCodes.WriteFailed, e);
-        }
+            if (IsSafetensors(path)) Safetensors.SaveStateDict(stream, state, leaveOpen: true);
+            else PyTorchPickler.PickleStateDict(stream, state, leaveOpen: true);
+        });
     }
 
     /// <summary>

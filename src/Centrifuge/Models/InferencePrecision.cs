@@ -10,7 +10,7 @@ public enum InferencePrecision
     Bf16,
 }
 
-/// <summary>Parses the `--precision` option shared by evaluation and separation.</summary>
+/// <summary>Parses the precision option shared by evaluation and separation.</summary>
 public static class InferencePrecisions
 {
     /// <summary>"fp32"/"float32" or "bf16"/"bfloat16" (any case), else a usage error naming the value.</summary>
@@ -18,6 +18,6 @@ public static class InferencePrecisions
     {
         "fp32" or "float32" => InferencePrecision.Fp32,
         "bf16" or "bfloat16" => InferencePrecision.Bf16,
-        _ => throw new CentrifugeException($"--precision {text}: expected fp32 or bf16", ExitCodes.Usage),
+        _ => throw new OptionException("precision", text, "expected fp32 or bf16"),
     };
 }

@@ -27,30 +27,18 @@ public static class ModelCheckpoint
     /// </summary>
     public static void Save(CentrifugeModel model, string path, TrainingScale? trainedAt = null)
     {
-        string full = Path.GetFullPath(path);
-        string temp = Path.Combine(Path.GetDirectoryName(full)!, TempNames.Hidden(Path.GetFileName(full), $".{Environment.ProcessId}.tmp"));
-        try
+        AtomicFile.Write(path, stream =>
         {
-            using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write))
-            using (var hashed = new HashingStream(stream))
-            using (var writer = new BinaryWriter(hashed))
-            {
-                byte[] json = Encoding.UTF8.GetBytes(HeaderJson(model.Config, trainedAt));
-                writer.Write(Magic);
-                writer.Write(json.Length);
-                writer.Write(json);
-                model.save(writer);
-                writer.Flush();
-                ChecksumTrailer.Append(hashed, EndMarker);
-                stream.Flush(flushToDisk: true);
-            }
-            File.Move(temp, full, overwrite: true);
-        }
-        catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
-        {
-            File.Delete(temp);
-            throw new CentrifugeException($"{path}: cannot write the checkpoint: {e.Message}", ExitCodes.WriteFailed, e);
-        }
+            using var hashed = new HashingStream(stream);
+            using var writer = new BinaryWriter(hashed, Encoding.UTF8, leaveOpen: true);
+            byte[] json = Encoding.UTF8.GetBytes(HeaderJson(model.Config, trainedAt));
+            writer.Write(Magic);
+            writer.Write(json.Length);
+            writer.Write(json);
+            model.save(writer);
+            writer.Flush();
+            ChecksumTrailer.Append(hashed, EndMarker);
+        });
     }
 
     /// <summary>The config stored in a checkpoint, without reading the weights.</summary>

@@ -52,7 +52,7 @@ public sealed class CheckpointStore
         {
             TrainingCheckpoint.Save(path, model, optimizer, state, OpenTemp);
         }
-        catch (CentrifugeException e) when (e.ExitCode == ExitCodes.WriteFailed)
+        catch (CentrifugeException e) when (e.ExitCode == ExitCodes.WriteFailed && AtomicFile.IsDiskFull(e))
         {
             string kept = List().Where(c => c.Path != path).Select(c => c.Path).LastOrDefault() ?? "(none yet)";
             throw new CentrifugeException(

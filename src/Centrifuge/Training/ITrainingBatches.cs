@@ -1,13 +1,6 @@
-using static TorchSharp.torch;
+using Centrifuge.Data;
 
 namespace Centrifuge.Training;
-
-/// <summary>
-/// One training or validation batch. Mixture: [B, 3, T, H, W] in [-1, 1]; Targets: [B, k, 3, T, H, W] in [-1, 1]
-/// (the k videos that were blended); Weights: [B, k] blend weights (Mixture = sum_i Weights[:, i] Targets[:, i]).
-/// The tensors belong to the caller's dispose scope.
-/// </summary>
-public sealed record TrainingBatch(Tensor Mixture, Tensor Targets, Tensor Weights);
 
 /// <summary>
 /// What the trainer draws from: a training stream in which batch i is a pure function of (seed, i) — so a run
@@ -18,11 +11,11 @@ public interface ITrainingBatches : IDisposable
     /// <summary>One line for the log: where the clips come from and how many.</summary>
     string Description { get; }
 
-    /// <summary>Training batch number <paramref name="index"/> (0-based; batch i feeds step i).</summary>
-    TrainingBatch Training(long index);
+    /// <summary>Training batch number <paramref name="index"/> (0-based; batch i feeds step i); the caller disposes it.</summary>
+    BlendedBatch Training(long index);
 
     /// <summary>The validation set, always the same pairs in the same order (centre crops, no flips).</summary>
-    IEnumerable<TrainingBatch> Validation();
+    IEnumerable<BlendedBatch> Validation();
 
     /// <summary>Why there is no validation set (too few videos to blend two different ones), or null when there is one.</summary>
     string? NoValidation => null;
@@ -35,5 +28,5 @@ public interface ITrainingBatches : IDisposable
     /// (<paramref name="trainingVideos"/>) or of the validation videos. Null when the split has fewer than two
     /// distinct videos, or the batches have no real videos at all.
     /// </summary>
-    IEnumerable<TrainingBatch>? RealVideoValidation(bool trainingVideos) => null;
+    IEnumerable<BlendedBatch>? RealVideoValidation(bool trainingVideos) => null;
 }

@@ -1,3 +1,4 @@
+using Centrifuge.Data;
 using static TorchSharp.torch;
 
 namespace Centrifuge.Training;
@@ -28,9 +29,9 @@ public sealed class SyntheticShapesBatches : ITrainingBatches
         $"synthetic moving shapes: {_frames}x{_height}x{_width} clips, batch {_batch}, {_validationPairs} validation pairs";
 
     // Mixture [B, 3, T, H, W], Targets [B, 2, 3, T, H, W], Weights [B, 2]
-    public TrainingBatch Training(long index) => Make(_seed, index, _batch, firstSample: index * _batch);
+    public BlendedBatch Training(long index) => Make(_seed, index, _batch, firstSample: index * _batch) with { Iteration = index };
 
-    public IEnumerable<TrainingBatch> Validation()
+    public IEnumerable<BlendedBatch> Validation()
     {
         for (int start = 0; start < _validationPairs; start += _batch)
             yield return Make(_seed ^ ValidationSalt, start / _batch, Math.Min(_batch, _validationPairs - start), start);
@@ -38,7 +39,7 @@ public sealed class SyntheticShapesBatches : ITrainingBatches
 
     public void Dispose() { }
 
-    private TrainingBatch Make(ulong seed, long index, int count, long firstSample)
+    private BlendedBatch Make(ulong seed, long index, int count, long firstSample)
     {
         long volume = 3L * _frames * _height * _width;
         var targets = new float[count * 2 * volume];
@@ -51,7 +52,8 @@ public sealed class SyntheticShapesBatches : ITrainingBatches
         Tensor layers = tensor(targets, [count, 2, 3, _frames, _height, _width]);
         Tensor mixture = layers.mean([1]);   // V = (V1 + V2) / 2, alpha = 0.5 as in the paper
         Tensor weights = full(count, 2, 0.5f);
-        return new TrainingBatch(mixture, layers, weights);
+        string[][] ids = [.. Enumerable.Range(0, count).Select(b => new[] { $"shapes:squares:{firstSample + b}", $"shapes:discs:{firstSample + b}" })];
+        return new BlendedBatch(mixture, layers, weights, ids);
     }
 
     // A square moving in a straight line (bouncing) over a horizontal gradient.

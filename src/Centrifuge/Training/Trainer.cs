@@ -1,3 +1,4 @@
+using Centrifuge.Data;
 using System.Diagnostics;
 using Centrifuge.Losses;
 using Centrifuge.Models;
@@ -191,7 +192,7 @@ public sealed class Trainer : IDisposable
     {
         using var scope = NewDisposeScope();
         TrainingOptimizer.SetLearningRate(_optimizer, rate);
-        TrainingBatch batch = _batches.Training(_state.LoaderPosition);
+        using BlendedBatch batch = _batches.Training(_state.LoaderPosition);   // a loader's batch is in no scope
         Tensor mixture = batch.Mixture.to(_device);   // [B, 3, T, H, W]
         Tensor targets = batch.Targets.to(_device);   // [B, k, 3, T, H, W]
         Tensor weights = batch.Weights.to(_device);   // [B, k]

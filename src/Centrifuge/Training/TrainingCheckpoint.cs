@@ -37,7 +37,7 @@ public static class TrainingCheckpoint
             optimizer.save_state_dict(writer);
             writer.Flush();
             ChecksumTrailer.Append(hashed, EndMarker);
-        }, openTemp);
+        }, openTemp: openTemp);
     }
 
     /// <summary>Reads only the state of a checkpoint (no tensors); throws <see cref="CentrifugeException"/> if the file is damaged.</summary>

@@ -108,19 +108,10 @@ public sealed record TrainingConfig
     public bool IsSynthetic => Data.Sources.Count == 1 && Data.Sources[0].Equals(SyntheticShapes, StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Reads a config file, naming the file and the problem when it is unreadable.</summary>
-    public static TrainingConfig Load(string path)
-    {
-        if (!File.Exists(path))
-            throw new CentrifugeException($"{path}: training config not found", ExitCodes.MissingInput);
-        try
-        {
-            return JsonDefaults.Deserialize<TrainingConfig>(File.ReadAllText(path));
-        }
-        catch (JsonException e)
-        {
-            throw new CentrifugeException($"{path}: not a valid training config ({e.Message.Split('\n')[0]})", ExitCodes.InvalidInput, e);
-        }
-    }
+    public static TrainingConfig Load(string path) => Load([path]);
+
+    /// <summary>Reads config files in layers, a later one overriding what it names of the earlier ones (<see cref="JsonLayers"/>).</summary>
+    public static TrainingConfig Load(IReadOnlyList<string> paths) => JsonLayers.Load<TrainingConfig>(paths, "training config");
 
     /// <summary>Checks values that would otherwise fail deep inside the loop; throws a one-line error naming the field.</summary>
     public TrainingConfig Validate()

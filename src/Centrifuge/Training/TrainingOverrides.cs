@@ -79,14 +79,4 @@ public sealed record TrainingOverrides
             Precision = Precision ?? config.Precision,
         };
     }
-
-    /// <summary>Parses "T,H,W" (e.g. "16,64,64").</summary>
-    public static (int Frames, int Height, int Width) ParseClip(string text)
-    {
-        string[] parts = text.Split(',', StringSplitOptions.TrimEntries);
-        if (parts.Length == 3 && int.TryParse(parts[0], out int t) && int.TryParse(parts[1], out int h) &&
-            int.TryParse(parts[2], out int w) && t > 0 && h > 0 && w > 0)
-            return (t, h, w);
-        throw new CentrifugeException($"--clip '{text}': expected T,H,W as three positive integers, e.g. 16,64,64", ExitCodes.Usage);
-    }
 }

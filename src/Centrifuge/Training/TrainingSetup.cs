@@ -2,22 +2,22 @@ namespace Centrifuge.Training;
 
 /// <summary>
 /// Composes the effective config of a `centrifuge train` invocation: the run's stored config when resuming,
-/// else a config file, else a preset; then the command line's overrides on top.
+/// else config files (in layers, later ones overriding earlier ones), else a preset; then the command line's overrides on top.
 /// </summary>
 public static class TrainingSetup
 {
-    public static TrainingConfig Compose(RunFolder folder, bool resume, string? preset, string? configFile,
+    public static TrainingConfig Compose(RunFolder folder, bool resume, string? preset, IReadOnlyList<string> configFiles,
         TrainingOverrides overrides, Action<string>? note = null)
     {
         TrainingConfig? stored = resume ? folder.ReadStoredConfig() : null;
         TrainingConfig baseConfig;
         if (stored is not null)
         {
-            if (preset is not null || configFile is not null)
+            if (preset is not null || configFiles.Count > 0)
                 note?.Invoke($"resuming with {folder.ConfigPath}; --preset/--config are ignored (flags still apply)");
             baseConfig = stored;
         }
-        else if (configFile is not null) baseConfig = TrainingConfig.Load(configFile);
+        else if (configFiles.Count > 0) baseConfig = TrainingConfig.Load(configFiles);
         else if (preset is not null) baseConfig = TrainingPresets.Get(preset);
         else throw new CentrifugeException($"train: give --preset ({string.Join(", ", TrainingPresets.Names)}) or --config FILE", ExitCodes.Usage);
 

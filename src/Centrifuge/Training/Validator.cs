@@ -1,3 +1,4 @@
+using Centrifuge.Data;
 using Centrifuge.Losses;
 using Centrifuge.Models;
 using static TorchSharp.torch;
@@ -10,7 +11,7 @@ namespace Centrifuge.Training;
 /// </summary>
 public static class Validator
 {
-    public static ValidationResult Run(CentrifugeModel model, IEnumerable<TrainingBatch> batches, Device device, long iteration)
+    public static ValidationResult Run(CentrifugeModel model, IEnumerable<BlendedBatch> batches, Device device, long iteration)
     {
         long start = System.Diagnostics.Stopwatch.GetTimestamp();
         bool wasTraining = model.training;
@@ -20,13 +21,13 @@ public static class Validator
         try
         {
             using var noGrad = no_grad();
-            using IEnumerator<TrainingBatch> next = batches.GetEnumerator();
+            using IEnumerator<BlendedBatch> next = batches.GetEnumerator();
             while (true)
             {
                 // The scope opens before MoveNext, so the batch's tensors are disposed with it.
                 using var scope = NewDisposeScope();
                 if (!next.MoveNext()) break;
-                TrainingBatch batch = next.Current;
+                BlendedBatch batch = next.Current;
                 Tensor mixture = batch.Mixture.to(device);   // [B, 3, T, H, W]
                 Tensor targets = batch.Targets.to(device);   // [B, k, 3, T, H, W]
                 Tensor outputs = model.forward(mixture);     // [B, n, 3, T, H, W]

@@ -4,8 +4,9 @@ namespace Centrifuge.Training;
 
 /// <summary>
 /// Training batches from real videos through the Data stage: the sources are split by whole video, training batch
-/// i is <see cref="BlendLoader.GetBatch(ClipPool, DataConfig, long)"/> (a pure function of data.seed and i, built on
-/// the training thread), and validation is the fixed <see cref="ValidationSet"/>. The decoded-clip cache (data.cache,
+/// i comes from a <see cref="BlendLoader"/> (data.workers threads building up to data.queue_size batches ahead of the
+/// step; batch i is a pure function of data.seed and i, so the threads change nothing but the waiting), and validation
+/// is the fixed <see cref="ValidationSet"/>. The decoded-clip cache (data.cache,
 /// else the user's shared one) is built or topped up first: each video is decoded once and reused by later runs. Only
 /// data.cache_clips = false (train --no-cache) decodes clips from the files on every read.
 /// </summary>
@@ -15,6 +16,7 @@ public sealed class VideoBatches : ITrainingBatches
     private readonly DataConfig _config;
     private readonly ValidationSet? _validation;
     private readonly ValidationSet? _trainingVideos, _validationVideos;
+    private BlendLoader? _loader;
 
     private VideoBatches(TrainingData data, DataConfig config, ValidationSet? validation, string? noValidation,
         ValidationSet? trainingVideos, ValidationSet? validationVideos)
@@ -91,24 +93,30 @@ public sealed class VideoBatches : ITrainingBatches
     public string? NoValidation { get; }
 
     // Mixture [B, 3, T, H, W], Targets [B, k, 3, T, H, W], Weights [B, k]; tensors in the caller's dispose scope.
-    public TrainingBatch Training(long index)
+    // The loader reads ahead in order; a jump (the first step of a resumed run, a reload after a diverged step) starts
+    // a new one at that batch. Its tensors belong to no dispose scope: the trainer disposes the batch.
+    public BlendedBatch Training(long index)
     {
-        BlendedBatch batch = BlendLoader.GetBatch(_data.Train, _config, index);
-        return new TrainingBatch(batch.Mixture, batch.Targets, batch.Weights);
+        if (_loader is null || _loader.Iteration != index)
+        {
+            _loader?.Dispose();
+            _loader = new BlendLoader(_data.Train, _config, index);
+        }
+        return _loader.Next();
     }
 
-    public IEnumerable<TrainingBatch> Validation() => BatchesOf(_validation);
+    public IEnumerable<BlendedBatch> Validation() => BatchesOf(_validation);
 
-    public IEnumerable<TrainingBatch>? RealVideoValidation(bool trainingVideos) =>
+    public IEnumerable<BlendedBatch>? RealVideoValidation(bool trainingVideos) =>
         (trainingVideos ? _trainingVideos : _validationVideos) is { } set ? BatchesOf(set) : null;
 
-    private IEnumerable<TrainingBatch> BatchesOf(ValidationSet? set)
-    {
-        foreach (BlendedBatch batch in set?.Batches(_config.BatchSize) ?? [])
-            yield return new TrainingBatch(batch.Mixture, batch.Targets, batch.Weights);
-    }
+    private IEnumerable<BlendedBatch> BatchesOf(ValidationSet? set) => set?.Batches(_config.BatchSize) ?? [];
 
     public int FramesLost => _data.Damaged.Sum(v => v.FramesLost);
 
-    public void Dispose() => _data.Dispose();
+    public void Dispose()
+    {
+        _loader?.Dispose();
+        _data.Dispose();
+    }
 }

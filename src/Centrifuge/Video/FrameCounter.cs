@@ -91,11 +91,9 @@ internal static class FrameCounter
                 stored[key] = count;
                 string target = CacheFile;
                 Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-                string temp = $"{target}.{Environment.ProcessId}.tmp";
-                File.WriteAllText(temp, JsonSerializer.Serialize(stored, JsonDefaults.Options));
-                File.Move(temp, target, overwrite: true);
+                AtomicFile.WriteText(target, JsonSerializer.Serialize(stored, JsonDefaults.Options));
             }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or CentrifugeException)
             {
                 // The cache is an optimisation: a read-only home folder must not break probing.
             }

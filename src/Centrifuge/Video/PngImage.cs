@@ -8,7 +8,11 @@ public static class PngImage
     /// <summary>Writes the first frame of <paramref name="image"/> to <paramref name="path"/>.</summary>
     public static void Write(FrameChunk image, string path)
     {
-        string temp = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, $".{Path.GetFileName(path)}.tmp-{Guid.NewGuid().ToString("N")[..8]}.png");
+        AtomicFile.Produce(path, temp => Encode(image, path, temp), extension: ".png");
+    }
+
+    private static void Encode(FrameChunk image, string path, string temp)
+    {
         string[] arguments = ["-nostdin", "-hide_banner", "-v", "error", "-f", "rawvideo", "-pix_fmt", "rgb24",
             "-s", $"{image.Width.ToString(CultureInfo.InvariantCulture)}x{image.Height.ToString(CultureInfo.InvariantCulture)}",
             "-i", "pipe:0", "-frames:v", "1", "-f", "image2", "-c:v", "png", "-y", temp];
@@ -21,10 +25,6 @@ public static class PngImage
         catch (IOException) { }   // ffmpeg stopped early: its exit code and stderr say why
         int exitCode = process.WaitForExit(out string stderr);
         if (exitCode != 0 || !File.Exists(temp))
-        {
-            try { File.Delete(temp); } catch (IOException) { }
             throw new CentrifugeException($"{path}: writing the PNG failed ({FfmpegProcess.FirstLine(stderr)})", ExitCodes.WriteFailed);
-        }
-        File.Move(temp, path, overwrite: true);
     }
 }

@@ -89,14 +89,11 @@ public sealed class VideoWriter : IDisposable
         if (Directory.Exists(path))
             throw new CentrifugeException($"{path}: is a directory, cannot write a video there", ExitCodes.WriteFailed);
         if (File.Exists(path) && !options.Force)
-            throw new CentrifugeException($"{path}: already exists (use --force to replace it)", ExitCodes.OutputExists);
+            throw new CentrifugeException($"{path}: already exists", ExitCodes.OutputExists);
         string folder = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))!;
         if (!Directory.Exists(folder))
             throw new CentrifugeException($"{path}: output folder {folder} does not exist", ExitCodes.WriteFailed);
-        string suffix = $".tmp-{Guid.NewGuid().ToString("N")[..8]}{extension}";
-        string temp = System.IO.Path.Combine(folder,
-            TempNames.Stem(System.IO.Path.GetFileNameWithoutExtension(path), System.Text.Encoding.UTF8.GetByteCount(suffix)) + suffix);
-        return new VideoWriter(path, temp, width, height, fps, options);
+        return new VideoWriter(path, AtomicFile.TempPath(path, extension), width, height, fps, options);
     }
 
     /// <summary>Appends frames: [T, H, W, 3] uint8, H and W equal to the writer's size.</summary>
@@ -143,15 +140,8 @@ public sealed class VideoWriter : IDisposable
                 $"{Path}: encoding ended early: the file holds {Math.Max(0, packets)} of {FramesWritten} frames " +
                 $"({(FfmpegProcess.FirstLine(stderr) is { Length: > 0 } reason ? reason : "disk full?")})", ExitCodes.WriteFailed);
         if (File.Exists(Path) && !_options.Force)
-            throw new CentrifugeException($"{Path}: already exists (use --force to replace it)", ExitCodes.OutputExists);
-        try
-        {
-            File.Move(TempPath, Path, overwrite: _options.Force);
-        }
-        catch (IOException e)
-        {
-            throw new CentrifugeException($"{Path}: could not move the finished video into place: {e.Message}", ExitCodes.WriteFailed, e);
-        }
+            throw new CentrifugeException($"{Path}: already exists", ExitCodes.OutputExists);
+        AtomicFile.Commit(TempPath, Path, _options.Force);
         _done = true;
         _process.Dispose();
     }

@@ -114,7 +114,7 @@ public class ClipCacheTests(CacheClips clips) : IClassFixture<CacheClips>
         Assert.Equal((0, 2, 2), (repaired.Decoded, repaired.Reused, repaired.Rebuilt));
         Assert.Equal(original, File.ReadAllBytes(flipped));
         Assert.All(ClipCache.ReadIndex(cache)!.Entries, e => Assert.True(ClipCache.Verify(cache, e)));
-        Assert.Empty(Directory.GetFiles(cache, "*.tmp", SearchOption.AllDirectories));
+        Assert.Empty(Directory.GetFiles(cache, ".*.tmp-*", SearchOption.AllDirectories));
     }
 
     [Fact]

@@ -91,6 +91,18 @@ public class SourceCatalogTests
     }
 
     [Fact]
+    public void Several_specs_are_merged_in_order_each_source_once()
+    {
+        using var dir = new TempDir();
+        Touch(dir.File("clips/one.mp4"));
+        Touch(dir.File("clips/two.mp4"));
+        File.WriteAllLines(dir.File("list.txt"), ["clips/two.mp4", "clips/gone.mp4"]);
+        SourceList found = SourceCatalog.Discover([dir.File("clips"), dir.File("list.txt"), dir.File("clips/one.mp4")]);
+        Assert.Equal(["one.mp4", "two.mp4"], found.Sources.Select(s => Path.GetFileName(s.Path)));
+        Assert.EndsWith("gone.mp4", Assert.Single(found.Skipped).Path);
+    }
+
+    [Fact]
     public void Manifest_keeps_group_and_split()
     {
         using var dir = new TempDir();

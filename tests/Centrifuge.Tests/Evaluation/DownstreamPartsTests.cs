@@ -1,4 +1,4 @@
-using Centrifuge.Evaluation;
+using Centrifuge.Evaluation.Downstream;
 using Centrifuge.Runtime;
 using TorchSharp;
 

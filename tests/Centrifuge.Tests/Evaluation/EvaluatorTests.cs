@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Centrifuge.Data;
-using Centrifuge.Evaluation;
+using Centrifuge.Evaluation.Reports;
+using Centrifuge.Evaluation.Scoring;
 using Centrifuge.Models;
 using TorchSharp;
 

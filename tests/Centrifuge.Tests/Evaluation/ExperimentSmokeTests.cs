@@ -21,6 +21,7 @@ public static class ExperimentSmoke
         Assert.Equal((byte)'P', png[1]);
         string markdown = File.ReadAllText(Path.Combine(output, "results.md"));
         Assert.Contains("**Paper.**", markdown);
+        Assert.Contains($"- command: `centrifuge experiment {name} --data ", markdown);   // spelled by the CLI, not the library
         Assert.Contains("| ", result.Output);
         using JsonDocument doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "results.json")));
         Assert.Equal(name, doc.RootElement.GetProperty("experiment").GetString());

@@ -139,7 +139,7 @@ public class OnnxExportTests
     private static void AssertMatches(CentrifugeModel model, string onnx, Tensor clip)
     {
         using var scope = torch.NewDisposeScope();
-        using var runner = new InferenceRunner(model);
+        using var runner = new InferenceModel(model);
         Tensor expected = runner.Run(clip);
         using OnnxLayersSession session = OnnxLayersSession.Load(onnx);
         Tensor actual = session.Run(clip);

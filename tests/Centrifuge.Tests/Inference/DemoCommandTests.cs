@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using Centrifuge.Inference;
+using Centrifuge.Inference.Demo;
+using Centrifuge.Runtime;
 using Centrifuge.Tests.Support;
 using Centrifuge.Video;
 

@@ -1,4 +1,4 @@
-using Centrifuge.Inference;
+using Centrifuge.Inference.Separation;
 using Centrifuge.Tests.Support;
 using Centrifuge.Video;
 using TorchSharp;

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Centrifuge.Inference;
+using Centrifuge.Runtime;
 using Centrifuge.Tests.Support;
 using Centrifuge.Video;
 

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
-using Centrifuge.Inference;
+using Centrifuge.Inference.Output;
 using Centrifuge.Tests.Support;
 using Centrifuge.Video;
 

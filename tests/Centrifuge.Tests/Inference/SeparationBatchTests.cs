@@ -1,4 +1,5 @@
-using Centrifuge.Inference;
+using Centrifuge.Inference.Batch;
+using Centrifuge.Inference.Separation;
 using Centrifuge.Models;
 using Centrifuge.Runtime;
 using TorchSharp;
@@ -36,7 +37,7 @@ public class SeparationBatchTests
         torch.manual_seed(2);
         using CentrifugeModel model = CentrifugeModel.Create(ModelPresets.Get("tiny"));
         Tensor x = torch.rand(new long[] { 1, 3, 8, 32, 40 }) * 2 - 1;
-        using SeparationModel fp32 = SeparationModel.FromModel(model);
+        using var fp32 = new InferenceModel(model);
         Tensor expected = fp32.Separate(x);
         Assert.Equal(new long[] { 1, 2, 3, 8, 32, 40 }, expected.shape);
         Assert.False(expected.requires_grad);
@@ -44,11 +45,11 @@ public class SeparationBatchTests
         // A copy of the same weights (not a re-seeded model: tests in other classes draw from the global RNG in parallel).
         using CentrifugeModel copy = CentrifugeModel.Create(ModelPresets.Get("tiny"));
         copy.load_state_dict(model.state_dict());
-        using SeparationModel bf16 = SeparationModel.FromModel(copy, "bf16");
+        using var bf16 = new InferenceModel(copy, InferencePrecision.Bf16);
         Tensor got = bf16.Separate(x);
         Assert.Equal(ScalarType.Float32, got.dtype);
         double error = (got - expected).abs().mean().item<float>(), scale = expected.abs().mean().item<float>();
         Assert.True(error < 0.05 * scale + 1e-3, $"bf16 mean error {error} vs mean magnitude {scale}");
-        Assert.Throws<CentrifugeException>(() => InferencePrecisions.Parse("fp8"));
+        Assert.Throws<OptionException>(() => InferencePrecisions.Parse("fp8"));
     }
 }

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Centrifuge.Inference;
+using Centrifuge.Inference.Separation;
 using Centrifuge.Tests.Support;
 using Centrifuge.Video;
 using TorchSharp;

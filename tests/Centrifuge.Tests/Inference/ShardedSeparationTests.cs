@@ -1,7 +1,8 @@
 using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text.Json;
-using Centrifuge.Inference;
+using Centrifuge.Inference.Batch;
+using Centrifuge.Inference.Output;
 using Centrifuge.Tests.Support;
 using Centrifuge.Video;
 

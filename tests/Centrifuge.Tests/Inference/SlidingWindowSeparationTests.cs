@@ -1,4 +1,4 @@
-using Centrifuge.Inference;
+using Centrifuge.Inference.Separation;
 using Centrifuge.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;

@@ -1,4 +1,5 @@
-using Centrifuge.Inference;
+
+using Centrifuge.Inference.Separation;
 
 namespace Centrifuge.Tests.Inference;
 

@@ -1,4 +1,4 @@
-using Centrifuge.Inference;
+using Centrifuge.Inference.Separation;
 using Centrifuge.Models;
 using Centrifuge.Runtime;
 using Centrifuge.Tests.Evaluation;

@@ -123,7 +123,7 @@ public sealed class CheckpointDamageCliTests
     [SkippableFact]
     public void The_shipped_model_loads()
     {
-        string shipped = Path.Combine(Repo.Root, Centrifuge.Inference.ShippedModel.RelativePath);
+        string shipped = Path.Combine(Repo.Root, Centrifuge.Runtime.ShippedModel.RelativePath);
         Skip.IfNot(File.Exists(shipped), "the shipped model is not in this checkout");
         using CentrifugeModel model = ModelCheckpoint.Load(shipped);
         Assert.True(model.Config.Layers >= 2);

@@ -37,6 +37,42 @@ public sealed class TrainOnVideosTests
     }
 
     /// <summary>
+    /// Training reads its video batches through the loader's workers (data.workers, data.queue_size): any number of
+    /// workers, reading in order or jumping (a resume), gives the same batch i as one worker reading straight through.
+    /// </summary>
+    [Fact]
+    public void Loader_workers_feed_training_the_same_batches_in_any_order()
+    {
+        using var dir = new TempDir();
+        string videos = Directory.CreateDirectory(dir.File("videos")).FullName;
+        foreach (string source in new[] { "testsrc2", "mandelbrot", "smptebars", "rgbtestsrc", "life" })
+            Ffmpeg("-f", "lavfi", "-i", $"{source}=size=64x48:rate=10", "-frames:v", "20", "-pix_fmt", "yuv420p",
+                Path.Combine(videos, source + ".mp4"));
+        TrainingConfig config = TrainingPresets.Get("tiny");
+        config = config with
+        {
+            Data = config.Data with
+            {
+                Sources = [videos], Cache = dir.File("cache"), Frames = 4, Height = 16, Width = 16, BatchSize = 2, Workers = 1, QueueSize = 1,
+            },
+        };
+        using ITrainingBatches straight = TrainingBatches.Open(config);
+        using ITrainingBatches threaded = TrainingBatches.Open(config with { Data = config.Data with { Workers = 2, QueueSize = 3 } });
+        var expected = Enumerable.Range(0, 6).Select(i => Copy(straight.Training(i))).ToArray();
+        foreach (int i in new[] { 3, 4, 5, 0, 1 })   // a jump, in order, a jump back
+        {
+            using Centrifuge.Data.BlendedBatch batch = threaded.Training(i);
+            Assert.Equal(i, batch.Iteration);
+            Assert.Equal(expected[i], Copy(batch));
+        }
+    }
+
+    private static float[] Copy(Centrifuge.Data.BlendedBatch batch)
+    {
+        using (batch) return [.. batch.Mixture.data<float>(), .. batch.Targets.data<float>()];
+    }
+
+    /// <summary>
     /// Without --cache, train caches the decoded clips in the user's cache folder (here $CENTRIFUGE_CACHE_DIR), shows
     /// each video it decodes, and a second run in another folder reuses them; --no-cache decodes from the files.
     /// </summary>

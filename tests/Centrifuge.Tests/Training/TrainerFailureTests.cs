@@ -1,3 +1,4 @@
+using Centrifuge.Data;
 using Centrifuge.Tests.Support;
 using Centrifuge.Training;
 using TorchSharp;
@@ -13,12 +14,12 @@ public sealed class TrainerFailureTests
     {
         private readonly HashSet<long> _poisoned = [.. poisoned];
         public string Description => "poisoned " + inner.Description;
-        public TrainingBatch Training(long index)
+        public BlendedBatch Training(long index)
         {
-            TrainingBatch batch = inner.Training(index);
+            BlendedBatch batch = inner.Training(index);
             return _poisoned.Remove(index) ? batch with { Mixture = batch.Mixture * double.NaN } : batch;
         }
-        public IEnumerable<TrainingBatch> Validation() => inner.Validation();
+        public IEnumerable<BlendedBatch> Validation() => inner.Validation();
         public void Dispose() => inner.Dispose();
     }
 
@@ -81,8 +82,8 @@ public sealed class TrainerFailureTests
     private sealed class AlwaysNaN(ITrainingBatches inner) : ITrainingBatches
     {
         public string Description => inner.Description;
-        public TrainingBatch Training(long index) { var b = inner.Training(index); return b with { Mixture = b.Mixture * double.NaN }; }
-        public IEnumerable<TrainingBatch> Validation() => inner.Validation();
+        public BlendedBatch Training(long index) { var b = inner.Training(index); return b with { Mixture = b.Mixture * double.NaN }; }
+        public IEnumerable<BlendedBatch> Validation() => inner.Validation();
         public void Dispose() => inner.Dispose();
     }
 

@@ -39,13 +39,17 @@ public sealed class TrainerOptionsTests
     {
         var config = new TrainingOverrides
         {
-            Iterations = 50, BatchSize = 3, Clip = TrainingOverrides.ParseClip("6, 24,32"), Layers = 4, LearningRate = 0.05,
+            Iterations = 50, BatchSize = 3, Clip = ClipSize.Parse("6, 24,32"), Layers = 4, LearningRate = 0.05,
             Optimizer = OptimizerKind.Sgd, ValidationEvery = 7, CheckpointEvery = 9, Seed = 12, Threads = 2,
         }.ApplyTo(TrainingPresets.Get("tiny"));
         Assert.Equal((50L, 3, 6, 24, 32, 4), (config.Iterations, config.Data.BatchSize, config.Data.Frames, config.Data.Height, config.Data.Width, config.Model.Layers));
         Assert.Equal((0.05, OptimizerKind.Sgd, 7, 9, 12, 12L, 2), (config.LearningRate, config.Optimizer, config.ValidationEvery, config.CheckpointEvery, config.Seed, config.Data.Seed, config.Threads));
-        var error = Assert.Throws<CentrifugeException>(() => TrainingOverrides.ParseClip("16x64x64"));
+        Assert.Equal((16, 64, 64), ClipSize.Parse("16x64x64"));   // the same sizes model-info accepts
+        var error = Assert.Throws<OptionException>(() => ClipSize.Parse("16x64"));
+        Assert.Equal(("clip", ExitCodes.Usage), (error.Option, error.ExitCode));
         Assert.Contains("T,H,W", error.Message);
+        Assert.Throws<OptionException>(() => ClipSize.Parse("16,0,64"));
+        Assert.Throws<OptionException>(() => ClipSize.Parse("16,-64,64"));
     }
 
     [Fact]

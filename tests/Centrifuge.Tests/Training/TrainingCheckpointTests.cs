@@ -1,3 +1,4 @@
+using Centrifuge.Data;
 using Centrifuge.Models;
 using Centrifuge.Tests.Support;
 using Centrifuge.Training;
@@ -19,7 +20,7 @@ public sealed class TrainingCheckpointTests
         for (int i = 0; i < steps; i++)
         {
             using var scope = NewDisposeScope();
-            TrainingBatch batch = data.Training(i);
+            BlendedBatch batch = data.Training(i);
             optimizer.zero_grad();
             Tensor outputs = model.forward(batch.Mixture);
             Centrifuge.Losses.PermutationInvariantLoss.Compute(outputs, batch.Targets).Loss.backward();
@@ -70,7 +71,7 @@ public sealed class TrainingCheckpointTests
         {
             using var scope = NewDisposeScope();
             using var data = SyntheticShapesBatches.From(config);
-            TrainingBatch batch = data.Training(3);
+            BlendedBatch batch = data.Training(3);
             o.zero_grad();
             Centrifuge.Losses.PermutationInvariantLoss.Compute(m.forward(batch.Mixture), batch.Targets).Loss.backward();
             o.step();
@@ -89,10 +90,10 @@ public sealed class TrainingCheckpointTests
 
         // The next write dies after a few kilobytes (as a crash would), on the same final name and on a new one.
         store.OpenTemp = temp => new FailingStream(new FileStream(temp, FileMode.Create), failAfterBytes: 4096);
-        Assert.Throws<IOException>(() => store.Save(model, optimizer, new TrainingState { Iteration = 1, LoaderPosition = 1, Config = config }));
-        Assert.Throws<IOException>(() => store.Save(model, optimizer, new TrainingState { Iteration = 2, LoaderPosition = 2, Config = config }));
+        Assert.Equal(ExitCodes.WriteFailed, Assert.Throws<CentrifugeException>(() => store.Save(model, optimizer, new TrainingState { Iteration = 1, LoaderPosition = 1, Config = config })).ExitCode);
+        Assert.Equal(ExitCodes.WriteFailed, Assert.Throws<CentrifugeException>(() => store.Save(model, optimizer, new TrainingState { Iteration = 2, LoaderPosition = 2, Config = config })).ExitCode);
         Assert.Equal([good], store.List().Select(c => c.Path));
-        Assert.Empty(Directory.GetFiles(store.Folder, "*.tmp"));
+        Assert.Empty(Directory.GetFiles(store.Folder, ".*.tmp-*"));
 
         var fresh = CentrifugeModel.Create(config.Model);
         var freshOptimizer = TrainingOptimizer.Create(config, fresh.parameters());

@@ -135,7 +135,7 @@ public class VideoWriterTests(VideoClips clips)
         using (VideoWriter writer = VideoWriter.Create(path, 64, 48, 25))
         {
             writer.Write(new FrameChunk(color, 10, 48, 64));
-            Assert.StartsWith(dir.File("abandoned.tmp-"), writer.TempPath);
+            Assert.StartsWith(dir.File(".abandoned.mp4.tmp-"), writer.TempPath);
         }
         Assert.Empty(Directory.GetFileSystemEntries(dir.Path));
     }

@@ -1,0 +1,82 @@
+using System.Text;
+using Centrifuge.Evaluation.Scoring;
+
+namespace Centrifuge.Evaluation.Reports;
+
+/// <summary>
+/// The report folder of `centrifuge evaluate --report DIR`: report.md (Table 1 as Markdown, with the paper's
+/// numbers and the setup), report.json (the --json object) and scores.png (loss and PSNR bars per row).
+/// </summary>
+public static class EvaluationReport
+{
+    public const string Markdown = "report.md", Json = "report.json", Chart = "scores.png";
+
+    /// <summary>Paper Table 1 (Kinetics-600 validation, 32 x 112 x 112, basic predictor, n = 2).</summary>
+    public static readonly IReadOnlyDictionary<string, double> PaperLoss = new Dictionary<string, double>
+    {
+        ["identity"] = 0.361, ["untrained"] = 0.561, ["model"] = 0.187,
+    };
+
+    /// <summary>Fails (OutputExists) when a report is already in <paramref name="folder"/> and not force: call before evaluating.</summary>
+    public static void Check(string folder, bool force) => ReportFiles.Check(folder, [Markdown, Json, Chart], force);
+
+    /// <summary>Writes the three files; returns their paths.</summary>
+    public static IReadOnlyList<string> Write(EvaluationResult result, string folder, bool force)
+    {
+        ReportFiles files = ReportFiles.Open(folder, [Markdown, Json, Chart], force);
+        return
+        [
+            files.WriteText(Markdown, ToMarkdown(result)),
+            files.WriteText(Json, JsonDefaults.Serialize(result) + "\n"),
+            files.WriteBytes(Chart, RenderChart(result)),
+        ];
+    }
+
+    public static IEnumerable<(string Name, ScoreRow Row)> Rows(EvaluationResult r) =>
+        [("identity", r.Identity), ("untrained", r.Untrained), ("model", r.Model)];
+
+    /// <summary>The table alone: row, loss, PSNR, SSIM, PSNRi, diversity, paper loss.</summary>
+    public static string Table(EvaluationResult result) => MarkdownTable.Render(
+        ["row", "loss", "PSNR (dB)", "SSIM", "PSNRi (dB)", "diversity", "paper loss"],
+        Rows(result).Select(r => (IReadOnlyList<string>)
+        [
+            r.Name, MarkdownTable.Number(r.Row.Loss), MarkdownTable.Number(r.Row.Psnr, 2), MarkdownTable.Number(r.Row.Ssim),
+            MarkdownTable.Number(r.Row.Psnri, 2), MarkdownTable.Number(r.Row.Diversity), MarkdownTable.Number(PaperLoss[r.Name]),
+        ]));
+
+    public static string ToMarkdown(EvaluationResult result)
+    {
+        var text = new StringBuilder();
+        text.AppendLine("# Evaluation (paper Table 1)").AppendLine();
+        text.AppendLine(Table(result));
+        text.AppendLine($"Model loss / identity loss: **{MarkdownTable.Number(result.RatioToIdentity)}** " +
+                        "(paper: 0.187 / 0.361 = 0.518; below 1 = better than returning the mixture twice).").AppendLine();
+        text.AppendLine("Loss: permutation-invariant loss (paper eq. 2 and 3, summed over the 2 layers, pixels in [-1, 1]). " +
+                        "PSNR, SSIM: PIT-matched layers against the original clips, pixels in [0, 1]. PSNRi: PSNR minus the " +
+                        "identity baseline's. Diversity: min over output pairs of l(O_i, O_j) (paper section 4.2). " +
+                        "Paper numbers: Kinetics-600 validation, basic predictor, n = 2.").AppendLine();
+        if (result.Setup.Count > 0)
+        {
+            text.AppendLine("## Setup").AppendLine();
+            foreach ((string name, string value) in result.Setup) text.AppendLine($"- {name}: {value}");
+            text.AppendLine();
+        }
+        if (result.Skipped.Count > 0)
+        {
+            text.AppendLine($"## Skipped sources ({result.Skipped.Count})").AppendLine();
+            foreach (var s in result.Skipped) text.AppendLine($"- `{s.Path}`: {s.Reason}");
+        }
+        return text.ToString();
+    }
+
+    public static byte[] RenderChart(EvaluationResult result)
+    {
+        var rows = Rows(result).ToList();
+        return BarChart.Render($"Separation loss on {result.Pairs} held-out pairs (lower is better)", "permutation-invariant loss",
+            rows.Select(r => r.Name).ToList(),
+            [
+                new BarSeries("measured", rows.Select(r => r.Row.Loss).ToList()),
+                new BarSeries("paper (Kinetics)", rows.Select(r => PaperLoss[r.Name]).ToList()),
+            ]);
+    }
+}

@@ -1,0 +1,27 @@
+using Centrifuge.Models;
+
+namespace Centrifuge.Evaluation.Scoring;
+
+/// <summary>How `centrifuge evaluate` draws and scores its pairs. Clip null: the clip the model file says it was trained
+/// at, else the training run's clip size when the checkpoint sits in a run folder (its config.json), else the paper's
+/// 32 x 112 x 112.</summary>
+public sealed record EvaluationOptions
+{
+    /// <summary>Number of blended pairs N (the same N pairs for every model, given the seed).</summary>
+    public int Pairs { get; init; } = 100;
+    public long Seed { get; init; } = 1;
+    public (int Frames, int Height, int Width)? Clip { get; init; }
+    public InferencePrecision Precision { get; init; } = InferencePrecision.Fp32;
+    public string Device { get; init; } = "cpu";
+    /// <summary>Clip cache folder for the evaluation videos (kept and reused); null = a temporary one.</summary>
+    public string? Cache { get; init; }
+    /// <summary>Pairs per forward pass (memory is bounded by this).</summary>
+    public int BatchSize { get; init; } = 4;
+
+    public void Validate()
+    {
+        if (Pairs < 1) throw new OptionException("pairs", Pairs, "must be >= 1");
+        if (BatchSize < 1) throw new OptionException("batch_size", BatchSize, "must be >= 1");
+        if (Clip is { } c) ClipSize.Validate(c);
+    }
+}

@@ -1,0 +1,20 @@
+using System.Text.Json.Serialization;
+using Centrifuge.Data;
+
+namespace Centrifuge.Evaluation.Scoring;
+
+/// <summary>
+/// The paper's Table 1 on N held-out pairs: identity baseline (both outputs = the mixture), the same architecture
+/// untrained (random init, fixed seed), and the model; <see cref="RatioToIdentity"/> = model loss / identity loss
+/// (paper: 0.187 / 0.361 = 0.52). JSON: pairs, identity, untrained, model, ratio_to_identity.
+/// </summary>
+public sealed record EvaluationResult(int Pairs, ScoreRow Identity, ScoreRow Untrained, ScoreRow Model, double RatioToIdentity)
+{
+    /// <summary>Sources of the data that could not be used, and why (reported, not serialised).</summary>
+    [JsonIgnore]
+    public IReadOnlyList<SkippedSource> Skipped { get; init; } = [];
+
+    /// <summary>What was evaluated, for the report: checkpoint, data, clip size, seed, precision.</summary>
+    [JsonIgnore]
+    public IReadOnlyList<(string Name, string Value)> Setup { get; init; } = [];
+}

@@ -1,0 +1,122 @@
+using System.Text.Json;
+using Centrifuge.Data;
+using Centrifuge.Models;
+using Centrifuge.Runtime;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Centrifuge.Evaluation.Scoring;
+
+/// <summary>
+/// `centrifuge evaluate`: scores a checkpoint on N deterministic blended pairs of held-out videos against the two
+/// baselines of the paper's Table 1 — identity and the untrained architecture.
+/// </summary>
+public static class Evaluator
+{
+    /// <summary>Seed of the untrained baseline's random initialisation (fixed, so the row is reproducible).</summary>
+    public const int UntrainedSeed = 1234;
+
+    /// <summary>Loads <paramref name="checkpoint"/> and evaluates it on pairs from <paramref name="source"/>.</summary>
+    public static EvaluationResult Run(string checkpoint, string source, EvaluationOptions options, ISourceDecoder decoder)
+    {
+        options.Validate();
+        var device = TorchRuntime.ResolveDevice(options.Device);
+        (int frames, int height, int width) = options.Clip ?? TrainedClip(checkpoint) ?? RunClip(checkpoint) ?? (32, 112, 112);
+        using InferenceModel model = InferenceModel.Load(checkpoint, device, options.Precision);
+        var config = new DataConfig
+        {
+            Sources = [source], Frames = frames, Height = height, Width = width,
+            FrozenProbability = 0, ColourProbability = 0, PhotoProbability = 0, CompositeProbability = 0, Seed = options.Seed,
+        };
+        using HeldOutVideos videos = HeldOutVideos.Open(config, decoder, options.Cache);
+        EvaluationResult result = Run(model, videos.Pairs(options.Pairs, options.Seed), options);
+        return result with
+        {
+            Skipped = videos.Skipped,
+            Setup =
+            [
+                ("checkpoint", Path.GetFullPath(checkpoint)), ("data", Path.GetFullPath(source)),
+                ("usable videos", $"{videos.Pool.Moving.Count} ({videos.Skipped.Count} skipped)"),
+                ("clip T,H,W", $"{frames},{height},{width}"), ("pairs", options.Pairs.ToString()),
+                ("seed", options.Seed.ToString()), ("precision", options.Precision.ToString().ToLowerInvariant()),
+                ("model", $"{model.Config.Encoder.ToString().ToLowerInvariant()} encoder to {model.Config.Endpoint}, width {model.Config.Width}, n = {model.Config.Layers}, correction steps {model.Config.CorrectionSteps}"),
+            ],
+        };
+    }
+
+    /// <summary>Evaluates a model (left in the mode it came in) on a fixed set of pairs.</summary>
+    public static EvaluationResult Run(CentrifugeModel model, ValidationSet pairs, EvaluationOptions options)
+    {
+        using var trained = new InferenceModel(model, options.Precision);
+        return Run(trained, pairs, options);
+    }
+
+    /// <summary>Evaluates a loaded model on a fixed set of pairs, beside the identity and an untrained model of its architecture.</summary>
+    public static EvaluationResult Run(InferenceModel model, ValidationSet pairs, EvaluationOptions options)
+    {
+        var device = TorchRuntime.ResolveDevice(options.Device);
+        using CentrifugeModel untrained = CreateUntrained(model.Config, device);
+        using var untrainedModel = new InferenceModel(untrained, options.Precision);
+        Contender[] contenders =
+        [
+            Contender.Identity,
+            Contender.Of("untrained", untrainedModel),
+            Contender.Of("model", model),
+        ];
+        ScoreRow[] rows = PairScorer.Score(pairs.Batches(options.BatchSize), contenders);
+        return new EvaluationResult(pairs.Count, rows[0], rows[1], rows[2], Ratio(rows[2].Loss, rows[0].Loss));
+    }
+
+    /// <summary>
+    /// The same architecture with random weights: PyTorch's default initialisation of convolutions and linear layers
+    /// (weights and biases uniform in ±1/sqrt(fan_in)) drawn from a private generator seeded with
+    /// <see cref="UntrainedSeed"/>, so the row is reproducible even while other threads use libtorch's global RNG.
+    /// Batch-norm parameters keep their constant initial values.
+    /// </summary>
+    public static CentrifugeModel CreateUntrained(ModelConfig config, Device? device = null)
+    {
+        var model = CentrifugeModel.Create(config);
+        var parameters = model.named_parameters().ToDictionary(p => p.name, p => p.parameter);
+        using var generator = new torch.Generator((ulong)UntrainedSeed);
+        using (torch.no_grad())
+            foreach ((string name, var parameter) in parameters.OrderBy(p => p.Key, StringComparer.Ordinal))
+            {
+                var weight = name.EndsWith(".bias", StringComparison.Ordinal)
+                    ? parameters.GetValueOrDefault(name[..^".bias".Length] + ".weight")
+                    : parameter;
+                if (weight is null || weight.dim() < 2) continue;
+                long fanIn = weight.shape.Skip(1).Aggregate(1L, (a, b) => a * b);
+                double bound = 1 / Math.Sqrt(fanIn);
+                parameter.uniform_(-bound, bound, generator);
+            }
+        if (device is not null) model.to(device);
+        model.eval();
+        return model;
+    }
+
+    public static double Ratio(double loss, double identityLoss) => identityLoss > 0 ? loss / identityLoss : double.NaN;
+
+    /// <summary>The clip T, H, W the model file records it was trained at, if it does.</summary>
+    public static (int Frames, int Height, int Width)? TrainedClip(string checkpoint) =>
+        ModelCheckpoint.ReadTrainingScale(checkpoint) is { } s ? (s.Frames, s.Height, s.Width) : null;
+
+    /// <summary>The clip T, H, W of the training run the checkpoint belongs to (RUN_DIR/config.json), if any.</summary>
+    public static (int Frames, int Height, int Width)? RunClip(string checkpoint)
+    {
+        string config = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(checkpoint))!, "config.json");
+        if (!File.Exists(config)) return null;
+        try
+        {
+            using JsonDocument doc = JsonDocument.Parse(File.ReadAllText(config));
+            if (!doc.RootElement.TryGetProperty("data", out JsonElement data)) return null;
+            return data.TryGetProperty("frames", out JsonElement t) && data.TryGetProperty("height", out JsonElement h) &&
+                   data.TryGetProperty("width", out JsonElement w)
+                ? (t.GetInt32(), h.GetInt32(), w.GetInt32())
+                : null;
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException)
+        {
+            return null;
+        }
+    }
+}

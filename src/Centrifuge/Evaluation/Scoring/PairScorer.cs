@@ -1,0 +1,46 @@
+using Centrifuge.Data;
+using Centrifuge.Losses;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Centrifuge.Evaluation.Scoring;
+
+/// <summary>
+/// Scores several contenders on the same blended pairs in one pass over the batches (each batch is decoded once):
+/// per-pair <see cref="SeparationMetrics"/> of the PIT-matched layers, averaged over all pairs.
+/// </summary>
+public static class PairScorer
+{
+    /// <summary>One <see cref="ScoreRow"/> per contender, in order. Every batch is disposed here.</summary>
+    public static ScoreRow[] Score(IEnumerable<BlendedBatch> batches, IReadOnlyList<Contender> contenders)
+    {
+        var perPair = PerPair(batches, contenders);
+        return perPair.Select(scores => ScoreRow.Mean(scores)).ToArray();
+    }
+
+    /// <summary>The scores of every pair, per contender. Throws when there are no pairs.</summary>
+    public static List<SeparationScores>[] PerPair(IEnumerable<BlendedBatch> batches, IReadOnlyList<Contender> contenders)
+    {
+        var scores = contenders.Select(_ => new List<SeparationScores>()).ToArray();
+        using var noGrad = torch.no_grad();
+        foreach (BlendedBatch batch in batches)
+        {
+            using var scope = torch.NewDisposeScope();
+            using (batch)
+            {
+                Tensor mixture = batch.Mixture;   // [B, 3, T, H, W] in [-1, 1]
+                Tensor targets = batch.Targets;   // [B, k, 3, T, H, W]
+                for (int c = 0; c < contenders.Count; c++)
+                {
+                    Func<Tensor, Tensor>? separate = contenders[c].Separate;
+                    scores[c].AddRange(separate is null
+                        ? SeparationMetrics.IdentityPerSample(targets, mixture)
+                        : SeparationMetrics.PerSample(separate(mixture), targets, mixture));
+                }
+            }
+        }
+        if (scores.Length > 0 && scores[0].Count == 0)
+            throw new CentrifugeException("evaluation: no blended pairs to score", ExitCodes.InvalidInput);
+        return scores;
+    }
+}

@@ -1,0 +1,117 @@
+using Centrifuge.Inference.Separation;
+
+namespace Centrifuge.Inference.Batch;
+
+/// <summary>
+/// The outcome of one input of a batch: its result (exit code <see cref="ExitCodes.CompletedWithLosses"/> when a damaged
+/// input lost frames), or the one-line error and exit code that skipped it.
+/// </summary>
+public sealed record SeparationOutcome(string Input, SeparationResult? Result, string? Error, int ExitCode)
+{
+    /// <summary>Set when the input was not separated because its output folder already holds a complete result (why).</summary>
+    public string? Skipped { get; init; }
+
+    public bool Succeeded => Result is not null || Skipped is not null;
+}
+
+/// <summary>
+/// Separates several inputs one after another. A bad input (missing, not a video, damaged, output in the way) is
+/// reported and skipped and leaves no folder; the others still complete. Programming errors are not swallowed.
+/// </summary>
+public static class SeparationBatch
+{
+    /// <summary>
+    /// Runs the whole job: every input (honouring <see cref="SeparationJob.SkipExisting"/> and recording a shard), then
+    /// the blend if one is asked for. The outcomes are in that order.
+    /// </summary>
+    public static IReadOnlyList<SeparationOutcome> Run(Separator separator, SeparationJob job, ISeparationBatchObserver? observer = null)
+    {
+        if (job.Shard is not null && job.Blend is not null)
+            throw new OptionException("shard", $"{job.Shard.Index}/{job.Shard.Count}", "splits a list of inputs; it cannot be combined with a blend");
+        SeparationOutcome Track(string input, Func<Action<SeparationProgress>?, SeparationOutcome> separate) =>
+            observer is null ? separate(null) : observer.Track(input, separate);
+        var outcomes = new List<SeparationOutcome>();
+        void Finish(SeparationOutcome outcome)
+        {
+            outcomes.Add(outcome);
+            observer?.Finished(outcome);
+        }
+
+        var resume = new SeparationResume(job.OutputRoot, job.SkipExisting, separator.Options.Force, job.Shard is not null);
+        ShardRecord? record = job.Shard is null ? null : ShardRecord.Begin(job.OutputRoot, job.Shard, job.AllInputs ?? job.Inputs, job.Inputs);
+        foreach ((string input, SeparationOutcome? refused) in Plan(job.Inputs))
+        {
+            ResumeDecision decision = refused is null ? resume.Decide(input) : ResumeDecision.Separate;
+            if (decision.Note is not null) observer?.Note(decision.Note);
+            SeparationOutcome outcome = refused ?? decision.Instead ??
+                Track(input, p => Try(input, () => separator.Separate(input, job.OutputRoot, p, decision.Replace)));
+            record?.Record(outcome);
+            Finish(outcome);
+        }
+        record?.Finish();
+        if (job.Blend is var (a, b, alpha))
+        {
+            string name = $"{a}+{b}";
+            Finish(Track(name, p => Try(name, () => separator.SeparateBlend(a, b, alpha, job.OutputRoot, p))));
+        }
+        return outcomes;
+    }
+
+    /// <summary>
+    /// The inputs in order, each with a failed outcome when it cannot run: two inputs whose output folders would
+    /// have the same name (a/clip.mp4, b/clip.mp4) — the later one is refused rather than replacing the first.
+    /// </summary>
+    public static IReadOnlyList<(string Input, SeparationOutcome? Refused)> Plan(IReadOnlyList<string> inputs)
+    {
+        var names = new Dictionary<string, string>(StringComparer.Ordinal);
+        var plan = new List<(string, SeparationOutcome?)>();
+        foreach (string input in inputs)
+        {
+            string name = Separator.OutputName(input);
+            if (names.TryGetValue(name, out string? earlier))
+            {
+                plan.Add((input, new SeparationOutcome(input, null,
+                    $"{input}: output folder name '{name}' is already used by {earlier} in this batch (rename one of them)",
+                    ExitCodes.OutputExists)));
+                continue;
+            }
+            names[name] = input;
+            plan.Add((input, null));
+        }
+        return plan;
+    }
+
+    /// <summary>
+    /// Runs one separation, turning a <see cref="CentrifugeException"/> or a failed write (a full disk, a folder that
+    /// became read-only) into a failed outcome; the input's temporary folder is already gone by then.
+    /// </summary>
+    public static SeparationOutcome Try(string input, Func<SeparationResult> run)
+    {
+        try
+        {
+            SeparationResult result = run();
+            return new SeparationOutcome(input, result, null, result.Summary.FramesLost > 0 ? ExitCodes.CompletedWithLosses : ExitCodes.Ok);
+        }
+        catch (CentrifugeException e)
+        {
+            return new SeparationOutcome(input, null, e.Message, e.ExitCode);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            string reason = FileErrors.IsDiskFull(e) ? "no space left on device" : e.Message;
+            return new SeparationOutcome(input, null, $"{input}: writing the outputs failed: {reason}; nothing was kept", ExitCodes.WriteFailed);
+        }
+    }
+
+    /// <summary>
+    /// The batch's exit code: the single failure's code for one input, PartialFailure when some of several failed,
+    /// CompletedWithLosses when all succeeded but a damaged input lost frames, else Ok.
+    /// </summary>
+    public static int ExitCode(IReadOnlyList<SeparationOutcome> outcomes)
+    {
+        int failed = outcomes.Count(o => !o.Succeeded);
+        if (failed == 0) return outcomes.Any(o => o.ExitCode == ExitCodes.CompletedWithLosses) ? ExitCodes.CompletedWithLosses : ExitCodes.Ok;
+        if (outcomes.Count == 1) return outcomes[0].ExitCode;
+        return ExitCodes.PartialFailure;
+    }
+}

@@ -1,0 +1,80 @@
+using System.Text.Json;
+using Centrifuge.Inference.Separation;
+
+namespace Centrifuge.Inference.Output;
+
+/// <summary>What is in an input's output folder OUTDIR/&lt;name&gt;/ before a `--skip-existing` run decides to skip or redo it.</summary>
+public enum OutputFolderState
+{
+    /// <summary>Nothing there yet.</summary>
+    Absent,
+    /// <summary>A complete, valid result of this input: keep it.</summary>
+    Complete,
+    /// <summary>Some of Centrifuge's outputs, but not a complete set (or an unreadable summary.json): redo it.</summary>
+    Partial,
+    /// <summary>A file, another input's result, or a folder with none of Centrifuge's outputs: never replaced without --force.</summary>
+    Foreign,
+}
+
+/// <summary>The state of one output folder, with the reason in a few words ("layer-2.mp4 is missing").</summary>
+public sealed record FinishedOutputCheck(OutputFolderState State, string Folder, string Reason);
+
+/// <summary>
+/// Decides whether an output folder holds a finished result. summary.json is written last, after every layer,
+/// the pair, the preview and the contact sheet (<see cref="Separator"/>; and the folder only appears, by rename, once
+/// all are written), so a result is complete when summary.json reads, names this input, and every file it implies
+/// exists, is not empty and is not newer than summary.json.
+/// </summary>
+public static class FinishedOutput
+{
+    public const string SummaryFile = "summary.json";
+
+    /// <summary>The files a finished result of n layers holds besides summary.json.</summary>
+    public static IEnumerable<string> ExpectedFiles(int layers) =>
+        Enumerable.Range(0, layers).Select(SeparationWriter.LayerFile).Concat(["pair-a.mp4", "pair-b.mp4", "preview.mp4", "contact.png"]);
+
+    public static FinishedOutputCheck Inspect(string outputRoot, string input)
+    {
+        string folder = Path.Combine(Path.GetFullPath(outputRoot), Separator.OutputName(input));
+        if (File.Exists(folder)) return new(OutputFolderState.Foreign, folder, "a file is in the way of the output folder");
+        if (!Directory.Exists(folder)) return new(OutputFolderState.Absent, folder, "no output yet");
+
+        string summaryPath = Path.Combine(folder, SummaryFile);
+        if (!File.Exists(summaryPath))
+        {
+            bool ours = Directory.EnumerateFiles(folder).Select(Path.GetFileName)
+                .Any(f => f is "preview.mp4" or "contact.png" or "pair-a.mp4" or "pair-b.mp4" || f!.StartsWith("layer-", StringComparison.Ordinal));
+            return ours
+                ? new(OutputFolderState.Partial, folder, $"{SummaryFile} is missing")
+                : new(OutputFolderState.Foreign, folder, "holds no Centrifuge outputs");
+        }
+
+        SeparationSummary summary;
+        try
+        {
+            summary = JsonDefaults.Deserialize<SeparationSummary>(File.ReadAllText(summaryPath));
+        }
+        catch (Exception e) when (e is JsonException or IOException or UnauthorizedAccessException or NotSupportedException)
+        {
+            return new(OutputFolderState.Partial, folder, $"{SummaryFile} does not read ({e.GetType().Name})");
+        }
+        if (summary.Input is null || !SameInput(summary.Input, input))
+            return new(OutputFolderState.Foreign, folder, $"holds the layers of {summary.Input}, not of {input}");
+        if (summary.Layers < 1 || summary.Frames < 1)
+            return new(OutputFolderState.Partial, folder, $"{SummaryFile} records {summary.Frames} frames and {summary.Layers} layers");
+
+        DateTime written = File.GetLastWriteTimeUtc(summaryPath);
+        foreach (string name in ExpectedFiles(summary.Layers))
+        {
+            var file = new FileInfo(Path.Combine(folder, name));
+            if (!file.Exists) return new(OutputFolderState.Partial, folder, $"{name} is missing");
+            if (file.Length == 0) return new(OutputFolderState.Partial, folder, $"{name} is empty");
+            if (file.LastWriteTimeUtc > written) return new(OutputFolderState.Partial, folder, $"{name} is newer than {SummaryFile}");
+        }
+        return new(OutputFolderState.Complete, folder, $"complete ({summary.Frames} frames, {summary.Layers} layers)");
+    }
+
+    // The same input: the same text, or the same file once both are made absolute from the current folder.
+    private static bool SameInput(string recorded, string input) =>
+        recorded == input || string.Equals(Path.GetFullPath(recorded), Path.GetFullPath(input), StringComparison.Ordinal);
+}

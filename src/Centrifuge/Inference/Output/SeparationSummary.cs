@@ -1,0 +1,31 @@
+using System.Text.Json.Serialization;
+
+namespace Centrifuge.Inference.Output;
+
+/// <summary>
+/// summary.json of one separated input. Width/Height/Fps/Frames describe the written layers (equal to the input's
+/// unless --output-size); Layers = n; Pair = the two most dissimilar layers, 1-based as in layer-K.mp4 (written again
+/// as pair-a.mp4, pair-b.mp4); Seconds = wall time; PeakMemoryMb = the process's peak resident memory during this input.
+/// </summary>
+public sealed record SeparationSummary(string Input, int Frames, int Width, int Height, double Fps, int Layers, int[] Pair,
+    double Seconds, double FramesPerSecond, double PeakMemoryMb)
+{
+    /// <summary>Frames of a damaged input that could not be decoded and are missing from the layers (0 for a clean input).</summary>
+    public int FramesLost { get; init; }
+
+    /// <summary>What is wrong with a damaged input (the probe's reason), or absent for a clean one.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Damage { get; init; }
+
+    /// <summary>Only for --blend: scores against the two original videos.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public BlendMetrics? Metrics { get; init; }
+}
+
+/// <summary>
+/// Scores of separating a synthetic blend V = (1 - alpha) A + alpha B against A and B, at processing resolution,
+/// frame-weighted means over the finished segments. Loss is the paper's permutation-invariant L1 + gradient loss;
+/// Psnri = PSNR gain of the layers over using the blend itself as both layers.
+/// </summary>
+public sealed record BlendMetrics(string A, string B, double Alpha, double Loss, double Psnr, double Ssim, double Psnri,
+    double Ncc, double Diversity);

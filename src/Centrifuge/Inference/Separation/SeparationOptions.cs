@@ -1,0 +1,61 @@
+namespace Centrifuge.Inference.Separation;
+
+/// <summary>
+/// How <see cref="Separator"/> processes a video. Processing and output resolution are separate: the model runs at
+/// short side <see cref="ProcessingShortSide"/> (the paper's 224) and the layers are scaled back to the input's size
+/// (or <see cref="OutputShortSide"/>) when written.
+/// </summary>
+public sealed record SeparationOptions
+{
+    /// <summary>Short side the model sees (never above the input's own short side: inputs are not upscaled).</summary>
+    public int ProcessingShortSide { get; init; } = DefaultShortSide;
+
+    /// <summary>The processing short side for a model that does not record the scale it was trained at (the paper's 224).</summary>
+    public const int DefaultShortSide = 224;
+
+    /// <summary>
+    /// <paramref name="requested"/> when given, else the short side <paramref name="checkpoint"/> was trained at (its
+    /// frames were stored at that short side and cropped), else <see cref="DefaultShortSide"/>.
+    /// </summary>
+    public static int ShortSideFor(string checkpoint, int? requested) =>
+        requested ?? (checkpoint.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase) ? null
+            : Centrifuge.Models.ModelCheckpoint.ReadTrainingScale(checkpoint)?.ShortSide) ?? DefaultShortSide;
+
+    /// <summary>Short side of the written layers; null = the input's own resolution.</summary>
+    public int? OutputShortSide { get; init; }
+
+    /// <summary>T, frames per window (the paper trains on 64-frame clips; 32 keeps CPU memory modest).</summary>
+    public int WindowFrames { get; init; } = 32;
+
+    /// <summary>O, frames shared by consecutive windows, aligned on and cross-faded over (1 &lt;= O &lt;= T/2).</summary>
+    public int OverlapFrames { get; init; } = 8;
+
+    public CrossFadeShape CrossFade { get; init; } = CrossFadeShape.RaisedCosine;
+
+    /// <summary>Match each window's layers to the previous window's (off only for ablations).</summary>
+    public bool AlignLayers { get; init; } = true;
+
+    /// <summary>Replace an existing output folder.</summary>
+    public bool Force { get; init; }
+
+    /// <summary>Rows (frames) of contact.png.</summary>
+    public int ContactFrames { get; init; } = 4;
+
+    /// <summary>libx264 quality and speed of the written layers (veryfast: encoding n + 1 streams competes with the model for the CPU).</summary>
+    public int Crf { get; init; } = 18;
+    public string EncoderPreset { get; init; } = "veryfast";
+
+    /// <summary>Frames per chunk when scaling and encoding finished frames (bounds the memory of full-resolution frames).</summary>
+    public int WriteChunkFrames { get; init; } = 8;
+
+    public void Validate()
+    {
+        _ = new WindowPlanner(WindowFrames, OverlapFrames);
+        if (ProcessingShortSide < 8)
+            throw new OptionException("processing_short_side", ProcessingShortSide, "need at least 8 pixels");
+        if (OutputShortSide is < 2)
+            throw new OptionException("output_short_side", OutputShortSide, "need at least 2 pixels");
+        if (ContactFrames < 1 || WriteChunkFrames < 1)
+            throw new CentrifugeException("contact frames and write chunk must be positive", ExitCodes.Usage);
+    }
+}
