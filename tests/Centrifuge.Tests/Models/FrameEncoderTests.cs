@@ -223,8 +223,9 @@ public class FrameEncoderTests
         Assert.Equal(EncoderKind.I3d, shipped.Model.Encoder);
 
         // The recipe variant for scripts/train-variants.sh is the baseline with this one change.
-        TrainingConfig baseline = TrainingConfig.Load(Path.Combine(Repo.Root, "configs", "variants", "baseline.json"));
-        TrainingConfig frames = TrainingConfig.Load(Path.Combine(Repo.Root, "configs", "variants", "frame2d.json"));
+        string Config(params string[] parts) => Path.Combine([Repo.Root, "configs", .. parts]);
+        TrainingConfig baseline = TrainingConfig.Load([Config("cpu-small-default.json"), Config("variants", "baseline.json")]);
+        TrainingConfig frames = TrainingConfig.Load([Config("cpu-small-default.json"), Config("variants", "baseline.json"), Config("variants", "frame2d.json")]);
         Assert.Equal(["model.encoder: \"i3d\" -> \"frame2d\""], ConfigDifferences.Describe(baseline, frames));
     }
 

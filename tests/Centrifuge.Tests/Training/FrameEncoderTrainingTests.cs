@@ -1,3 +1,4 @@
+using Centrifuge.Data;
 using Centrifuge.Models;
 using Centrifuge.Tests.Support;
 using Centrifuge.Training;
@@ -46,8 +47,8 @@ public sealed class FrameEncoderTrainingTests
     private sealed class OneBatch(ITrainingBatches inner) : ITrainingBatches
     {
         public string Description => "one batch of " + inner.Description;
-        public TrainingBatch Training(long index) => inner.Training(0);
-        public IEnumerable<TrainingBatch> Validation() { yield return inner.Training(0); }
+        public BlendedBatch Training(long index) => inner.Training(0);
+        public IEnumerable<BlendedBatch> Validation() { yield return inner.Training(0); }
         public void Dispose() => inner.Dispose();
     }
 
