@@ -4,7 +4,9 @@
 # 16x64x64 clips, batch 6, Adam 1e-3) on one libtorch thread for the same CPU time (--max-cpu-minutes, validation
 # included; on one thread CPU time is wall time on an idle machine, and neighbours cannot eat into it), and is scored
 # on the same fixed pairs: 100 blends of the validation videos (unseen) and 100 of the training videos, beside the
-# trainer's usual validation. Resumable: run it again and finished variants are kept.
+# trainer's usual validation; then each best.ckpt is scored with the model card's measure (evaluate, 100 pairs of the
+# validation videos, seed 1, 16x64x64) into RUN/evaluate.json. Resumable: run it again and finished variants are kept;
+# a higher MINUTES continues finished runs only after their .done file is removed.
 #   scripts/compare-data.sh                        # every variant below, MINUTES CPU minutes each (default 10)
 #   scripts/compare-data.sh composite-50 real-only # just these
 #   PARALLEL=2 scripts/compare-data.sh             # two variants at a time (one thread each, 2 cores)
