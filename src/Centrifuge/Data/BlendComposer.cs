@@ -53,11 +53,8 @@ public static class BlendComposer
         }
         SplitMix64 reflectionRng = SplitMix64.Derive(seed, keyA, keyB, ReflectionStream);
         if (!random || !reflectionRng.Chance(config.ReflectionProbability)) return new SamplePlan(layers, weights, flip);
-        // The ramp's mean over the frame is the mean of its two ends: that is the reflection's weight.
         ReflectionMix mix = ReflectionMix.Sample(config.Reflection, ref reflectionRng);
-        double strength = (mix.StrengthFrom + mix.StrengthTo) / 2;
-        double[] mean = mix.Layer == 1 ? [1 - strength, strength] : [strength, 1 - strength];
-        return new SamplePlan(layers, mean, flip) { Reflection = mix };
+        return new SamplePlan(layers, mix.MeanWeights, flip) { Reflection = mix };
     }
 
     private static LayerKind DrawKind(ClipPool pool, DataConfig config, int layer, ref SplitMix64 rng)

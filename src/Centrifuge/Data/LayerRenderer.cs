@@ -57,10 +57,7 @@ public static class LayerRenderer
         foreach (SamplePlan plan in plans)
         {
             if (plan.Reflection is { } mix)
-            {
-                Tensor a = mix.StrengthMap(height, width);
-                maps.Add((mix.Layer == 1 ? torch.stack([1 - a, a]) : torch.stack([a, 1 - a])).view(k, 1, 1, height, width));
-            }
+                maps.Add(mix.WeightMaps(height, width));
             else
                 maps.Add(torch.tensor(plan.Weights.Select(x => (float)x).ToArray()).view(k, 1, 1, 1, 1).expand(k, 1, 1, height, width));
         }

@@ -37,6 +37,27 @@ public sealed record ReflectionMix(int Layer, double BlurSigma, double StrengthF
         return (StrengthFrom + (StrengthTo - StrengthFrom) * along).to_type(ScalarType.Float32).MoveToOuterDisposeScope();
     }
 
+    /// <summary>
+    /// The per-pixel weights of the two layers as [2, 1, 1, H, W]: a(x) for the reflection, 1 - a(x) for the scene.
+    /// </summary>
+    public Tensor WeightMaps(int height, int width)
+    {
+        using var scope = torch.NewDisposeScope();
+        Tensor a = StrengthMap(height, width);
+        Tensor maps = Layer == 1 ? torch.stack([1 - a, a]) : torch.stack([a, 1 - a]);
+        return maps.view(2, 1, 1, height, width).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The frame means of <see cref="WeightMaps"/>: a ramp's mean over the frame is the mean of its two ends.</summary>
+    public double[] MeanWeights
+    {
+        get
+        {
+            double strength = (StrengthFrom + StrengthTo) / 2;
+            return Layer == 1 ? [1 - strength, strength] : [strength, 1 - strength];
+        }
+    }
+
     /// <summary>The reflection as it enters the mixture: clip [3, T, H, W] blurred frame by frame (reflect-padded).</summary>
     public Tensor Blur(Tensor clip) => GaussianBlur(clip, BlurSigma);
 
