@@ -64,8 +64,8 @@ public static class SeparateBenchmark
                 {
                     Console.WriteLine();
                     Console.WriteLine("Stages on their own, same input and sizes (seconds; the separation overlaps decode and encode with the model):");
-                    Console.WriteLine("| short side | decode + downscale | upscale to 854x480 | tensors to RGB bytes | encode 2 layers + preview (ffmpeg) | model (in the run above) |");
-                    Console.WriteLine("|---|---|---|---|---|---|");
+                    Console.WriteLine("| short side | decode + downscale | write 2 layers at 854x480 + preview: torch upscale + RGB bytes + encode | the same with ffmpeg's scaler: RGB bytes + scale and encode (now) | model (in the run above) |");
+                    Console.WriteLine("|---|---|---|---|---|");
                     foreach (int size in parse.GetValue(sizes)!) Breakdown(clip, size, work, _modelSeconds[size]);
                 }
                 if (parse.GetValue(paperClip)) PaperClip(runner);
@@ -104,8 +104,10 @@ public static class SeparateBenchmark
 
     private static readonly Dictionary<int, double> _modelSeconds = [];
 
-    // The non-model stages of a separation, each timed alone on the same frames: decode at processing size, bilinear
-    // upscale of two layers to the input size, and H.264 encoding of two layers at the input size plus a preview.
+    // The non-model stages of a separation, each timed alone on the same frames: decode at processing size, then the
+    // two ways of writing two layers at the input size plus a preview: torch bilinear upscale, full-size RGB bytes and
+    // H.264 encode (before issue 18's last change), or processing-size RGB bytes and H.264 encode with ffmpeg's scaler
+    // (what the separation does now).
     private static void Breakdown(string clip, int size, string work, double modelSeconds)
     {
         var frames = new List<Tensor>();
@@ -113,6 +115,7 @@ public static class SeparateBenchmark
         using (var reader = Centrifuge.Video.VideoReader.Open(clip, new Centrifuge.Video.VideoReadOptions { ShortSide = size }))
             foreach (var chunk in reader.ReadChunks(8)) frames.Add(Centrifuge.Video.FrameTensors.ToTensor(chunk));   // [3, f, h, w]
         double decode = clock.Elapsed.TotalSeconds;
+        long ph = frames[0].shape[2], pw = frames[0].shape[3];
 
         var upscaled = new List<Tensor>();
         clock.Restart();
@@ -128,34 +131,43 @@ public static class SeparateBenchmark
         double upscale = clock.Elapsed.TotalSeconds;
 
         clock.Restart();
-        var layerBytes = upscaled.Select(u => (Centrifuge.Video.FrameTensors.FromTensor(u[0]), Centrifuge.Video.FrameTensors.FromTensor(u[1]))).ToList();
+        var fullBytes = upscaled.Select(u => (Centrifuge.Video.FrameTensors.FromTensor(u[0]), Centrifuge.Video.FrameTensors.FromTensor(u[1]))).ToList();
+        double toFullBytes = clock.Elapsed.TotalSeconds;
+
+        clock.Restart();
+        var smallBytes = frames.Select(f => Centrifuge.Video.FrameTensors.FromTensor(f)).ToList();
+        double toSmallBytes = clock.Elapsed.TotalSeconds;
+
         var previewBytes = frames.Select(f =>
         {
             using var scope = torch.NewDisposeScope();
             return Centrifuge.Video.FrameTensors.FromTensor(torch.cat([f, f, f], 3));
         }).ToList();
-        double toBytes = clock.Elapsed.TotalSeconds;
 
-        clock.Restart();
         var options = new Centrifuge.Video.VideoWriterOptions { Crf = 18, Preset = "veryfast", Force = true };
-        long ph = frames[0].shape[2], pw = frames[0].shape[3];
-        using (var a = Centrifuge.Video.VideoWriter.Create(Path.Combine(work, $"a-{size}.mp4"), 854, 480, 25, options))
-        using (var b = Centrifuge.Video.VideoWriter.Create(Path.Combine(work, $"b-{size}.mp4"), 854, 480, 25, options))
-        using (var preview = Centrifuge.Video.VideoWriter.Create(Path.Combine(work, $"p-{size}.mp4"), (int)pw * 3, (int)ph, 25, options))
+        double Encode(string name, int width, int height, Centrifuge.Video.VideoWriterOptions layerOptions, IReadOnlyList<Centrifuge.Video.FrameChunk> a,
+            IReadOnlyList<Centrifuge.Video.FrameChunk> b)
         {
-            for (int i = 0; i < upscaled.Count; i++)
+            var watch = Stopwatch.StartNew();
+            using var writerA = Centrifuge.Video.VideoWriter.Create(Path.Combine(work, $"{name}-a-{size}.mp4"), width, height, 25, layerOptions);
+            using var writerB = Centrifuge.Video.VideoWriter.Create(Path.Combine(work, $"{name}-b-{size}.mp4"), width, height, 25, layerOptions);
+            using var preview = Centrifuge.Video.VideoWriter.Create(Path.Combine(work, $"{name}-p-{size}.mp4"), (int)pw * 3, (int)ph, 25, options);
+            for (int i = 0; i < a.Count; i++)
             {
-                a.Write(layerBytes[i].Item1);
-                b.Write(layerBytes[i].Item2);
+                writerA.Write(a[i]);
+                writerB.Write(b[i]);
                 preview.Write(previewBytes[i]);
             }
-            a.Complete();
-            b.Complete();
+            writerA.Complete();
+            writerB.Complete();
             preview.Complete();
+            return watch.Elapsed.TotalSeconds;
         }
-        double encode = clock.Elapsed.TotalSeconds;
+        double encodeFull = Encode("torch", 854, 480, options, fullBytes.Select(p => p.Item1).ToList(), fullBytes.Select(p => p.Item2).ToList());
+        double encodeScaled = Encode("ffmpeg", (int)pw, (int)ph, options with { ScaleTo = (854, 480) }, smallBytes, smallBytes);
         foreach (Tensor t in frames.Concat(upscaled)) t.Dispose();
-        Console.WriteLine($"| {size} | {decode:F2} | {upscale:F2} | {toBytes:F2} | {encode:F2} | {modelSeconds:F2} |");
+        Console.WriteLine($"| {size} | {decode:F2} | {upscale:F2} + {toFullBytes:F2} + {encodeFull:F2} = {upscale + toFullBytes + encodeFull:F2} | " +
+                          $"{toSmallBytes:F2} + {encodeScaled:F2} = {toSmallBytes + encodeScaled:F2} | {modelSeconds:F2} |");
     }
 
     private static void PaperClip(InferenceModel runner)

@@ -20,6 +20,7 @@ public sealed class VideoWriter : IDisposable
     public string Path { get; }
     /// <summary>The temporary file being written (renamed to <see cref="Path"/> by <see cref="Complete"/>).</summary>
     public string TempPath { get; }
+    /// <summary>Size of the frames written (the video is encoded at <see cref="VideoWriterOptions.ScaleTo"/> when set).</summary>
     public int Width { get; }
     public int Height { get; }
     public int FramesWritten { get; private set; }
@@ -41,18 +42,27 @@ public sealed class VideoWriter : IDisposable
         args.AddRange(["-i", "pipe:0", "-an"]);
         if (options.FrameTimes is not null) args.AddRange(["-fps_mode", "passthrough"]);
         string extension = System.IO.Path.GetExtension(path).ToLowerInvariant();
+        var filters = new List<string>();
+        (int encodedWidth, int encodedHeight) = options.ScaleTo ?? (width, height);
+        if (options.ScaleTo is not null && (encodedWidth, encodedHeight) != (width, height))
+        {
+            bool shrink = (long)encodedWidth * encodedHeight < (long)width * height;
+            filters.Add($"scale={encodedWidth}:{encodedHeight}:flags={(shrink ? "area" : "bilinear")}");
+        }
         if (options.Lossless)
         {
+            if (filters.Count > 0) args.AddRange(["-vf", string.Join(',', filters)]);
             args.AddRange(["-c:v", "ffv1", "-level", "3", "-pix_fmt", "bgr0", "-f", extension == ".avi" ? "avi" : "matroska"]);
         }
         else
         {
-            if (width % 2 != 0 || height % 2 != 0)
+            if (encodedWidth % 2 != 0 || encodedHeight % 2 != 0)
             {
-                args.AddRange(["-vf", "pad=ceil(iw/2)*2:ceil(ih/2)*2"]);
-                _warnings.Add($"{path}: {width}x{height} padded to {width + width % 2}x{height + height % 2} " +
+                filters.Add("pad=ceil(iw/2)*2:ceil(ih/2)*2");
+                _warnings.Add($"{path}: {encodedWidth}x{encodedHeight} padded to {encodedWidth + encodedWidth % 2}x{encodedHeight + encodedHeight % 2} " +
                               "(H.264 yuv420p needs even sizes)");
             }
+            if (filters.Count > 0) args.AddRange(["-vf", string.Join(',', filters)]);
             args.AddRange(["-c:v", "libx264", "-preset", options.Preset,
                 "-crf", options.Crf.ToString(CultureInfo.InvariantCulture), "-pix_fmt", "yuv420p"]);
             args.AddRange(extension switch
@@ -72,8 +82,8 @@ public sealed class VideoWriter : IDisposable
     }
 
     /// <summary>
-    /// Starts encoding to <paramref name="path"/> (.mp4/.mkv/.mov; lossless: .mkv/.avi). Refuses an existing file
-    /// unless <see cref="VideoWriterOptions.Force"/>.
+    /// Starts encoding to <paramref name="path"/> (.mp4/.mkv/.mov; lossless: .mkv/.avi) frames of
+    /// <paramref name="width"/> x <paramref name="height"/>. Refuses an existing file unless <see cref="VideoWriterOptions.Force"/>.
     /// </summary>
     public static VideoWriter Create(string path, int width, int height, double fps, VideoWriterOptions? options = null)
     {
@@ -81,6 +91,8 @@ public sealed class VideoWriter : IDisposable
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(width);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(height);
         if (!(fps > 0)) throw new ArgumentOutOfRangeException(nameof(fps), "fps must be positive");
+        if (options.ScaleTo is { } scaleTo && (scaleTo.Width <= 0 || scaleTo.Height <= 0))
+            throw new ArgumentOutOfRangeException(nameof(options), $"ScaleTo {scaleTo.Width}x{scaleTo.Height} must be positive");
         string extension = System.IO.Path.GetExtension(path).ToLowerInvariant();
         if (options.Lossless && extension is not (".mkv" or ".avi"))
             throw new CentrifugeException($"{path}: lossless (FFV1) output needs a .mkv or .avi name", ExitCodes.Usage);

@@ -16,4 +16,8 @@ public sealed record VideoWriterOptions
     /// <summary>Seconds of each frame from the first (a variable-frame-rate input's timing, <see cref="FrameTimes"/>);
     /// null writes frames evenly at the writer's rate.</summary>
     public IReadOnlyList<double>? FrameTimes { get; init; }
+    /// <summary>Size of the encoded video when it differs from the frames written: ffmpeg scales them (bilinear when
+    /// enlarging, area averaging when shrinking) on its own thread, instead of the caller scaling full-size frames
+    /// and shipping them over the pipe. null: encoded at the size written.</summary>
+    public (int Width, int Height)? ScaleTo { get; init; }
 }

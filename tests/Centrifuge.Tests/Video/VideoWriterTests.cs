@@ -88,6 +88,41 @@ public class VideoWriterTests(VideoClips clips)
         Assert.Equal((76, 50, 10), (info.Width, info.Height, info.Frames));
     }
 
+    [Theory]
+    [InlineData(64, 48, 128, 96)]    // enlarged: bilinear
+    [InlineData(128, 96, 64, 48)]    // shrunk: area average
+    [InlineData(64, 48, 97, 73)]     // to an odd size: scaled, then padded for H.264 as any odd size
+    public void ScaleTo_encodes_at_the_new_size_as_an_independent_resize_does(int width, int height, int toWidth, int toHeight)
+    {
+        TorchRuntime.EnsureLoaded();
+        using var dir = new TempDir();
+        using var scope = torch.NewDisposeScope();
+        const int frames = 6;
+        byte[] source = VideoClips.ReadAll(clips.Path("gradients.mkv"), new VideoReadOptions { MaxFrames = frames, ShortSide = height });
+        bool odd = toWidth % 2 != 0;
+        string path = dir.File(odd ? "scaled.mp4" : "scaled.mkv");
+        using (VideoWriter writer = VideoWriter.Create(path, width, height, 25,
+                   new VideoWriterOptions { Lossless = !odd, ScaleTo = (toWidth, toHeight) }))
+        {
+            Assert.Equal((width, height), (writer.Width, writer.Height));
+            Assert.Equal(odd, writer.Warnings.Any(w => w.Contains($"{toWidth}x{toHeight} padded to {toWidth + 1}x{toHeight + 1}")));
+            writer.Write(new FrameChunk(source, frames, height, width));
+            writer.Complete();
+        }
+        VideoInfo info = VideoProbe.Probe(path);
+        Assert.Equal((toWidth + toWidth % 2, toHeight + toHeight % 2, frames), (info.Width, info.Height, info.Frames));
+        if (odd) return;
+
+        // The reference: torch's resize of the same frames (bilinear without corner alignment, or area).
+        Tensor planes = FrameTensors.ToTensor(new FrameChunk(source, frames, height, width)).permute(1, 0, 2, 3);   // [T, 3, h, w]
+        Tensor resized = toWidth > width
+            ? nn.functional.interpolate(planes, new long[] { toHeight, toWidth }, mode: InterpolationMode.Bilinear, align_corners: false)
+            : nn.functional.interpolate(planes, new long[] { toHeight, toWidth }, mode: InterpolationMode.Area);
+        FrameChunk expected = FrameTensors.FromTensor(resized.permute(1, 0, 2, 3));
+        double psnr = Psnr(expected.Rgb.AsSpan(0, frames * expected.FrameBytes).ToArray(), VideoClips.ReadAll(path));
+        Assert.True(psnr > 40, $"PSNR {psnr:F2} dB against torch's resize");
+    }
+
     [Fact]
     public void Tensors_in_minus_one_to_one_are_written_and_read_back()
     {

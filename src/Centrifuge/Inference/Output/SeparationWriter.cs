@@ -7,7 +7,7 @@ using static TorchSharp.torch;
 namespace Centrifuge.Inference.Output;
 
 /// <summary>
-/// Writes the finished frames of one input as they arrive: layer-K.mp4 scaled to the output size, preview.mp4 (input
+/// Writes the finished frames of one input as they arrive: layer-K.mp4 scaled to the output size by its encoder, preview.mp4 (input
 /// and layers in a grid at processing size), the contact-sheet frames, and, for a blend, running metrics. Nothing is
 /// kept beyond the current segment except the contact-sheet tiles.
 /// </summary>
@@ -69,8 +69,8 @@ internal sealed class SeparationWriter : IDisposable
         {
             using var chunkScope = torch.NewDisposeScope();
             int count = Math.Min(_options.WriteChunkFrames, f - start);
-            Tensor scaled = Resize(layers.narrow(2, start, count), _height, _width);   // [n, 3, count, H, W]
-            for (int k = 0; k < Layers; k++) _layerWriters[k].Write(scaled[k]);
+            Tensor chunk = layers.narrow(2, start, count);   // [n, 3, count, h, w]: each encoder scales to the output size
+            for (int k = 0; k < Layers; k++) _layerWriters[k].Write(chunk[k]);
         }
         FramesWritten += f;
     }
@@ -94,26 +94,16 @@ internal sealed class SeparationWriter : IDisposable
         _contact.Dispose();
     }
 
-    // [n, 3, f, h, w] -> [n, 3, f, H, W]: bilinear up, area down (no aliasing); unchanged when the size already matches.
-    internal static Tensor Resize(Tensor layers, int height, int width)
-    {
-        long n = layers.shape[0], f = layers.shape[2], h = layers.shape[3], w = layers.shape[4];
-        if (h == height && w == width) return layers;
-        Tensor frames = layers.permute(0, 2, 1, 3, 4).reshape(n * f, 3, h, w);
-        bool down = (long)height * width < h * w;
-        Tensor scaled = down
-            ? nn.functional.interpolate(frames, new long[] { height, width }, mode: InterpolationMode.Area)
-            : nn.functional.interpolate(frames, new long[] { height, width }, mode: InterpolationMode.Bilinear, align_corners: false);
-        return scaled.reshape(n, f, 3, height, width).permute(0, 2, 1, 3, 4);
-    }
-
     private void Start(Tensor layers)
     {
         Layers = (int)layers.shape[0];
         int h = (int)layers.shape[3], w = (int)layers.shape[4];
         var options = new VideoWriterOptions { Crf = _options.Crf, Preset = _options.EncoderPreset, FrameTimes = _frameTimes };
+        // The layers go to ffmpeg at processing size and its scaler brings them to the output size (bilinear up, area
+        // down): no full-size frames in torch, and a fraction of the bytes through the pipe.
+        var layerOptions = options with { ScaleTo = (_width, _height) };
         _layerWriters = Enumerable.Range(0, Layers)
-            .Select(k => VideoWriter.Create(_folder.File(LayerFile(k)), _width, _height, _fps, options)).ToArray();
+            .Select(k => VideoWriter.Create(_folder.File(LayerFile(k)), w, h, _fps, layerOptions)).ToArray();
         _grid = new PreviewGrid(["input", .. Enumerable.Range(1, Layers).Select(k => $"layer {k}")], w, h);
         _previewWriter = VideoWriter.Create(_folder.File("preview.mp4"), _grid.Width, _grid.Height, _fps, options);
     }
