@@ -99,7 +99,8 @@ public sealed class Trainer : IDisposable
         }
         else if (config.InitialWeights is { } initial)
         {
-            ModelCheckpoint.LoadInto(_model, initial);
+            if (TrainingCheckpoint.IsTrainingCheckpoint(initial)) TrainingCheckpoint.LoadWeights(initial, _model);
+            else ModelCheckpoint.LoadInto(_model, initial);
             observer.Note($"starting from the weights of {initial}");
         }
         _state = WithBestFromDisk(_state);

@@ -72,6 +72,39 @@ public static class TrainingCheckpoint
         return state;
     }
 
+    /// <summary>Whether <paramref name="path"/> starts like a training checkpoint (not a model checkpoint).</summary>
+    public static bool IsTrainingCheckpoint(string path)
+    {
+        if (!File.Exists(path)) return false;
+        using var stream = File.OpenRead(path);
+        Span<byte> head = stackalloc byte[Magic.Length];
+        return stream.Read(head) == Magic.Length && head.SequenceEqual(Magic);
+    }
+
+    /// <summary>
+    /// Loads only the model weights of a training checkpoint (a run's step-N.ckpt) into <paramref name="model"/>, as
+    /// `train --init` does with a model checkpoint: the optimizer state, schedule and RNG are left behind.
+    /// </summary>
+    public static void LoadWeights(string path, CentrifugeModel model)
+    {
+        using FileStream stream = OpenChecked(path);
+        using var reader = new BinaryReader(stream, Encoding.UTF8, leaveOpen: true);
+        TrainingState state = ReadHeader(path, reader);
+        if (!state.Config.Model.Equals(model.Config))
+            throw new CentrifugeException(
+                $"{path}: checkpoint config differs from the model's: {ModelCheckpoint.DescribeDifferences(state.Config.Model, model.Config)}",
+                ExitCodes.IncompatibleModel);
+        try
+        {
+            using (torch.no_grad()) model.load(reader, strict: true);
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidDataException or EndOfStreamException or IOException)
+        {
+            throw new CentrifugeException($"{path}: checkpoint does not match this model ({e.Message.Split('\n')[0]})",
+                ExitCodes.IncompatibleModel, e);
+        }
+    }
+
     private static TrainingState ReadHeader(string path, BinaryReader reader)
     {
         try

@@ -33,6 +33,31 @@ public sealed class TrainerInitialWeightsTests
         AssertWeights(config, trained.Checkpoint!, source, equal: false);
     }
 
+    /// <summary>A run's own training checkpoint (step-N.ckpt: weights, optimizer and state) also serves as initial weights.</summary>
+    [Fact]
+    public void AFreshRunStartsFromAnotherRunsTrainingCheckpoint()
+    {
+        using var dir = new TempDir();
+        var config = TrainingFixtures.Tiny(2);
+        TrainingOutcome first = Trainer.Run(config, RunFolder.Open(dir.File("first"), false, false), false);
+        var (source, sourceOptimizer) = TrainingFixtures.LoadCheckpoint(config, first.Checkpoint!);
+        sourceOptimizer.Dispose();
+        string asModel = dir.File("first-weights.ckpt");
+        ModelCheckpoint.Save(source, asModel);
+        source.Dispose();
+
+        var init = config with { InitialWeights = first.Checkpoint!, Seed = config.Seed + 1 };
+        TrainingOutcome start = Trainer.Run(init, RunFolder.Open(dir.File("second"), false, false), false, cancel: new CancellationToken(true));
+        Assert.Equal(0, start.Iteration);
+        AssertWeights(config, start.Checkpoint!, asModel, equal: true);
+
+        var other = TrainingFixtures.Tiny(2) with { Model = config.Model with { Layers = 3 } };
+        var error = Assert.Throws<CentrifugeException>(() =>
+            Trainer.Run(other with { InitialWeights = first.Checkpoint! }, RunFolder.Open(dir.File("third"), false, false), false));
+        Assert.Equal(ExitCodes.IncompatibleModel, error.ExitCode);
+        Assert.Contains("layers", error.Message);
+    }
+
     [Fact]
     public void WeightsOfAnotherArchitectureAreRefusedNamingTheFile()
     {
