@@ -6,7 +6,7 @@ namespace Centrifuge.Inference.Separation;
 
 /// <summary>
 /// A model for `separate --runtime onnx`: OnnxRuntime on the CPU instead of libtorch (measured faster on this CPU:
-/// docs/BENCHMARKS.md, ## ONNX). Takes an exported .onnx file as it is, or a checkpoint, which is exported to a
+/// docs/BENCHMARKS.md, ## ONNX runtime). Takes an exported .onnx file as it is, or a checkpoint, which is exported to a
 /// temporary file and checked against TorchSharp first (<see cref="OnnxExport"/>). fp32 only.
 /// </summary>
 public sealed class OnnxSeparationModel : IDisposable
