@@ -31,6 +31,10 @@ declare -A variants=(
   [composite-50-objects-6]="--photo 0 --composite 0.5 --objects 6"
   [real-only-reflection-50]="--photo 0 --composite 0 --reflection 0.5"   # issue 17: half the blends mixed like reflections
   [real-only-frame2d]="--photo 0 --composite 0 --encoder frame2d"         # issue 17: the per-frame 2D encoder
+  [composite-25-mixture]="--photo 0 --composite 0.25 --mixture-consistency"  # issue 17: outputs projected to average to the input
+  [composite-25-layers4]="--photo 0 --composite 0.25 --layers 4"           # issue 17: n = 4 hypotheses (the paper's Table 2)
+  [composite-25-frame2d]="--photo 0 --composite 0.25 --encoder frame2d"
+  [real-only-frame2d-seed2]="--photo 0 --composite 0 --encoder frame2d --seed 2"
   [shipped-composite-50]="--init models/centrifuge-cpu-small.ckpt --photo 0 --composite 0.5"  # fine-tune the shipped model
   [real-only-seed2]="--photo 0 --composite 0 --seed 2"
   [composite-25-seed2]="--photo 0 --composite 0.25 --seed 2"
