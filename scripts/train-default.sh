@@ -2,8 +2,9 @@
 # Trains the shipped default model (models/centrifuge-cpu-small.ckpt, second generation: models/README.md) from
 # scratch, resumably: run it again after any interruption and it continues from the last checkpoint of the leg it was
 # in. Builds the corpus first (scripts/fetch-training-data.sh: Debian packages only). Two legs, as the shipped weights
-# were trained, both with a quarter of the layers composited moving-object pseudo-videos and no camera-motion photos:
-#   1. runs/cpu-small-leg1: 900 steps from a random initialisation, Adam at a constant 1e-3, validation every 300
+# were trained, both with a quarter of the layers composited moving-object pseudo-videos, no camera-motion photos, and
+# mixture consistency (the two outputs projected to average to the input):
+#   1. runs/cpu-small-leg1: 1,027 steps from a random initialisation, Adam at a constant 1e-3, validation every 300
 #      steps (configs/cpu-small-default-leg1.json);
 #   2. runs/cpu-small-leg2: from leg 1's best weights (--init), a fresh Adam at 5e-4, 2,000 steps with the paper's
 #      step-down schedule scaled to them (configs/cpu-small-default.json), validation every 500 steps.
@@ -14,7 +15,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 scripts/fetch-training-data.sh
 ./centrifuge train --data data/corpus --cache data/cache/cpu-small --config configs/cpu-small-default-leg1.json \
-  --photo 0 --composite 0.25 --iterations 900 --val-every 300 --out runs/cpu-small-leg1 --resume "$@"
+  --photo 0 --composite 0.25 --mixture-consistency --iterations 1027 --val-every 300 --out runs/cpu-small-leg1 --resume "$@"
 exec ./centrifuge train --data data/corpus --cache data/cache/cpu-small --config configs/cpu-small-default.json \
-  --photo 0 --composite 0.25 --iterations 2000 --lr 0.0005 --val-every 500 \
+  --photo 0 --composite 0.25 --mixture-consistency --iterations 2000 --lr 0.0005 --val-every 500 \
   --init runs/cpu-small-leg1/best.ckpt --out runs/cpu-small-leg2 --resume "$@"
