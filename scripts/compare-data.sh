@@ -34,6 +34,9 @@ declare -A variants=(
   [composite-25-mixture]="--photo 0 --composite 0.25 --mixture-consistency"  # issue 17: outputs projected to average to the input
   [composite-25-layers4]="--photo 0 --composite 0.25 --layers 4"           # issue 17: n = 4 hypotheses (the paper's Table 2)
   [composite-25-frame2d]="--photo 0 --composite 0.25 --encoder frame2d"
+  [composite-25-mixture-seed2]="--photo 0 --composite 0.25 --mixture-consistency --seed 2"
+  [composite-25-mixture-clip112]="--photo 0 --composite 0.25 --mixture-consistency --clip 16,112,112"  # train at the scale of use
+  [composite-25-mixture-corrector]="--photo 0 --composite 0.25 --mixture-consistency --config configs/variants/corrector.json"
   [real-only-frame2d-seed2]="--photo 0 --composite 0 --encoder frame2d --seed 2"
   [shipped-composite-50]="--init models/centrifuge-cpu-small.ckpt --photo 0 --composite 0.5"  # fine-tune the shipped model
   [real-only-seed2]="--photo 0 --composite 0 --seed 2"
@@ -53,8 +56,11 @@ run_variant() {
   if [[ -f "$out/.done" ]]; then echo "== $name: done"; return 0; fi
   echo "== $name starts ($(uptime | sed 's/.*load average/load average/'))"
   read -r -a variant <<< "${variants[$name]}"
+  # Another clip size caches its clips at another scale: its own cache, so the shared one is not rebuilt under the others.
+  local cache=data/cache/cpu-small
+  [[ " ${variants[$name]} " == *" --clip "* ]] && cache="data/cache/$name"
   # 100,000 iterations at a constant rate: the time budget, not the step count, ends each run.
-  if "${cli[@]}" train --data data/corpus --cache data/cache/cpu-small --config configs/cpu-small-default-leg1.json \
+  if "${cli[@]}" train --data data/corpus --cache "$cache" --config configs/cpu-small-default-leg1.json \
       --iterations 100000 --val-every 300 --checkpoint-every 100 --max-cpu-minutes "$minutes" --threads 1 \
       --out "$out" --resume "${variant[@]}" "${flags[@]}" > "$out.log" 2>&1; then
     # The model card's measure, on the same 100 pairs for every variant: real validation videos only, seed 1.

@@ -74,12 +74,17 @@ public static class ModelCheckpoint
     public static void LoadInto(CentrifugeModel model, string path)
     {
         using var reader = Open(path);
-        ModelConfig stored = ReadHeader(reader, path);
+        RequireSameConfig(ReadHeader(reader, path), model, path);
+        ReadWeights(model, reader, path);
+    }
+
+    /// <summary>Refuses weights stored for another architecture, naming every field that differs.</summary>
+    internal static void RequireSameConfig(ModelConfig stored, CentrifugeModel model, string path)
+    {
         if (!stored.Equals(model.Config))
             throw new CentrifugeException(
                 $"{path}: checkpoint config differs from the model's: {DescribeDifferences(stored, model.Config)}",
                 ExitCodes.IncompatibleModel);
-        ReadWeights(model, reader, path);
     }
 
     /// <summary>"layers: checkpoint 4, model 2; endpoint: ..." for every JSON field that differs.</summary>
@@ -152,13 +157,15 @@ public static class ModelCheckpoint
         }
     }
 
-    private static void ReadWeights(CentrifugeModel model, BinaryReader reader, string path)
+    /// <summary>Reads the weights that follow a checkpoint's header into <paramref name="model"/> (strict: every tensor, same shapes).</summary>
+    internal static void ReadWeights(CentrifugeModel model, BinaryReader reader, string path)
     {
         try
         {
             using (torch.no_grad()) model.load(reader, strict: true);
         }
-        catch (Exception e) when (e is EndOfStreamException || e is ArgumentException || e is InvalidOperationException)
+        catch (Exception e) when (e is EndOfStreamException or ArgumentException or InvalidOperationException
+                                    or InvalidDataException or IOException)
         {
             throw new CentrifugeException($"{path}: the checkpoint's weights do not load: {e.Message}", ExitCodes.IncompatibleModel, e);
         }

@@ -89,20 +89,8 @@ public static class TrainingCheckpoint
     {
         using FileStream stream = OpenChecked(path);
         using var reader = new BinaryReader(stream, Encoding.UTF8, leaveOpen: true);
-        TrainingState state = ReadHeader(path, reader);
-        if (!state.Config.Model.Equals(model.Config))
-            throw new CentrifugeException(
-                $"{path}: checkpoint config differs from the model's: {ModelCheckpoint.DescribeDifferences(state.Config.Model, model.Config)}",
-                ExitCodes.IncompatibleModel);
-        try
-        {
-            using (torch.no_grad()) model.load(reader, strict: true);
-        }
-        catch (Exception e) when (e is ArgumentException or InvalidDataException or EndOfStreamException or IOException)
-        {
-            throw new CentrifugeException($"{path}: checkpoint does not match this model ({e.Message.Split('\n')[0]})",
-                ExitCodes.IncompatibleModel, e);
-        }
+        ModelCheckpoint.RequireSameConfig(ReadHeader(path, reader).Config.Model, model, path);
+        ModelCheckpoint.ReadWeights(model, reader, path);
     }
 
     private static TrainingState ReadHeader(string path, BinaryReader reader)
