@@ -99,6 +99,10 @@ public class ColorsExperimentTests
             colours.EnumerateArray().Select(c => c.GetProperty("colour").GetString()!).ToArray());
         foreach (JsonElement c in colours.EnumerateArray()) ExperimentSmoke.Finite(c.GetProperty("model").GetProperty("loss"), 1e-6);
         Assert.Single(root.GetProperty("models").EnumerateArray());
+        // Nothing was trained, so the report states no training recipe.
+        string setup = File.ReadAllText(Path.Combine(dir.File("out"), "results.md")).Split("## Setup")[1];
+        Assert.Contains("- no training (model given)", setup);
+        Assert.DoesNotContain(" lr ", setup);
     }
 }
 

@@ -53,9 +53,10 @@ public static class ExperimentReport
         text.AppendLine($"**Paper.** {result.Paper}").AppendLine();
         text.AppendLine("## Setup").AppendLine();
         if (o.CommandLine is { } command) text.AppendLine($"- command: `{command}`");
-        text.AppendLine($"- preset {o.Preset}, clip {context.Base.Data.Frames}x{context.Base.Data.Height}x{context.Base.Data.Width}, " +
-                        $"{context.Base.Optimizer} lr {context.Base.LearningRate}, batch {context.Base.Data.BatchSize}");
         bool trained = context.Trained.Any(t => !t.Name.EndsWith("(given)", StringComparison.Ordinal));
+        // The training recipe only where something was trained: a given model brings its own.
+        text.AppendLine($"- preset {o.Preset}, clip {context.Base.Data.Frames}x{context.Base.Data.Height}x{context.Base.Data.Width}" +
+                        (trained ? $", {context.Base.Optimizer} lr {context.Base.LearningRate}, batch {context.Base.Data.BatchSize}" : ""));
         text.AppendLine((trained ? $"- budget {o.BudgetMinutes} min of training, {context.BudgetPerModel.TotalSeconds:F0} s per model; " : "- no training (model given); ") +
                         $"whole run {elapsedSeconds / 60:F1} min on {Environment.ProcessorCount} CPU cores");
         text.AppendLine($"- videos: {context.TrainPool.Moving.Count} for training, {context.HeldOut.Moving.Count} held out ({context.Skipped.Count} sources skipped); " +
