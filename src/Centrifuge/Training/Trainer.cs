@@ -166,9 +166,11 @@ public sealed class Trainer : IDisposable
                     meter.ItersPerSecond, skippedInWindow, Math.Round(TotalSeconds, 3)) { CpuSeconds = Math.Round(CpuSeconds, 3) });
                 (windowLoss, windowSteps, skippedInWindow) = (0, 0, 0);
             }
-            bool timeUp = (_config.MaxMinutes is { } minutes && TotalSeconds >= minutes * 60) ||
-                          (_config.MaxCpuMinutes is { } cpuMinutes && CpuSeconds >= cpuMinutes * 60);
+            bool timeUp = TimeUp();
             if (it % _config.ValidationEvery == 0 || it == _config.Iterations || timeUp) Validate();
+            // A validation counts against the budget: if it spent the rest, this validated step is the last one
+            // (instead of one more step and a second validation of nearly the same weights).
+            timeUp = timeUp || TimeUp();
             if (it % _config.CheckpointEvery == 0 || it == _config.Iterations || timeUp) SaveCheckpoint();
             if (timeUp)
             {
@@ -307,6 +309,10 @@ public sealed class Trainer : IDisposable
     private TrainingScale TrainedAt => new(_config.Data.Frames, _config.Data.Height, _config.Data.Width, _config.Data.ShortSide);
 
     private double TotalSeconds => _secondsBefore + _session.Elapsed.TotalSeconds;
+
+    /// <summary>Whether the run's time budget (--max-minutes, --max-cpu-minutes) is spent.</summary>
+    private bool TimeUp() => (_config.MaxMinutes is { } minutes && TotalSeconds >= minutes * 60) ||
+                             (_config.MaxCpuMinutes is { } cpuMinutes && CpuSeconds >= cpuMinutes * 60);
 
     private double CpuSeconds => _cpuBefore + (Process.GetCurrentProcess().TotalProcessorTime - _cpuAtStart).TotalSeconds;
 

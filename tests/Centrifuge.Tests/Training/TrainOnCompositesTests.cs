@@ -84,6 +84,22 @@ public sealed class TrainOnCompositesTests
     }
 
     [Fact]
+    public void A_validation_that_spends_the_budget_ends_the_run_at_its_step()
+    {
+        using var dir = new TempDir();
+        string corpus = Corpus(dir), run = dir.File("run");
+        // 200 validation pairs cost several times the 2 CPU-seconds of budget, and two tiny steps far less.
+        string patch = dir.File("long-validation.json");
+        File.WriteAllText(patch, """{ "validation_pairs": 200, "validate_at_start": false }""");
+        CliResult result = CliRunner.Run(Train(corpus, run, "--config", patch, "--iterations", "1000", "--val-every", "2",
+            "--max-cpu-minutes", "0.0333"));
+        Assert.True(result.ExitCode == 0, result.Error + result.Output);
+        Assert.Matches(@"time budget reached at iteration [12] ", result.Output);
+        Assert.DoesNotContain("validation at 3:", result.Output);   // no extra step and second validation after it
+        Assert.True(result.Output.Split('\n').Count(line => line.StartsWith("validation at ", StringComparison.Ordinal)) == 1, result.Output);
+    }
+
+    [Fact]
     public void Samples_draws_a_png_of_the_training_data_and_keeps_an_existing_one()
     {
         using var dir = new TempDir();
