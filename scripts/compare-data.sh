@@ -56,9 +56,9 @@ run_variant() {
   if [[ -f "$out/.done" ]]; then echo "== $name: done"; return 0; fi
   echo "== $name starts ($(uptime | sed 's/.*load average/load average/'))"
   read -r -a variant <<< "${variants[$name]}"
-  # Another clip size caches its clips at another scale: its own cache, so the shared one is not rebuilt under the others.
+  # Another clip size caches its clips at another scale: a cache per size, so the shared one is not rebuilt under the others.
   local cache=data/cache/cpu-small
-  [[ " ${variants[$name]} " == *" --clip "* ]] && cache="data/cache/$name"
+  [[ " ${variants[$name]} " =~ \ --clip\ ([^ ]+) ]] && cache="data/cache/cpu-small-${BASH_REMATCH[1]//,/x}"
   # 100,000 iterations at a constant rate: the time budget, not the step count, ends each run.
   if "${cli[@]}" train --data data/corpus --cache "$cache" --config configs/cpu-small-default-leg1.json \
       --iterations 100000 --val-every 300 --checkpoint-every 100 --max-cpu-minutes "$minutes" --threads 1 \

@@ -8,8 +8,8 @@
 #      steps (configs/cpu-small-default-leg1.json);
 #   2. runs/cpu-small-leg2: from leg 1's best weights (--init), a fresh Adam at 5e-4, 2,000 steps with the paper's
 #      step-down schedule scaled to them (configs/cpu-small-default.json), validation every 500 steps.
-# When done, copy runs/cpu-small-leg2/best.ckpt to models/centrifuge-cpu-small.ckpt. The shipped weights were trained
-# on one libtorch thread (--threads 1), which makes the steps reproducible; extra arguments go to both runs.
+# When done, copy runs/cpu-small-leg2/best.ckpt to models/centrifuge-cpu-small.ckpt. Extra arguments go to both runs
+# (e.g. --threads 1: the shipped leg 1 ran on one libtorch thread, leg 2 on one and, after resumes, on two).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"

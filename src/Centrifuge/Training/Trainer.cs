@@ -167,10 +167,13 @@ public sealed class Trainer : IDisposable
                 (windowLoss, windowSteps, skippedInWindow) = (0, 0, 0);
             }
             bool timeUp = TimeUp();
-            if (it % _config.ValidationEvery == 0 || it == _config.Iterations || timeUp) Validate();
-            // A validation counts against the budget: if it spent the rest, this validated step is the last one
-            // (instead of one more step and a second validation of nearly the same weights).
-            timeUp = timeUp || TimeUp();
+            if (it % _config.ValidationEvery == 0 || it == _config.Iterations || timeUp)
+            {
+                Validate();
+                // A validation counts against the budget: if it spent the rest, this validated step is the last one
+                // (instead of one more step and a second validation of nearly the same weights).
+                timeUp = timeUp || TimeUp();
+            }
             if (it % _config.CheckpointEvery == 0 || it == _config.Iterations || timeUp) SaveCheckpoint();
             if (timeUp)
             {
