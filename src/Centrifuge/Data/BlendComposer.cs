@@ -89,8 +89,7 @@ public static class BlendComposer
             ? ClipSampler.Frozen(v.Frames, config.Frames, random, ref rng)
             : ClipSampler.Sample(v.Frames, config.Frames, ClipSampler.Step(v.Fps, config.TargetFps, stride), random, ref rng)
               ?? throw new InvalidOperationException($"{v.Source.Id}: {v.Frames} frames, shorter than a clip");
-        double scale = random && config.ScaleJitter is UniformRange s ? s.Sample(ref rng) : 1;
-        CropBox box = SpatialSampler.Sample(v.Width, v.Height, config, random, scale, ref rng);
+        CropBox box = SpatialSampler.For(config, random).Sample(v.Width, v.Height, ref rng);
         JitterFactors jitter = random ? JitterFactors.Sample(config.ColourJitter, ref rng) : JitterFactors.None;
         string id = kind == LayerKind.Frozen ? $"frozen:{v.Source.Id}@{frames[0]}" : $"{v.Source.Id}@{frames[0]}";
         return new LayerPlan(kind, video, frames, box, jitter) { Id = id };

@@ -90,7 +90,8 @@ public static class LayerRenderer
                 else
                 {
                     Tensor x = clip.permute(0, 3, 1, 2).to_type(ScalarType.Float32) / 255f; // [T, 3, h, w]
-                    x = nn.functional.interpolate(x, new long[] { height, width }, mode: InterpolationMode.Bilinear, align_corners: false);
+                    // Antialiased: a random resized crop of a large cache can shrink its field by 4x and more.
+                    x = nn.functional.interpolate(x, new long[] { height, width }, mode: InterpolationMode.Bilinear, align_corners: false, antialias: true);
                     result = x.permute(1, 0, 2, 3).clamp(0, 1);
                 }
                 break;
