@@ -65,6 +65,8 @@ public sealed record DataConfig
     public UniformRange? CropAspect { get; init; }
     /// <summary>Brightness, contrast and saturation factors drawn from [1-j, 1+j] per layer (0 = off).</summary>
     public double ColourJitter { get; init; }
+    /// <summary>Time reversal, channel permutation, hue, stronger contrast and saturation, gamma, grayscale, per layer.</summary>
+    public AppearanceConfig Appearance { get; init; } = new();
 
     // ---- mixing ----
     /// <summary>Number of layers k blended into one mixture (paper: 2).</summary>
@@ -137,6 +139,7 @@ public sealed record DataConfig
         Check(TargetFps is null || TargetFps > 0, "target_fps must be positive");
         foreach (string problem in Composite.Problems()) Check(false, problem);
         foreach (string problem in Reflection.Problems()) Check(false, problem);
+        foreach (string problem in Appearance.Problems()) Check(false, problem);
         Check(ReflectionProbability == 0 || Layers == 2, "reflection mixing needs layers = 2");
         Check(BatchSize >= 1 && Workers >= 1 && QueueSize >= 1, "batch_size, workers and queue_size must be >= 1");
     }
