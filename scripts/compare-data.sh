@@ -37,6 +37,12 @@ declare -A variants=(
   [composite-25-mixture-seed2]="--photo 0 --composite 0.25 --mixture-consistency --seed 2"
   [composite-25-mixture-clip112]="--photo 0 --composite 0.25 --mixture-consistency --clip 16,112,112"  # train at the scale of use
   [composite-25-mixture-corrector]="--photo 0 --composite 0.25 --mixture-consistency --config configs/variants/corrector.json"
+  # issue 28: augmentation on the shipped recipe. Scale: random resized crops (25-100 % of the short side, aspect
+  # 3:4-4:3) from a cache at short side 192 (data/cache/cpu-small-short-side-192, built on first use); appearance:
+  # per-layer time reversal, channel permutation, hue, contrast, saturation, gamma, grayscale and strides 1-4.
+  [composite-25-mixture-augment-scale]="--photo 0 --composite 0.25 --mixture-consistency --config configs/variants/augment-scale.json"
+  [composite-25-mixture-augment-appearance]="--photo 0 --composite 0.25 --mixture-consistency --config configs/variants/augment-appearance.json"
+  [composite-25-mixture-augment-all]="--photo 0 --composite 0.25 --mixture-consistency --config configs/variants/augment-all.json"
   [real-only-frame2d-seed2]="--photo 0 --composite 0 --encoder frame2d --seed 2"
   [shipped-composite-50]="--init models/centrifuge-cpu-small.ckpt --photo 0 --composite 0.5"  # fine-tune the shipped model
   [real-only-seed2]="--photo 0 --composite 0 --seed 2"
@@ -81,7 +87,7 @@ done
 wait
 
 echo
-printf '%-28s %6s %9s %9s %9s  %-12s %s\n' variant steps "val-vid" "train-vid" "gap" "best" "evaluate (card)"
+printf '%-40s %6s %9s %9s %9s  %-12s %s\n' variant steps "val-vid" "train-vid" "gap" "best" "evaluate (card)"
 for name in "${names[@]}"; do
   metrics="$runs/$name/metrics.jsonl"
   [[ -f "$metrics" ]] || continue
@@ -89,5 +95,5 @@ for name in "${names[@]}"; do
   [[ -s "$runs/$name/evaluate.json" ]] && card="$(jq -r '"\(.ratio_to_identity*1000|round/1000) (PSNRi \(.model.psnri*100|round/100))"' "$runs/$name/evaluate.json")"
   jq -rs --arg n "$name" '[.[] | select(.kind == "validation")] as $v | ($v | last) as $l | ($v | min_by(.validation_videos_ratio)) as $b
     | "\($n) \($l.iteration) \($l.validation_videos_ratio*1000|round/1000) \($l.training_videos_ratio*1000|round/1000) \(($l.validation_videos_ratio-$l.training_videos_ratio)*1000|round/1000) \($b.validation_videos_ratio*1000|round/1000)@\($b.iteration)"' "$metrics" |
-    awk -v card="$card" '{ printf "%-28s %6s %9s %9s %9s  %-12s %s\n", $1, $2, $3, $4, $5, $6, card }'
+    awk -v card="$card" '{ printf "%-40s %6s %9s %9s %9s  %-12s %s\n", $1, $2, $3, $4, $5, $6, card }'
 done

@@ -4,7 +4,9 @@
 #                                       plus the grayscale real image sequences, encoded losslessly (FFV1 .mkv)
 #   data/corpus/{train,val}/photos/     still photos for camera-motion and composited pseudo-videos (downscaled to
 #                                       <= 1280 px): plasma and mate photos, plus the wallpapers of gnome-, ukui-,
-#                                       lomiri- and sway-backgrounds (corpus version 2)
+#                                       lomiri- and sway-backgrounds (corpus version 2), and the photographs of
+#                                       opencv-doc's sample data, scikit-image's data (python3-skimage) and
+#                                       stellarium-data's landscapes (version 3)
 # Split by whole video / sequence / photo, fixed here. Idempotent: a finished corpus of this version (data/corpus/.done
 # holding the version) is reused; an older one is topped up (files already there are kept).
 set -euo pipefail
@@ -15,14 +17,14 @@ dest="${CENTRIFUGE_CORPUS:-$root/data/corpus}"
 work="$dest/.packages"
 
 if [ "${1:-}" = "--force" ]; then rm -rf "$dest"; fi
-version=2
+version=3
 if [ -f "$dest/.done" ] && [ "$(cat "$dest/.done")" = "$version" ]; then echo "corpus: $dest present" >&2; exit 0; fi
 
 "$root/scripts/fetch-samples.sh"
 mkdir -p "$work" "$dest"/{train,val}/{videos,photos}
 
 extract_packages "$work" plasma-workspace-wallpapers mate-backgrounds visp-images-data libdlib19.1 \
-  gnome-backgrounds ukui-wallpapers lomiri-wallpapers sway-backgrounds
+  gnome-backgrounds ukui-wallpapers lomiri-wallpapers sway-backgrounds opencv-doc python3-skimage stellarium-data
 
 # Real videos: split as recorded in the sample manifest.
 grep -o '"file": "[^"]*", "package": "[^"]*", "group": "[^"]*", "split": "[^"]*"' "$samples/manifest.json" |
@@ -80,6 +82,45 @@ find "$work/lomiri-wallpapers/usr/share/backgrounds" -type f -name '*.png' | sor
   while read -r f; do b="$(basename "${f%.*}")"; echo "$b|$f"; done | sort -t'|' -k1,1 -u | add_photos lomiri
 largest="$(ls -S "$work"/sway-backgrounds/usr/share/backgrounds/sway/*.png | head -1)"
 echo "wallpaper-blue|$largest" | add_photos sway
+
+# Version 3 (issue 28): more stills, each package with its own counter. Photographs only: no calibration
+# boards, text, logos or synthetic test patterns, and one image of each stereo or before/after pair.
+cv="$work/opencv-doc/usr/share/doc/opencv-doc/examples/data"
+for b in aero1 aloeL apple baboon basketball1 Blender_Suzanne1 board box_in_scene building butterfly cards chicky_512 \
+    ela_original fruits graf1 HappyFish home left leuvenA licenseplate_motion messi5 orange pca_test1 rubberwhale1 \
+    smarties squirrel_cls starry_night stuff; do
+  f="$(ls "$cv/$b".* | head -1)"; echo "$b|$f"
+done | sort -t'|' -k1,1 | add_photos opencv
+sk="$work/python3-skimage/usr/lib/python3/dist-packages/skimage/data"
+for b in astronaut brick camera chelsea coffee coins grass gravel hubble_deep_field ihc moon motorcycle_left retina rocket; do
+  f="$(ls "$sk/$b".* | head -1)"; echo "$b|$f"
+done | sort -t'|' -k1,1 | add_photos skimage
+
+# Stellarium's landscapes are panoramas of photographs with the sky cut out (transparent): each panel is cropped to
+# the rows below its last transparent one (panels with less than 128 opaque rows are left out), and each landscape
+# goes whole to one split (every 5th, sorted, to val), as its panels show one place.
+opaque_from() { # FILE: the first row from which every row down is opaque (mean alpha >= 250)
+  local i=0 first=0 a
+  for a in $(ffmpeg -nostdin -v error -i "$1" -vf "format=rgba,alphaextract,scale=1:ih:flags=area" -f rawvideo -pix_fmt gray - | od -An -v -tu1); do
+    [ "$a" -lt 250 ] && first=$((i + 1))
+    i=$((i + 1))
+  done
+  echo "$first $i"
+}
+landscapes="$work/stellarium-data/usr/share/stellarium/landscapes"
+i=0
+for land in garching grossmugl guereins hurricane mars ocean; do   # (moon: half of it is flat grey padding)
+  split=train; [ $((i % 5)) = 4 ] && split=val; i=$((i + 1))
+  find "$landscapes/$land" -name '*.png' ! -name '*fog*' ! -name '*illum*' ! -name '*-lgt*' ! -name '*ground*' ! -name '*b.png' | sort |
+  while read -r f; do
+    out="$dest/$split/photos/stellarium-$land-$(basename "${f%.*}").jpg"
+    [ -f "$out" ] && continue
+    read -r top height < <(opaque_from "$f")
+    (( height - top >= 128 )) || continue
+    ffmpeg -nostdin -v error -y -i "$f" -vf "crop=iw:$((height - top)):0:$top,scale='min(1280,iw)':-2" -q:v 2 -frames:v 1 "$out.tmp.jpg"
+    mv "$out.tmp.jpg" "$out"
+  done
+done
 
 rm -rf "$work"
 echo "$version" > "$dest/.done"

@@ -9,7 +9,7 @@ namespace Centrifuge.Data;
 /// </summary>
 public static class BlendComposer
 {
-    private const long WeightStream = 1, PickStream = 2, FlipStream = 3, ReflectionStream = 4, LayerStream = 100;
+    private const long WeightStream = 1, PickStream = 2, FlipStream = 3, ReflectionStream = 4, LayerStream = 100, AppearanceStream = 200;
 
     /// <summary>Plans and renders the samples with the given keys (training: (iteration, b); validation: (-1, pair)).</summary>
     public static BlendedBatch Compose(ClipPool pool, DataConfig config, BlendRecipe recipe, long seed, IReadOnlyList<(long A, long B)> keys)
@@ -43,6 +43,13 @@ public static class BlendComposer
                 LayerKind.Composite => PlanComposite(pool, config, random, Pick(pool, pool.Photos, null, usedGroups, ref pick), usedGroups, ref pick, ref rng),
                 _ => PlanMoving(pool, config, kind, random, Pick(pool, pool.Moving, config.Pairing == Pairing.SameClass ? label : null, usedGroups, ref pick), ref rng),
             };
+            if (kind != LayerKind.Colour && random && config.Appearance.Any)
+            {
+                // Its own stream: turning appearance keys on changes no frame, crop or flip of the sample.
+                SplitMix64 look = SplitMix64.Derive(seed, keyA, keyB, AppearanceStream + j);
+                (LayerAugment augment, JitterFactors jitter) = AugmentationPipeline.Sample(config.Appearance, layer.Jitter, ref look);
+                layer = layer with { Augment = augment, Jitter = jitter };
+            }
             if (kind != LayerKind.Colour)
             {
                 usedGroups.Add(pool.Store.Videos[layer.Video].Source.Group);
@@ -89,8 +96,7 @@ public static class BlendComposer
             ? ClipSampler.Frozen(v.Frames, config.Frames, random, ref rng)
             : ClipSampler.Sample(v.Frames, config.Frames, ClipSampler.Step(v.Fps, config.TargetFps, stride), random, ref rng)
               ?? throw new InvalidOperationException($"{v.Source.Id}: {v.Frames} frames, shorter than a clip");
-        double scale = random && config.ScaleJitter is UniformRange s ? s.Sample(ref rng) : 1;
-        CropBox box = SpatialSampler.Sample(v.Width, v.Height, config, random, scale, ref rng);
+        CropBox box = SpatialSampler.For(config, random).Sample(v.Width, v.Height, ref rng);
         JitterFactors jitter = random ? JitterFactors.Sample(config.ColourJitter, ref rng) : JitterFactors.None;
         string id = kind == LayerKind.Frozen ? $"frozen:{v.Source.Id}@{frames[0]}" : $"{v.Source.Id}@{frames[0]}";
         return new LayerPlan(kind, video, frames, box, jitter) { Id = id };

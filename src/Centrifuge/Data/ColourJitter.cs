@@ -12,7 +12,7 @@ public readonly record struct JitterFactors(double Brightness, double Contrast, 
         : new(1 + strength * (2 * rng.NextDouble() - 1), 1 + strength * (2 * rng.NextDouble() - 1), 1 + strength * (2 * rng.NextDouble() - 1));
 }
 
-/// <summary>Applies <see cref="JitterFactors"/> to many clips at once.</summary>
+/// <summary>Colour operations on many clips at once: <see cref="JitterFactors"/>, hue rotation, luma.</summary>
 public static class ColourJitter
 {
     /// <summary>clips [N, 3, T, H, W] in [0, 1], one factor triple per clip -> [N, 3, T, H, W] in [0, 1].</summary>
@@ -31,7 +31,33 @@ public static class ColourJitter
         return x.MoveToOuterDisposeScope();
     }
 
-    // ITU-R 601 luma, [N, 1, T, H, W].
-    private static Tensor Gray(Tensor x) =>
+    /// <summary>
+    /// Rotates the hue of each clip by its angle in degrees, in HSV (value and saturation kept, as torchvision's
+    /// adjust_hue): clips [N, 3, T, H, W] in [0, 1] -> [N, 3, T, H, W] in [0, 1].
+    /// </summary>
+    public static Tensor RotateHue(Tensor clips, IReadOnlyList<double> degrees)
+    {
+        using var scope = NewDisposeScope();
+        long n = clips.shape[0];
+        Tensor x = clips.clamp(0, 1);
+        Tensor r = x[.., 0..1], g = x[.., 1..2], b = x[.., 2..3];
+        Tensor max = x.amax(new long[] { 1 }, keepdim: true), min = x.amin(new long[] { 1 }, keepdim: true);
+        Tensor chroma = max - min;
+        Tensor safe = where(chroma > 0, chroma, ones_like(chroma));
+        // Hue in sextants [0, 6): which channel is the largest decides the sector.
+        Tensor hue = where(max == r, (g - b) / safe, where(max == g, (b - r) / safe + 2, (r - g) / safe + 4));
+        Tensor shift = tensor(degrees.Select(d => (float)(d / 60.0)).ToArray(), new long[] { n, 1, 1, 1, 1 });
+        hue = (hue + shift).remainder(6);
+        // HSV -> RGB: channel = V - C * clamp(min(k, 4 - k), 0, 1), k = (m + H) mod 6 with m = 5, 3, 1 for R, G, B.
+        Tensor Channel(double m)
+        {
+            Tensor k = (hue + m).remainder(6);
+            return max - chroma * minimum(k, 4 - k).clamp(0, 1);
+        }
+        return cat(new[] { Channel(5), Channel(3), Channel(1) }, 1).clamp(0, 1).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>ITU-R 601 luma: [N, 3, T, H, W] -> [N, 1, T, H, W].</summary>
+    public static Tensor Gray(Tensor x) =>
         x[.., 0..1] * 0.299f + x[.., 1..2] * 0.587f + x[.., 2..3] * 0.114f;
 }

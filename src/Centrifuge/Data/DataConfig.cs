@@ -41,6 +41,11 @@ public sealed record DataConfig
     public int Width { get; init; } = 112;
     /// <summary>Frames are resized so the short side is this times the crop size (paper: 1.15).</summary>
     public double ShortSideScale { get; init; } = 1.15;
+    /// <summary>
+    /// Short side training videos are decoded and cached at, in pixels (null = <see cref="ShortSide"/>). Larger (e.g. 192)
+    /// keeps random resized crops (<see cref="CropScale"/>) sharp; validation still reads frames at <see cref="ShortSide"/>.
+    /// </summary>
+    public int? CacheShortSide { get; init; }
     /// <summary>Resample to this rate by picking frames; null keeps the source rate.</summary>
     public double? TargetFps { get; init; }
     /// <summary>Temporal stride drawn uniformly from [Min, Max] per layer in training (1 = consecutive frames).</summary>
@@ -51,8 +56,17 @@ public sealed record DataConfig
     public double FlipProbability { get; init; } = 0.5;
     /// <summary>Crop side relative to the nominal crop, drawn per layer, then resized to H x W; null = no scale jitter.</summary>
     public UniformRange? ScaleJitter { get; init; }
+    /// <summary>
+    /// Random resized crops: each layer's field of view has a short side of this fraction of the frame's short side
+    /// (drawn uniformly per layer, e.g. [0.25, 1]), then is resized to H x W; null = the nominal crop (and <see cref="ScaleJitter"/>).
+    /// </summary>
+    public UniformRange? CropScale { get; init; }
+    /// <summary>Aspect jitter of random resized crops: the field's width/height over the clip's, drawn log-uniformly; null = the clip's.</summary>
+    public UniformRange? CropAspect { get; init; }
     /// <summary>Brightness, contrast and saturation factors drawn from [1-j, 1+j] per layer (0 = off).</summary>
     public double ColourJitter { get; init; }
+    /// <summary>Time reversal, channel permutation, hue, stronger contrast and saturation, gamma, grayscale, per layer.</summary>
+    public AppearanceConfig Appearance { get; init; } = new();
 
     // ---- mixing ----
     /// <summary>Number of layers k blended into one mixture (paper: 2).</summary>
@@ -94,6 +108,9 @@ public sealed record DataConfig
     /// <summary>The short side frames are stored and cropped at: 1.15 x the larger crop side.</summary>
     public int ShortSide => (int)Math.Ceiling(ShortSideScale * Math.Max(Height, Width) - 1e-9);
 
+    /// <summary>The short side training videos are decoded at: <see cref="CacheShortSide"/>, else <see cref="ShortSide"/>.</summary>
+    public int StoredShortSide => Math.Max(ShortSide, CacheShortSide ?? ShortSide);
+
     /// <summary>Throws a <see cref="CentrifugeException"/> naming the first option out of range.</summary>
     public void Validate()
     {
@@ -109,6 +126,12 @@ public sealed record DataConfig
         Check(AlphaRange is null || (AlphaRange.Value.Low >= 0 && AlphaRange.Value.High <= 1 && AlphaRange.Value.Low <= AlphaRange.Value.High),
             "alpha_range must lie in [0, 1] with low <= high");
         Check(ScaleJitter is null || (ScaleJitter.Value.Low > 0 && ScaleJitter.Value.Low <= ScaleJitter.Value.High), "scale_jitter must be positive with low <= high");
+        Check(CacheShortSide is null || CacheShortSide >= ShortSide, $"cache_short_side must be at least the training short side ({ShortSide})");
+        Check(CropScale is null || (CropScale.Value.Low > 0 && CropScale.Value.Low <= CropScale.Value.High && CropScale.Value.High <= 1),
+            "crop_scale must lie in (0, 1] with low <= high");
+        Check(CropScale is null || ScaleJitter is null, "crop_scale and scale_jitter exclude each other; set one");
+        Check(CropAspect is null || (CropScale is not null && CropAspect.Value.Low > 0 && CropAspect.Value.Low <= CropAspect.Value.High),
+            "crop_aspect needs crop_scale, and must be positive with low <= high");
         Check(ColourJitter is >= 0 and < 1, "colour_jitter must be in [0, 1)");
         foreach (double p in new[] { FlipProbability, FrozenProbability, ColourProbability, PhotoProbability, CompositeProbability, ReflectionProbability })
             Check(p is >= 0 and <= 1, "probabilities must be in [0, 1]");
@@ -116,6 +139,7 @@ public sealed record DataConfig
         Check(TargetFps is null || TargetFps > 0, "target_fps must be positive");
         foreach (string problem in Composite.Problems()) Check(false, problem);
         foreach (string problem in Reflection.Problems()) Check(false, problem);
+        foreach (string problem in Appearance.Problems()) Check(false, problem);
         Check(ReflectionProbability == 0 || Layers == 2, "reflection mixing needs layers = 2");
         Check(BatchSize >= 1 && Workers >= 1 && QueueSize >= 1, "batch_size, workers and queue_size must be >= 1");
     }

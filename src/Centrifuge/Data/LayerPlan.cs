@@ -20,6 +20,8 @@ public sealed record LayerPlan(LayerKind Kind, int Video, int[] Frames, CropBox 
     /// <summary>Composite layers: the cut-outs over the background photo, back to front.</summary>
     public IReadOnlyList<SceneObject>? Objects { get; init; }
     public string Id { get; init; } = "";
+    /// <summary>Time reversal, channel order, hue, gamma and grayscale of the layer (<see cref="AugmentationPipeline"/>).</summary>
+    public LayerAugment Augment { get; init; } = LayerAugment.None;
 }
 
 /// <summary>

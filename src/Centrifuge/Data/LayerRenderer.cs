@@ -5,7 +5,8 @@ namespace Centrifuge.Data;
 
 /// <summary>
 /// Turns sample plans into tensors: crops are copied as uint8 straight out of the frame store (row copies, no
-/// per-pixel loops) and converted once per layer; resizing, camera motion, jitter, flips and blending are tensor ops.
+/// per-pixel loops) and converted once per layer; resizing, camera motion, the per-layer augmentation (<see cref="AugmentationPipeline"/>), flips and
+/// blending are tensor ops.
 /// </summary>
 public static class LayerRenderer
 {
@@ -16,6 +17,7 @@ public static class LayerRenderer
         int b = plans.Count, k = config.Layers, t = config.Frames, h = config.Height, w = config.Width;
         var layers = new List<Tensor>(b * k);
         var jitter = new List<JitterFactors>(b * k);
+        var augments = new List<LayerAugment>(b * k);
         foreach (SamplePlan plan in plans)
             for (int j = 0; j < k; j++)
             {
@@ -23,9 +25,10 @@ public static class LayerRenderer
                 if (plan.Reflection is { } mix) layer = j == mix.Layer ? mix.Blur(layer) : mix.Tint(layer);
                 layers.Add(layer);
                 jitter.Add(plan.Layers[j].Jitter);
+                augments.Add(plan.Layers[j].Augment);
             }
         Tensor clips = torch.stack(layers);                 // [B*k, 3, T, H, W]
-        if (jitter.Any(j => j != JitterFactors.None)) clips = ColourJitter.Apply(clips, jitter);
+        clips = AugmentationPipeline.Apply(clips, augments, jitter);
         Tensor targets = (clips * 2 - 1).view(b, k, 3, t, h, w);
         bool[] flips = plans.Select(p => p.Flip).ToArray();
         if (flips.Any(f => f))
@@ -90,7 +93,8 @@ public static class LayerRenderer
                 else
                 {
                     Tensor x = clip.permute(0, 3, 1, 2).to_type(ScalarType.Float32) / 255f; // [T, 3, h, w]
-                    x = nn.functional.interpolate(x, new long[] { height, width }, mode: InterpolationMode.Bilinear, align_corners: false);
+                    // Antialiased: a random resized crop of a large cache can shrink its field by 4x and more.
+                    x = nn.functional.interpolate(x, new long[] { height, width }, mode: InterpolationMode.Bilinear, align_corners: false, antialias: true);
                     result = x.permute(1, 0, 2, 3).clamp(0, 1);
                 }
                 break;

@@ -33,12 +33,13 @@ public sealed class TrainingData : IDisposable
         config.Validate();
         if (config.Cache is null) return FromSources(config, decoder);
         var cache = ClipCache.Open(config.Cache);
-        if (cache.Index.ShortSide < config.ShortSide)
+        if (cache.Index.ShortSide < config.StoredShortSide)
         {
             cache.Dispose();
             throw new CentrifugeException(
-                $"{config.Cache}: cached at short side {cache.Index.ShortSide}, but {config.Height}x{config.Width} crops need {config.ShortSide}; " +
-                $"prepare a cache with --short-side {config.ShortSide}", ExitCodes.IncompatibleModel);
+                $"{config.Cache}: cached at short side {cache.Index.ShortSide}, but {config.Height}x{config.Width} crops" +
+                (config.StoredShortSide > config.ShortSide ? $" with cache_short_side {config.StoredShortSide}" : "") +
+                $" need {config.StoredShortSide}; prepare a cache with --short-side {config.StoredShortSide}", ExitCodes.IncompatibleModel);
         }
         if (config.Sources.Count == 0) return FromStore(cache, config, cache.Index.Skipped);
         // Use only the named sources, each found in the cache with an unchanged stamp.

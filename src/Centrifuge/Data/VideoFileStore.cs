@@ -24,7 +24,7 @@ public sealed class VideoFileStore : IFrameStore
     /// <summary>Probes every source; unreadable ones are listed in <see cref="Skipped"/>, never fatal.</summary>
     public static VideoFileStore Open(IReadOnlyList<VideoSource> sources, DataConfig config, ISourceDecoder decoder)
     {
-        int shortSide = config.ShortSide;
+        int shortSide = config.StoredShortSide;
         int photoShortSide = (int)Math.Ceiling(config.CameraMotion.PhotoScale * shortSide);
         var videos = new List<StoredVideo>();
         var skipped = new List<SkippedSource>();

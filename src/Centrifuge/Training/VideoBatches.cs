@@ -13,51 +13,69 @@ namespace Centrifuge.Training;
 public sealed class VideoBatches : ITrainingBatches
 {
     private readonly TrainingData _data;
+    private readonly TrainingData _validationData;
     private readonly DataConfig _config;
     private readonly ValidationSet? _validation;
     private readonly ValidationSet? _trainingVideos, _validationVideos;
     private BlendLoader? _loader;
 
-    private VideoBatches(TrainingData data, DataConfig config, ValidationSet? validation, string? noValidation,
+    private VideoBatches(TrainingData data, TrainingData validationData, DataConfig config, ValidationSet? validation, string? noValidation,
         ValidationSet? trainingVideos, ValidationSet? validationVideos)
     {
-        (_data, _config, _validation, NoValidation, _trainingVideos, _validationVideos) =
-            (data, config, validation, noValidation, trainingVideos, validationVideos);
+        (_data, _validationData, _config, _validation, NoValidation, _trainingVideos, _validationVideos) =
+            (data, validationData, config, validation, noValidation, trainingVideos, validationVideos);
     }
 
+    /// <summary>
+    /// Opens the training data, and the validation sets at the training scale: with data.cache_short_side above the
+    /// training short side, training clips come from a second cache at that side (beside the first: the user's cache
+    /// for that side, or data.cache + "-short-side-N"), while every validation set reads the cache at the training
+    /// scale, so its pairs are exactly those of runs without it.
+    /// </summary>
     public static VideoBatches Open(TrainingConfig config, Action<string>? note = null)
     {
         DataConfig data = config.Data;
-        string? cache = data.Cache ?? (data.CacheClips ? UserCache.ClipsFolder(data.ShortSide) : null);
-        if (cache is not null)
-        {
-            data = data with { Cache = cache };
-            PrepareCache(data, cache, note);
-        }
-        else
-        {
-            note?.Invoke("--no-cache: clips are decoded from the video files at every step");
-        }
-        TrainingData opened = TrainingData.Open(data);
+        DataConfig atScale = data with { CacheShortSide = null };
+        TrainingData opened = OpenAt(atScale, data.Cache ?? (data.CacheClips ? UserCache.ClipsFolder(data.ShortSide) : null), note);
+        TrainingData training = opened;
         try
         {
-            foreach (SkippedSource s in opened.Skipped.Take(5)) note?.Invoke($"skipped {s.Path}: {s.Reason}");
-            if (opened.Skipped.Count > 5) note?.Invoke($"skipped {opened.Skipped.Count - 5} more sources");
-            foreach (StoredVideo v in opened.Damaged) note?.Invoke($"damaged {v.Source.Id}: {v.Damage} (training on the frames that decoded)");
+            if (data.StoredShortSide > data.ShortSide)
+            {
+                int side = data.StoredShortSide;
+                training = OpenAt(data, data.Cache is { } c ? $"{Path.TrimEndingDirectorySeparator(c)}-short-side-{side}" : data.CacheClips ? UserCache.ClipsFolder(side) : null, note);
+            }
+            data = data with { Cache = training.Store is ClipCache cache ? cache.Folder : null };
+            foreach (SkippedSource s in training.Skipped.Take(5)) note?.Invoke($"skipped {s.Path}: {s.Reason}");
+            if (training.Skipped.Count > 5) note?.Invoke($"skipped {training.Skipped.Count - 5} more sources");
+            foreach (StoredVideo v in training.Damaged) note?.Invoke($"damaged {v.Source.Id}: {v.Damage} (training on the frames that decoded)");
             // Too few videos to hold some out and still blend two different ones: train without validation, say so.
             string? noValidation = ValidationSet.WhyNot(opened.Validation, data.Layers) is { } why ? $"the validation split has {why}" : null;
-            var validation = noValidation is null ? ValidationSet.Create(opened, data, config.ValidationPairs, config.ValidationSeed) : null;
-            ValidationSet? trainingVideos = noValidation is null ? ValidationSet.RealVideos(opened.Train, data, config.ValidationPairs, config.ValidationSeed) : null;
-            ValidationSet? validationVideos = noValidation is null ? ValidationSet.RealVideos(opened.Validation, data, config.ValidationPairs, config.ValidationSeed) : null;
+            var validation = noValidation is null ? ValidationSet.Create(opened, atScale, config.ValidationPairs, config.ValidationSeed) : null;
+            ValidationSet? trainingVideos = noValidation is null ? ValidationSet.RealVideos(opened.Train, atScale, config.ValidationPairs, config.ValidationSeed) : null;
+            ValidationSet? validationVideos = noValidation is null ? ValidationSet.RealVideos(opened.Validation, atScale, config.ValidationPairs, config.ValidationSeed) : null;
             if (noValidation is null && (trainingVideos is null || validationVideos is null))
                 note?.Invoke("fewer than two distinct real videos in a split: validation reports no training-vs-validation video gap");
-            return new VideoBatches(opened, data, validation, noValidation, trainingVideos, validationVideos);
+            return new VideoBatches(training, opened, data, validation, noValidation, trainingVideos, validationVideos);
         }
         catch
         {
+            if (!ReferenceEquals(training, opened)) training.Dispose();
             opened.Dispose();
             throw;
         }
+    }
+
+    // The data of `data`, its clips cached in `cache` (prepared first at data's stored short side) or, when null, decoded at every read.
+    private static TrainingData OpenAt(DataConfig data, string? cache, Action<string>? note)
+    {
+        if (cache is null)
+        {
+            note?.Invoke("--no-cache: clips are decoded from the video files at every step");
+            return TrainingData.Open(data);
+        }
+        PrepareCache(data, cache, note);
+        return TrainingData.Open(data with { Cache = cache });
     }
 
     // Decodes each video not cached yet, one progress line per video; another process preparing the same folder is waited for.
@@ -75,7 +93,7 @@ public sealed class VideoBatches : ITrainingBatches
             note?.Invoke($"clip cache: {p.Done}/{p.Total} {Path.GetFileName(p.Path)}: {p.Outcome}");
         });
         PrepareReport report = ClipCacheBuilder.Prepare(sources, cache,
-            new PrepareOptions { ShortSide = data.ShortSide, VerifyChecksums = false }, VideoSourceDecoder.Instance, progress);
+            new PrepareOptions { ShortSide = data.StoredShortSide, VerifyChecksums = false }, VideoSourceDecoder.Instance, progress);
         note?.Invoke($"clip cache {report.Cache}: {report.Decoded} decoded, {report.Reused} reused, {report.Skipped} skipped ({report.Seconds:F1} s)");
     }
 
@@ -86,7 +104,8 @@ public sealed class VideoBatches : ITrainingBatches
     }
 
     public string Description =>
-        $"{_data.Train.Count} training / {_data.Validation.Count} validation videos, {_config.Frames}x{_config.Height}x{_config.Width} clips, " +
+        $"{_data.Train.Count} training / {_validationData.Validation.Count} validation videos, {_config.Frames}x{_config.Height}x{_config.Width} clips" +
+        (_config.StoredShortSide > _config.ShortSide ? $" (training clips cut from frames at short side {_config.StoredShortSide})" : "") + ", " +
         $"batch {_config.BatchSize}, {(_validation is null ? "no validation" : $"{_validation.Count} validation pairs")}" +
         (_trainingVideos is not null && _validationVideos is not null ? $" (+ {_trainingVideos.Count} + {_validationVideos.Count} real-video pairs of the training / validation videos)" : "");
 
@@ -117,6 +136,7 @@ public sealed class VideoBatches : ITrainingBatches
     public void Dispose()
     {
         _loader?.Dispose();
+        if (!ReferenceEquals(_data, _validationData)) _validationData.Dispose();
         _data.Dispose();
     }
 }

@@ -55,14 +55,15 @@ public class ClipSamplingTests
         foreach (double scale in new[] { 1.0, 0.8, 1.3, 3.0 })
             for (int i = 0; i < 300; i++)
             {
-                CropBox b = SpatialSampler.Sample(172, 129, config, true, scale, ref rng);
+                CropBox b = SpatialSampler.For(config with { ScaleJitter = new UniformRange(scale, scale) }, training: true).Sample(172, 129, ref rng);
                 Assert.True(b.X >= 0 && b.Y >= 0 && b.X + b.Width <= 172 && b.Y + b.Height <= 129, b.ToString());
                 if (scale == 1.0) { Assert.Equal((112, 112), (b.Width, b.Height)); xs.Add(b.X); }
             }
         Assert.Equal(61, xs.Count); // every offset 0..60 is reachable
-        Assert.Equal(new CropBox(30, 8, 112, 112), SpatialSampler.Sample(172, 129, config, false, 1, ref rng));
+        SpatialSampler centre = SpatialSampler.For(config, training: false);
+        Assert.Equal(new CropBox(30, 8, 112, 112), centre.Sample(172, 129, ref rng));
         // A cache stored at twice the short side: the box covers the same field of view.
-        Assert.Equal(new CropBox(60, 17, 224, 224), SpatialSampler.Sample(344, 258, config, false, 1, ref rng));
+        Assert.Equal(new CropBox(60, 17, 224, 224), centre.Sample(344, 258, ref rng));
     }
 
     [Fact]
