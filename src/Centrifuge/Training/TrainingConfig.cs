@@ -67,6 +67,8 @@ public sealed record TrainingConfig
     public long ValidationSeed { get; init; }
     /// <summary>Also validate before the first step, so the curve starts at the untrained model's loss.</summary>
     public bool ValidateAtStart { get; init; } = true;
+    /// <summary>What best.ckpt is chosen by: loss (the default) or win_rate (ties broken by loss); see <see cref="BestCheckpointCriterion"/>.</summary>
+    public BestCheckpointCriterion BestBy { get; init; } = BestCheckpointCriterion.Loss;
     public int CheckpointEvery { get; init; } = 1000;
     /// <summary>How many of the most recent training checkpoints to keep (best.ckpt is kept besides).</summary>
     public int KeepCheckpoints { get; init; } = 3;
