@@ -99,9 +99,11 @@ public sealed class Trainer : IDisposable
         }
         else if (config.InitialWeights is { } initial)
         {
-            if (TrainingCheckpoint.IsTrainingCheckpoint(initial)) TrainingCheckpoint.LoadWeights(initial, _model);
-            else ModelCheckpoint.LoadInto(_model, initial);
-            observer.Note($"starting from the weights of {initial}");
+            WeightsLoaded taken = TrainingCheckpoint.IsTrainingCheckpoint(initial)
+                ? TrainingCheckpoint.LoadWeights(initial, _model) : ModelCheckpoint.LoadInitial(_model, initial);
+            observer.Note(taken == WeightsLoaded.PredictorOnly
+                ? $"starting the predictor from the weights of {initial} (a predictor-only model); the corrector{(config.Model.CorrectionSteps > 1 ? "s start" : " starts")} freshly initialised"
+                : $"starting from the weights of {initial}");
         }
         _state = WithBestFromDisk(_state);
         _secondsBefore = _state.TrainingSeconds;

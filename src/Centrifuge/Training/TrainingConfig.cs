@@ -36,7 +36,8 @@ public sealed record TrainingConfig
 
     /// <summary>
     /// A model checkpoint (e.g. the shipped model) whose weights a fresh run starts from instead of a random
-    /// initialisation; its architecture must equal <see cref="Model"/>. The optimizer and schedule start fresh.
+    /// initialisation; its architecture must equal <see cref="Model"/>, or be <see cref="Model"/> without its correctors
+    /// (a predictor-only model: its weights fill the predictor, the correctors start fresh). The optimizer and schedule start fresh.
     /// Ignored when a run resumes from its own checkpoint. Null = random initialisation (the paper).
     /// </summary>
     public string? InitialWeights { get; init; }
