@@ -23,6 +23,7 @@ public static class OptionFlags
         ["runtime"] = "--runtime",
         ["seconds"] = "--seconds",
         ["shard"] = "--shard",
+        ["tta"] = "--tta",
     };
 
     /// <summary>The flag of a library option; an option no command exposes keeps its library name.</summary>

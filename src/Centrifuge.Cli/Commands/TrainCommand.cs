@@ -22,7 +22,7 @@ public static class TrainCommand
         var resume = new Option<bool>("--resume") { Description = "Continue the run in --out from its last checkpoint (starts fresh if it has none)" };
         var force = new Option<bool>("--force") { Description = "Start over in a non-empty --out, deleting the previous run's files" };
         var iterations = new Option<long?>("--iterations") { Description = "Total training steps (the schedule's milestones scale with it)" };
-        var init = new Option<string?>("--init") { Description = "Start from the weights of a model checkpoint (e.g. models/centrifuge-cpu-small.ckpt) or of a run's training checkpoint (RUN/checkpoints/step-N.ckpt) instead of a random initialisation; same architecture, fresh optimizer" };
+        var init = new Option<string?>("--init") { Description = "Start from the weights of a model checkpoint (e.g. models/centrifuge-cpu-small.ckpt) or of a run's training checkpoint (RUN/checkpoints/step-N.ckpt) instead of a random initialisation; same architecture, or a predictor-only model for a predictor-corrector (its correctors start fresh); fresh optimizer" };
         var batch = new Option<int?>("--batch") { Description = "Clips per batch" };
         var clip = new Option<string?>("--clip") { Description = "Clip size T,H,W, e.g. 16,64,64" };
         var layers = new Option<int?>("--layers") { Description = "n, the number of output layers" };

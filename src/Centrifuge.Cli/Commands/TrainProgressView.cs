@@ -41,10 +41,12 @@ internal sealed class TrainProgressView(CliContext context) : ITrainingObserver
 
     public void Validated(ValidationResult r, bool best) =>
         Line($"validation at {r.Iteration}: loss {r.Loss:F4}, identity {r.IdentityLoss:F4}, ratio {r.Ratio:F3}, " +
-             $"PSNR {r.Psnr:F2} dB, SSIM {r.Ssim:F3} ({r.Pairs} pairs)" +
+             $"PSNR {r.Psnr:F2} dB, SSIM {r.Ssim:F3}{WinRate(r.WinRate)} ({r.Pairs} pairs)" +
              (r.TrainingVideos is { } t && r.ValidationVideos is { } v
-                 ? $"; real videos: training {t.Ratio:F3} vs validation {v.Ratio:F3} (gap {v.Ratio - t.Ratio:+0.000;-0.000})" : "") +
+                 ? $"; real videos: training {t.Ratio:F3} vs validation {v.Ratio:F3} (gap {v.Ratio - t.Ratio:+0.000;-0.000}){WinRate(v.WinRate)}" : "") +
              (best ? "; best so far: best.ckpt" : ""));
+
+    private static string WinRate(double? share) => share is { } w ? $", win rate {100 * w:F0} %" : "";
 
     public void Note(string message) => Line(message);
 

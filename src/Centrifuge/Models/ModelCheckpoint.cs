@@ -78,6 +78,44 @@ public static class ModelCheckpoint
         ReadWeights(model, reader, path);
     }
 
+    /// <summary>
+    /// Loads initial weights for training (`train --init`): a checkpoint of the same architecture whole, or a
+    /// predictor-only checkpoint into the predictor of a predictor-corrector that is otherwise the same (the paper's step
+    /// from predictor to predictor-corrector), leaving the correctors as initialised. Any other difference is refused.
+    /// </summary>
+    public static WeightsLoaded LoadInitial(CentrifugeModel model, string path)
+    {
+        using var reader = Open(path);
+        return ReadInitialWeights(model, ReadHeader(reader, path), reader, path);
+    }
+
+    /// <summary><see cref="LoadInitial"/> on weights that follow a header already read as <paramref name="stored"/>.</summary>
+    internal static WeightsLoaded ReadInitialWeights(CentrifugeModel model, ModelConfig stored, BinaryReader reader, string path)
+    {
+        if (!IsPredictorOf(stored, model.Config))
+        {
+            RequireSameConfig(stored, model, path);
+            ReadWeights(model, reader, path);
+            return WeightsLoaded.Whole;
+        }
+        // The stored predictor-only model, built around the caller's RNG sequence so the correctors' initialisation and
+        // what follows are those of a run without --init.
+        using Tensor rng = torch.get_rng_state();
+        using CentrifugeModel predictorOnly = CentrifugeModel.Create(stored);
+        torch.set_rng_state(rng);
+        ReadWeights(predictorOnly, reader, path);
+        Dictionary<string, Tensor> source = predictorOnly.Predictor.state_dict(), target = model.Predictor.state_dict();
+        using (torch.no_grad())
+            foreach ((string name, Tensor value) in source)
+                target[name].copy_(value);
+        return WeightsLoaded.PredictorOnly;
+    }
+
+    // A predictor-only config that is `model` without its correctors.
+    private static bool IsPredictorOf(ModelConfig stored, ModelConfig model) =>
+        stored.CorrectionSteps == 0 && model.CorrectionSteps > 0 &&
+        stored.Equals(model with { CorrectionSteps = 0, CorrectorSeesInput = stored.CorrectorSeesInput });
+
     /// <summary>Refuses weights stored for another architecture, naming every field that differs.</summary>
     internal static void RequireSameConfig(ModelConfig stored, CentrifugeModel model, string path)
     {
@@ -171,3 +209,6 @@ public static class ModelCheckpoint
         }
     }
 }
+
+/// <summary>What `train --init` took from a checkpoint: every weight, or the predictor's only (the correctors start fresh).</summary>
+public enum WeightsLoaded { Whole, PredictorOnly }

@@ -23,12 +23,17 @@ public sealed record ValidationMetrics(long Iteration, int Pairs, double Loss, d
     public double? ValidationVideosRatio { get; init; }
     public double? TrainingVideosLoss { get; init; }
     public double? ValidationVideosLoss { get; init; }
+    /// <summary>Share of pairs with PSNRi &gt; 0: of the validation set, of the training videos' and of the unseen videos' blends.</summary>
+    public double? WinRate { get; init; }
+    public double? TrainingVideosWinRate { get; init; }
+    public double? ValidationVideosWinRate { get; init; }
 
     public static ValidationMetrics From(ValidationResult r, bool best) =>
         new(r.Iteration, r.Pairs, r.Loss, r.IdentityLoss, r.Ratio, r.Psnr, r.Ssim, r.Psnri, r.IdentityPsnr, r.IdentitySsim, best)
         {
             TrainingVideosRatio = r.TrainingVideos?.Ratio, ValidationVideosRatio = r.ValidationVideos?.Ratio,
             TrainingVideosLoss = r.TrainingVideos?.Loss, ValidationVideosLoss = r.ValidationVideos?.Loss,
+            WinRate = r.WinRate, TrainingVideosWinRate = r.TrainingVideos?.WinRate, ValidationVideosWinRate = r.ValidationVideos?.WinRate,
         };
 }
 

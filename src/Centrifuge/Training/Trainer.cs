@@ -99,9 +99,11 @@ public sealed class Trainer : IDisposable
         }
         else if (config.InitialWeights is { } initial)
         {
-            if (TrainingCheckpoint.IsTrainingCheckpoint(initial)) TrainingCheckpoint.LoadWeights(initial, _model);
-            else ModelCheckpoint.LoadInto(_model, initial);
-            observer.Note($"starting from the weights of {initial}");
+            WeightsLoaded taken = TrainingCheckpoint.IsTrainingCheckpoint(initial)
+                ? TrainingCheckpoint.LoadWeights(initial, _model) : ModelCheckpoint.LoadInitial(_model, initial);
+            observer.Note(taken == WeightsLoaded.PredictorOnly
+                ? $"starting the predictor from the weights of {initial} (a predictor-only model); the corrector{(config.Model.CorrectionSteps > 1 ? "s start" : " starts")} freshly initialised"
+                : $"starting from the weights of {initial}");
         }
         _state = WithBestFromDisk(_state);
         _secondsBefore = _state.TrainingSeconds;
@@ -247,12 +249,12 @@ public sealed class Trainer : IDisposable
         if (_batches.RealVideoValidation(trainingVideos: false) is { } validationVideos)
             result = result with { ValidationVideos = RealVideoScore.From(Validator.Run(_model, validationVideos, _device, _state.Iteration)) };
         double selection = result.SelectionLoss;
-        bool best = double.IsFinite(selection) && (_state.BestValidationLoss is not { } b || selection < b);
+        bool best = BestCheckpointRule.IsBetter(_config.BestBy, selection, result.SelectionWinRate, _state.BestValidationLoss, _state.BestWinRate);
         if (best)
         {
             ModelCheckpoint.Save(_model, _folder.BestModelPath, TrainedAt);
             AtomicFile.Write(_folder.BestScoresPath, s => s.Write(System.Text.Encoding.UTF8.GetBytes(JsonDefaults.Serialize(result) + "\n")));
-            _state = _state with { BestValidationLoss = selection, BestIteration = result.Iteration };
+            _state = _state with { BestValidationLoss = selection, BestIteration = result.Iteration, BestWinRate = result.SelectionWinRate };
         }
         _lastValidation = result;
         _metrics.Append(ValidationMetrics.From(result, best));
@@ -289,7 +291,7 @@ public sealed class Trainer : IDisposable
         _state = loaded with
         {
             LrScale = scale, NonFiniteReloads = reloads, Config = _config,
-            BestValidationLoss = current.BestValidationLoss, BestIteration = current.BestIteration,
+            BestValidationLoss = current.BestValidationLoss, BestIteration = current.BestIteration, BestWinRate = current.BestWinRate,
         };
         _lastCheckpoint = path;
         _observer.Note(
@@ -322,12 +324,15 @@ public sealed class Trainer : IDisposable
     // A kill between writing best.ckpt and the next checkpoint leaves best.json ahead of the checkpoint's state.
     private TrainingState WithBestFromDisk(TrainingState state)
     {
-        if (!File.Exists(_folder.BestScoresPath) || !File.Exists(_folder.BestModelPath)) return state with { BestValidationLoss = null, BestIteration = null };
+        if (!File.Exists(_folder.BestScoresPath) || !File.Exists(_folder.BestModelPath))
+            return state with { BestValidationLoss = null, BestIteration = null, BestWinRate = null };
         try
         {
             var best = JsonDefaults.Deserialize<ValidationResult>(File.ReadAllText(_folder.BestScoresPath));
-            return state.BestValidationLoss is { } b && b <= best.SelectionLoss ? state
-                : state with { BestValidationLoss = best.SelectionLoss, BestIteration = best.Iteration };
+            // best.json on disk is best.ckpt's score: the state follows it unless the state is already at least as good.
+            return state.BestValidationLoss is not null && !BestCheckpointRule.IsBetter(_config.BestBy, best.SelectionLoss,
+                       best.SelectionWinRate, state.BestValidationLoss, state.BestWinRate) ? state
+                : state with { BestValidationLoss = best.SelectionLoss, BestIteration = best.Iteration, BestWinRate = best.SelectionWinRate };
         }
         catch (System.Text.Json.JsonException)
         {

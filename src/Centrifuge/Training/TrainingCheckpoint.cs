@@ -83,14 +83,14 @@ public static class TrainingCheckpoint
 
     /// <summary>
     /// Loads only the model weights of a training checkpoint (a run's step-N.ckpt) into <paramref name="model"/>, as
-    /// `train --init` does with a model checkpoint: the optimizer state, schedule and RNG are left behind.
+    /// `train --init` does with a model checkpoint: the optimizer state, schedule and RNG are left behind; a predictor-only
+    /// checkpoint fills the predictor of a predictor-corrector (<see cref="ModelCheckpoint.LoadInitial"/>).
     /// </summary>
-    public static void LoadWeights(string path, CentrifugeModel model)
+    public static WeightsLoaded LoadWeights(string path, CentrifugeModel model)
     {
         using FileStream stream = OpenChecked(path);
         using var reader = new BinaryReader(stream, Encoding.UTF8, leaveOpen: true);
-        ModelCheckpoint.RequireSameConfig(ReadHeader(path, reader).Config.Model, model, path);
-        ModelCheckpoint.ReadWeights(model, reader, path);
+        return ModelCheckpoint.ReadInitialWeights(model, ReadHeader(path, reader).Config.Model, reader, path);
     }
 
     private static TrainingState ReadHeader(string path, BinaryReader reader)

@@ -36,7 +36,8 @@ public sealed record TrainingConfig
 
     /// <summary>
     /// A model checkpoint (e.g. the shipped model) whose weights a fresh run starts from instead of a random
-    /// initialisation; its architecture must equal <see cref="Model"/>. The optimizer and schedule start fresh.
+    /// initialisation; its architecture must equal <see cref="Model"/>, or be <see cref="Model"/> without its correctors
+    /// (a predictor-only model: its weights fill the predictor, the correctors start fresh). The optimizer and schedule start fresh.
     /// Ignored when a run resumes from its own checkpoint. Null = random initialisation (the paper).
     /// </summary>
     public string? InitialWeights { get; init; }
@@ -67,6 +68,8 @@ public sealed record TrainingConfig
     public long ValidationSeed { get; init; }
     /// <summary>Also validate before the first step, so the curve starts at the untrained model's loss.</summary>
     public bool ValidateAtStart { get; init; } = true;
+    /// <summary>What best.ckpt is chosen by: loss (the default) or win_rate (ties broken by loss); see <see cref="BestCheckpointCriterion"/>.</summary>
+    public BestCheckpointCriterion BestBy { get; init; } = BestCheckpointCriterion.Loss;
     public int CheckpointEvery { get; init; } = 1000;
     /// <summary>How many of the most recent training checkpoints to keep (best.ckpt is kept besides).</summary>
     public int KeepCheckpoints { get; init; } = 3;

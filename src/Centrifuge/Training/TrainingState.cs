@@ -13,9 +13,11 @@ public sealed record TrainingState
     /// <summary>Multiplies the schedule's rate; halved each time non-finite losses force a reload.</summary>
     public double LrScale { get; init; } = 1.0;
     public int NonFiniteReloads { get; init; }
-    /// <summary>Lowest validation PIT loss seen so far (best.ckpt holds that model), or null before any validation.</summary>
+    /// <summary>The validation PIT loss of best.ckpt (the lowest seen, unless best_by is win_rate), or null before any validation.</summary>
     public double? BestValidationLoss { get; init; }
     public long? BestIteration { get; init; }
+    /// <summary>The win rate of best.ckpt's validation (what <see cref="BestCheckpointCriterion.WinRate"/> compares), or null.</summary>
+    public double? BestWinRate { get; init; }
     /// <summary>libtorch's CPU generator state (torch.get_rng_state), so any random op continues its sequence.</summary>
     public byte[] TorchRngState { get; init; } = [];
     /// <summary>Wall-clock seconds spent training, summed over every session of this run.</summary>

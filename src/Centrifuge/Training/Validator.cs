@@ -7,7 +7,8 @@ namespace Centrifuge.Training;
 
 /// <summary>
 /// Scores a model on the fixed validation set: eval mode (batch-norm running averages, as the paper does at test
-/// time), no gradients, one dispose scope per batch; the model is put back in training mode afterwards.
+/// time), no gradients, one dispose scope per batch; the model is put back in training mode afterwards. Besides the
+/// means, the spread of the per-pair PSNRi: the win rate (share of pairs with PSNRi &gt; 0) and the median.
 /// </summary>
 public static class Validator
 {
@@ -18,6 +19,7 @@ public static class Validator
         model.eval();
         double loss = 0, identity = 0, psnr = 0, ssim = 0, psnri = 0, identityPsnr = 0, identitySsim = 0;
         int pairs = 0;
+        var perPairPsnri = new List<double>();
         try
         {
             using var noGrad = no_grad();
@@ -33,7 +35,9 @@ public static class Validator
                 Tensor outputs = model.forward(mixture);     // [B, n, 3, T, H, W]
                 int b = (int)mixture.shape[0];
                 double pit = PermutationInvariantLoss.Compute(outputs, targets).Loss.item<float>();
-                SeparationScores scores = SeparationMetrics.Compute(outputs, targets, mixture);
+                SeparationScores[] perPair = SeparationMetrics.PerSample(outputs, targets, mixture);
+                perPairPsnri.AddRange(perPair.Select(p => p.Psnri));
+                SeparationScores scores = SeparationScores.Mean(perPair);
                 SeparationScores baseline = SeparationMetrics.Identity(targets, mixture);
                 loss += pit * b;
                 identity += baseline.Loss * b;
@@ -50,8 +54,12 @@ public static class Validator
             model.train(wasTraining);
         }
         if (pairs == 0) throw new CentrifugeException("validation set is empty: no validation pairs could be made", ExitCodes.InvalidInput);
+        PairDistribution spread = PairDistribution.Of(perPairPsnri);
         return new ValidationResult(iteration, pairs, loss / pairs, identity / pairs, psnr / pairs, ssim / pairs,
             psnri / pairs, identityPsnr / pairs, identitySsim / pairs,
-            System.Diagnostics.Stopwatch.GetElapsedTime(start).TotalSeconds);
+            System.Diagnostics.Stopwatch.GetElapsedTime(start).TotalSeconds)
+        {
+            WinRate = spread.WinRate, PsnriMedian = spread.Median,
+        };
     }
 }

@@ -17,11 +17,15 @@ public class EvaluateCliTests(EvaluationClips clips) : IClassFixture<EvaluationC
         Assert.Equal(3, doc.RootElement.GetProperty("pairs").GetInt32());
         Assert.True(doc.RootElement.GetProperty("ratio_to_identity").GetDouble() > 0);
         foreach (string row in new[] { "identity", "untrained", "model" })
-            foreach (string column in new[] { "loss", "psnr", "ssim", "psnri", "diversity" })
+            foreach (string column in new[] { "loss", "psnr", "ssim", "psnri", "diversity", "psnri_median", "psnri_p10", "win_rate" })
                 Assert.Equal(JsonValueKind.Number, doc.RootElement.GetProperty(row).GetProperty(column).ValueKind);
         Assert.Contains("skipped", result.Error);
         Assert.Contains("broken.mp4", result.Error);
-        foreach (string file in new[] { "report.md", "report.json", "scores.png" })
+        JsonElement perPair = doc.RootElement.GetProperty("per_pair");
+        Assert.Equal(3, perPair.GetArrayLength());
+        double wins = perPair.EnumerateArray().Count(p => p.GetProperty("psnri").GetDouble() > 0) / 3.0;
+        Assert.Equal(wins, doc.RootElement.GetProperty("model").GetProperty("win_rate").GetDouble(), 12);
+        foreach (string file in new[] { "report.md", "report.json", "scores.png", "pairs.png" })
             Assert.True(File.Exists(Path.Combine(report, file)), file);
         Assert.Equal(result.Output.Trim(), File.ReadAllText(Path.Combine(report, "report.json")).Trim());
 

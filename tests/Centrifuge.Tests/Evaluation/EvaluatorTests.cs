@@ -21,13 +21,14 @@ public class EvaluatorTests(EvaluationClips clips) : IClassFixture<EvaluationCli
     {
         EvaluationResult result = Shared;
         using JsonDocument doc = JsonDocument.Parse(JsonDefaults.Serialize(result));
-        Assert.Equal(["pairs", "identity", "untrained", "model", "ratio_to_identity"],
+        Assert.Equal(["pairs", "identity", "untrained", "model", "ratio_to_identity", "per_pair"],
             doc.RootElement.EnumerateObject().Select(p => p.Name).ToArray());
         Assert.Equal(5, doc.RootElement.GetProperty("pairs").GetInt32());
         foreach (string row in new[] { "identity", "untrained", "model" })
         {
             JsonElement r = doc.RootElement.GetProperty(row);
-            Assert.Equal(["loss", "psnr", "ssim", "psnri", "diversity"], r.EnumerateObject().Select(p => p.Name).ToArray());
+            Assert.Equal(["loss", "psnr", "ssim", "psnri", "diversity", "psnri_median", "psnri_p10", "win_rate"],
+                r.EnumerateObject().Select(p => p.Name).ToArray());
             Assert.True(r.GetProperty("loss").GetDouble() > 0, row);
         }
         Assert.Equal(result.Model.Loss / result.Identity.Loss, result.RatioToIdentity, 12);
@@ -99,9 +100,13 @@ public class EvaluatorTests(EvaluationClips clips) : IClassFixture<EvaluationCli
         EvaluationResult result = Shared;
         string folder = Path.Combine(clips.Root, "report-" + Guid.NewGuid().ToString("N"));
         var paths = EvaluationReport.Write(result, folder, force: false);
-        Assert.Equal(3, paths.Count);
+        Assert.Equal(4, paths.Count);
         string markdown = File.ReadAllText(Path.Combine(folder, EvaluationReport.Markdown));
         Assert.Contains("| identity |", markdown);
+        Assert.Contains("win rate", markdown);
+        foreach (PairScore pair in result.PerPair)
+            Assert.Contains($"| {pair.Pair} | {string.Join(" + ", pair.Videos)} |", markdown);
+        Assert.Equal(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G' }, File.ReadAllBytes(Path.Combine(folder, EvaluationReport.PairsChart))[..4]);
         Assert.Contains("broken.mp4", markdown);
         byte[] png = File.ReadAllBytes(Path.Combine(folder, EvaluationReport.Chart));
         Assert.True(png.Length > 1000);
@@ -109,5 +114,26 @@ public class EvaluatorTests(EvaluationClips clips) : IClassFixture<EvaluationCli
         var again = Assert.Throws<CentrifugeException>(() => EvaluationReport.Write(result, folder, force: false));
         Assert.Equal(ExitCodes.OutputExists, again.ExitCode);
         EvaluationReport.Write(result, folder, force: true);
+    }
+
+    [Fact]
+    public void Per_pair_psnri_is_reported_and_summarised_by_hand()
+    {
+        EvaluationResult result = Shared;
+        Assert.Equal(Options.Pairs, result.PerPair.Count);
+        Assert.Equal(Enumerable.Range(1, Options.Pairs), result.PerPair.Select(p => p.Pair));
+        Assert.All(result.PerPair, p => Assert.Equal(2, p.Videos.Count));
+        Assert.All(result.PerPair, p => Assert.NotEqual(p.Videos[0], p.Videos[1]));
+        double[] psnri = result.PerPair.Select(p => p.Psnri).ToArray();
+        // 5 pairs: the median is the 3rd smallest; the 10th percentile sits at position 0.4 between the two smallest.
+        double[] sorted = psnri.OrderBy(v => v).ToArray();
+        Assert.Equal(psnri.Average(), result.Model.Psnri, 9);
+        Assert.Equal(sorted[2], result.Model.PsnriMedian, 12);
+        Assert.Equal(sorted[0] + 0.4 * (sorted[1] - sorted[0]), result.Model.PsnriP10, 9);
+        Assert.Equal(psnri.Count(v => v > 0) / 5.0, result.Model.WinRate, 12);
+        Assert.Equal(result.PerPair.Average(p => p.UntrainedPsnri), result.Untrained.Psnri, 9);
+        Assert.Equal(result.PerPair.Average(p => p.Loss), result.Model.Loss, 9);
+        Assert.Equal(result.PerPair.Average(p => p.IdentityLoss), result.Identity.Loss, 9);
+        Assert.Equal(0, result.Identity.WinRate);
     }
 }

@@ -39,6 +39,7 @@ public sealed class TrainOnCompositesTests
         CliResult first = CliRunner.Run(Train(corpus, run, "--iterations", "4", "--val-every", "2", "--checkpoint-every", "2"));
         Assert.True(first.ExitCode == 0, first.Error + first.Output);
         Assert.Contains("real videos: training", first.Output);
+        Assert.Matches(@"validation [0-9.]+ \(gap [-+0-9.]+\), win rate \d+ %", first.Output);
         TrainingConfig written = TrainingConfig.Load(Path.Combine(run, "config.json"));
         Assert.Equal(0.5, written.Data.CompositeProbability);
         Assert.Equal(2, written.Data.Composite.MaxObjects);
@@ -54,6 +55,8 @@ public sealed class TrainOnCompositesTests
         {
             Assert.InRange(v.GetProperty("training_videos_ratio").GetDouble(), 0.01, 10);
             Assert.InRange(v.GetProperty("validation_videos_ratio").GetDouble(), 0.01, 10);
+            Assert.InRange(v.GetProperty("validation_videos_win_rate").GetDouble(), 0, 1);
+            Assert.InRange(v.GetProperty("training_videos_win_rate").GetDouble(), 0, 1);
             // The two sets are different videos: the same ratio on both would mean one set was scored twice.
             Assert.NotEqual(v.GetProperty("training_videos_ratio").GetDouble(), v.GetProperty("validation_videos_ratio").GetDouble());
         }

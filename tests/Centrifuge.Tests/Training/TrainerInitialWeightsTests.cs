@@ -73,6 +73,76 @@ public sealed class TrainerInitialWeightsTests
         Assert.Contains("layers", error.Message);
     }
 
+    /// <summary>
+    /// A predictor-only model under a predictor-corrector config: the predictor takes its weights, the corrector is
+    /// exactly what a run without --init initialises, and the run says so in one line.
+    /// </summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void A_predictor_only_model_fills_the_predictor_and_the_corrector_starts_fresh(bool fromTrainingCheckpoint)
+    {
+        using var dir = new TempDir();
+        var predictorConfig = TrainingFixtures.Tiny(1);
+        var correctorConfig = predictorConfig with { Model = predictorConfig.Model with { CorrectionSteps = 1 } };
+        string source = dir.File("predictor.ckpt");
+        torch.manual_seed(123);
+        using (var model = CentrifugeModel.Create(predictorConfig.Model))
+        {
+            using (torch.no_grad())
+                foreach (var p in model.parameters()) p.add_(0.25);
+            ModelCheckpoint.Save(model, source);
+        }
+        if (fromTrainingCheckpoint)
+        {
+            // The same weights as a run's step-0.ckpt (a training checkpoint of the predictor-only run).
+            TrainingOutcome run = Trainer.Run(predictorConfig with { InitialWeights = source }, RunFolder.Open(dir.File("predictor-run"), false, false),
+                false, cancel: new CancellationToken(true));
+            source = run.Checkpoint!;
+        }
+
+        var recorder = new TrainingFixtures.Recorder();
+        TrainingOutcome start = Trainer.Run(correctorConfig with { InitialWeights = source }, RunFolder.Open(dir.File("run"), false, false), false,
+            observer: recorder, cancel: new CancellationToken(true));
+        TrainingOutcome fresh = Trainer.Run(correctorConfig, RunFolder.Open(dir.File("fresh"), false, false), false, cancel: new CancellationToken(true));
+        Assert.Single(recorder.Notes, n => n.Contains("predictor-only", StringComparison.Ordinal) && n.Contains("corrector starts freshly initialised", StringComparison.Ordinal));
+
+        var (started, o1) = TrainingFixtures.LoadCheckpoint(correctorConfig, start.Checkpoint!);
+        var (scratch, o2) = TrainingFixtures.LoadCheckpoint(correctorConfig, fresh.Checkpoint!);
+        using var reference = ModelCheckpoint.Load(dir.File("predictor.ckpt"));
+        Assert.True(Same(started.Predictor.state_dict(), reference.Predictor.state_dict()));
+        Assert.False(Same(started.Predictor.state_dict(), scratch.Predictor.state_dict()));
+        Assert.True(Same(started.Correctors[0].state_dict(), scratch.Correctors[0].state_dict()));
+        foreach (IDisposable d in new IDisposable[] { o1, o2, started, scratch }) d.Dispose();
+    }
+
+    /// <summary>Only the step from predictor to predictor-corrector is partial: any other mismatch stays an error.</summary>
+    [Fact]
+    public void Other_mismatches_with_a_corrector_config_remain_errors()
+    {
+        using var dir = new TempDir();
+        var config = TrainingFixtures.Tiny(1);
+        var corrector = config with { Model = config.Model with { CorrectionSteps = 1 } };
+        string wider = dir.File("wider.ckpt"), withCorrector = dir.File("with-corrector.ckpt");
+        using (var model = CentrifugeModel.Create(config.Model with { Width = config.Model.Width * 2 })) ModelCheckpoint.Save(model, wider);
+        using (var model = CentrifugeModel.Create(corrector.Model)) ModelCheckpoint.Save(model, withCorrector);
+
+        var width = Assert.Throws<CentrifugeException>(() =>
+            Trainer.Run(corrector with { InitialWeights = wider }, RunFolder.Open(dir.File("a"), false, false), false));
+        Assert.Equal(ExitCodes.IncompatibleModel, width.ExitCode);
+        Assert.Contains("wider.ckpt", width.Message);
+        Assert.Contains("width", width.Message);
+
+        // A predictor-corrector's weights do not shrink into a predictor.
+        var shrink = Assert.Throws<CentrifugeException>(() =>
+            Trainer.Run(config with { InitialWeights = withCorrector }, RunFolder.Open(dir.File("b"), false, false), false));
+        Assert.Equal(ExitCodes.IncompatibleModel, shrink.ExitCode);
+        Assert.Contains("correction_steps", shrink.Message);
+    }
+
+    private static bool Same(Dictionary<string, torch.Tensor> a, Dictionary<string, torch.Tensor> b) =>
+        a.Count == b.Count && a.Keys.Where(k => a[k].is_floating_point()).All(k => a[k].allclose(b[k], rtol: 0, atol: 0));
+
     private static void AssertWeights(TrainingConfig config, string trainingCheckpoint, string modelCheckpoint, bool equal)
     {
         var (trained, optimizer) = TrainingFixtures.LoadCheckpoint(config, trainingCheckpoint);

@@ -5,11 +5,13 @@ namespace Centrifuge.Evaluation.Reports;
 
 /// <summary>
 /// The report folder of `centrifuge evaluate --report DIR`: report.md (Table 1 as Markdown, with the paper's
-/// numbers and the setup), report.json (the --json object) and scores.png (loss and PSNR bars per row).
+/// numbers, the spread over pairs, every pair's PSNRi and the setup), report.json (the --json object), scores.png (loss
+/// bars per row) and pairs.png (the model's PSNRi per pair, sorted).
 /// </summary>
 public static class EvaluationReport
 {
-    public const string Markdown = "report.md", Json = "report.json", Chart = "scores.png";
+    public const string Markdown = "report.md", Json = "report.json", Chart = "scores.png", PairsChart = "pairs.png";
+    private static readonly string[] Files = [Markdown, Json, Chart, PairsChart];
 
     /// <summary>Paper Table 1 (Kinetics-600 validation, 32 x 112 x 112, basic predictor, n = 2).</summary>
     public static readonly IReadOnlyDictionary<string, double> PaperLoss = new Dictionary<string, double>
@@ -18,31 +20,46 @@ public static class EvaluationReport
     };
 
     /// <summary>Fails (OutputExists) when a report is already in <paramref name="folder"/> and not force: call before evaluating.</summary>
-    public static void Check(string folder, bool force) => ReportFiles.Check(folder, [Markdown, Json, Chart], force);
+    public static void Check(string folder, bool force) => ReportFiles.Check(folder, Files, force);
 
-    /// <summary>Writes the three files; returns their paths.</summary>
+    /// <summary>Writes the four files; returns their paths.</summary>
     public static IReadOnlyList<string> Write(EvaluationResult result, string folder, bool force)
     {
-        ReportFiles files = ReportFiles.Open(folder, [Markdown, Json, Chart], force);
+        ReportFiles files = ReportFiles.Open(folder, Files, force);
         return
         [
             files.WriteText(Markdown, ToMarkdown(result)),
             files.WriteText(Json, JsonDefaults.Serialize(result) + "\n"),
             files.WriteBytes(Chart, RenderChart(result)),
+            files.WriteBytes(PairsChart, PairChart.Render($"Model PSNRi per pair ({result.Pairs} held-out pairs; above 0 = better than the mixture)",
+                "PSNRi (dB)", result.PerPair.Select(p => p.Psnri).ToList())),
         ];
     }
 
     public static IEnumerable<(string Name, ScoreRow Row)> Rows(EvaluationResult r) =>
         [("identity", r.Identity), ("untrained", r.Untrained), ("model", r.Model)];
 
-    /// <summary>The table alone: row, loss, PSNR, SSIM, PSNRi, diversity, paper loss.</summary>
+    /// <summary>The table alone: row, loss, PSNR, SSIM, PSNRi (mean, median, 10th percentile), win rate, diversity, paper loss.</summary>
     public static string Table(EvaluationResult result) => MarkdownTable.Render(
-        ["row", "loss", "PSNR (dB)", "SSIM", "PSNRi (dB)", "diversity", "paper loss"],
+        ["row", "loss", "PSNR (dB)", "SSIM", "PSNRi (dB)", "median PSNRi", "10th pct PSNRi", "win rate", "diversity", "paper loss"],
         Rows(result).Select(r => (IReadOnlyList<string>)
         [
             r.Name, MarkdownTable.Number(r.Row.Loss), MarkdownTable.Number(r.Row.Psnr, 2), MarkdownTable.Number(r.Row.Ssim),
-            MarkdownTable.Number(r.Row.Psnri, 2), MarkdownTable.Number(r.Row.Diversity), MarkdownTable.Number(PaperLoss[r.Name]),
+            MarkdownTable.Number(r.Row.Psnri, 2), MarkdownTable.Number(r.Row.PsnriMedian, 2), MarkdownTable.Number(r.Row.PsnriP10, 2),
+            Percent(r.Row.WinRate), MarkdownTable.Number(r.Row.Diversity), MarkdownTable.Number(PaperLoss[r.Name]),
         ]));
+
+    /// <summary>Every pair: its videos, the identity's and the model's loss, the model's and the untrained model's PSNRi.</summary>
+    public static string PairTable(EvaluationResult result) => MarkdownTable.Render(
+        ["pair", "videos", "identity loss", "model loss", "model PSNRi (dB)", "untrained PSNRi (dB)"],
+        result.PerPair.Select(p => (IReadOnlyList<string>)
+        [
+            p.Pair.ToString(System.Globalization.CultureInfo.InvariantCulture), string.Join(" + ", p.Videos),
+            MarkdownTable.Number(p.IdentityLoss), MarkdownTable.Number(p.Loss), MarkdownTable.Number(p.Psnri, 2), MarkdownTable.Number(p.UntrainedPsnri, 2),
+        ]));
+
+    /// <summary>A share as a whole percentage ("87 %"), "-" when not a number.</summary>
+    public static string Percent(double share) => double.IsNaN(share) ? "-" : $"{MarkdownTable.Number(100 * share, 0)} %";
 
     public static string ToMarkdown(EvaluationResult result)
     {
@@ -54,7 +71,15 @@ public static class EvaluationReport
         text.AppendLine("Loss: permutation-invariant loss (paper eq. 2 and 3, summed over the 2 layers, pixels in [-1, 1]). " +
                         "PSNR, SSIM: PIT-matched layers against the original clips, pixels in [0, 1]. PSNRi: PSNR minus the " +
                         "identity baseline's. Diversity: min over output pairs of l(O_i, O_j) (paper section 4.2). " +
-                        "Paper numbers: Kinetics-600 validation, basic predictor, n = 2.").AppendLine();
+                        "Paper numbers: Kinetics-600 validation, basic predictor, n = 2. Median and 10th percentile of the " +
+                        "per-pair PSNRi interpolate linearly between sorted pairs; win rate: the share of pairs with PSNRi > 0 " +
+                        "(the identity's PSNRi is 0 on every pair, so it never wins).").AppendLine();
+        if (result.PerPair.Count > 0)
+        {
+            text.AppendLine($"## Every pair ({result.PerPair.Count})").AppendLine();
+            text.AppendLine($"![model PSNRi per pair, sorted]({PairsChart})").AppendLine();
+            text.AppendLine(PairTable(result));
+        }
         if (result.Setup.Count > 0)
         {
             text.AppendLine("## Setup").AppendLine();

@@ -6,10 +6,13 @@ namespace Centrifuge.Evaluation.Scoring;
 /// <summary>
 /// The paper's Table 1 on N held-out pairs: identity baseline (both outputs = the mixture), the same architecture
 /// untrained (random init, fixed seed), and the model; <see cref="RatioToIdentity"/> = model loss / identity loss
-/// (paper: 0.187 / 0.361 = 0.52). JSON: pairs, identity, untrained, model, ratio_to_identity.
+/// (paper: 0.187 / 0.361 = 0.52). JSON: pairs, identity, untrained, model, ratio_to_identity, per_pair.
 /// </summary>
 public sealed record EvaluationResult(int Pairs, ScoreRow Identity, ScoreRow Untrained, ScoreRow Model, double RatioToIdentity)
 {
+    /// <summary>Every pair's scores, in the order the pairs were drawn (what the means and the win rate summarise).</summary>
+    public IReadOnlyList<PairScore> PerPair { get; init; } = [];
+
     /// <summary>Sources of the data that could not be used, and why (reported, not serialised).</summary>
     [JsonIgnore]
     public IReadOnlyList<SkippedSource> Skipped { get; init; } = [];

@@ -63,8 +63,12 @@ public static class Evaluator
             Contender.Of("untrained", untrainedModel),
             Contender.Of("model", model),
         ];
-        ScoreRow[] rows = PairScorer.Score(pairs.Batches(options.BatchSize), contenders);
-        return new EvaluationResult(pairs.Count, rows[0], rows[1], rows[2], Ratio(rows[2].Loss, rows[0].Loss));
+        var (scores, sources) = PairScorer.PerPair(pairs.Batches(options.BatchSize), contenders);
+        ScoreRow[] rows = scores.Select(s => ScoreRow.Mean(s)).ToArray();
+        PairScore[] perPair = Enumerable.Range(0, scores[0].Count).Select(i => new PairScore(i + 1,
+            sources[i].Select(id => Path.GetFileName(id.Split('#')[0])).ToArray(),
+            scores[0][i].Loss, scores[2][i].Loss, scores[2][i].Psnri, scores[1][i].Psnri)).ToArray();
+        return new EvaluationResult(pairs.Count, rows[0], rows[1], rows[2], Ratio(rows[2].Loss, rows[0].Loss)) { PerPair = perPair };
     }
 
     /// <summary>

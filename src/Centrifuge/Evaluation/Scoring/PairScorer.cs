@@ -12,16 +12,17 @@ namespace Centrifuge.Evaluation.Scoring;
 public static class PairScorer
 {
     /// <summary>One <see cref="ScoreRow"/> per contender, in order. Every batch is disposed here.</summary>
-    public static ScoreRow[] Score(IEnumerable<BlendedBatch> batches, IReadOnlyList<Contender> contenders)
-    {
-        var perPair = PerPair(batches, contenders);
-        return perPair.Select(scores => ScoreRow.Mean(scores)).ToArray();
-    }
+    public static ScoreRow[] Score(IEnumerable<BlendedBatch> batches, IReadOnlyList<Contender> contenders) =>
+        PerPair(batches, contenders).Scores.Select(scores => ScoreRow.Mean(scores)).ToArray();
 
-    /// <summary>The scores of every pair, per contender. Throws when there are no pairs.</summary>
-    public static List<SeparationScores>[] PerPair(IEnumerable<BlendedBatch> batches, IReadOnlyList<Contender> contenders)
+    /// <summary>
+    /// The scores of every pair, per contender, and the source ids of each pair's layers (in pair order). Throws when
+    /// there are no pairs.
+    /// </summary>
+    public static (List<SeparationScores>[] Scores, List<string[]> Sources) PerPair(IEnumerable<BlendedBatch> batches, IReadOnlyList<Contender> contenders)
     {
         var scores = contenders.Select(_ => new List<SeparationScores>()).ToArray();
+        var sources = new List<string[]>();
         using var noGrad = torch.no_grad();
         foreach (BlendedBatch batch in batches)
         {
@@ -30,6 +31,7 @@ public static class PairScorer
             {
                 Tensor mixture = batch.Mixture;   // [B, 3, T, H, W] in [-1, 1]
                 Tensor targets = batch.Targets;   // [B, k, 3, T, H, W]
+                sources.AddRange(batch.SourceIds);
                 for (int c = 0; c < contenders.Count; c++)
                 {
                     Func<Tensor, Tensor>? separate = contenders[c].Separate;
@@ -41,6 +43,6 @@ public static class PairScorer
         }
         if (scores.Length > 0 && scores[0].Count == 0)
             throw new CentrifugeException("evaluation: no blended pairs to score", ExitCodes.InvalidInput);
-        return scores;
+        return (scores, sources);
     }
 }

@@ -35,6 +35,9 @@ public sealed record SeparationOptions
     /// <summary>Match each window's layers to the previous window's (off only for ablations).</summary>
     public bool AlignLayers { get; init; } = true;
 
+    /// <summary>Also separate each window's flipped and/or time-reversed views and average the aligned layers (<see cref="TestTimeAugmentations"/>).</summary>
+    public TestTimeAugmentation TestTimeAugmentation { get; init; } = TestTimeAugmentation.None;
+
     /// <summary>Replace an existing output folder.</summary>
     public bool Force { get; init; }
 

@@ -27,14 +27,14 @@ public sealed class Separator
     public SeparationOptions Options { get; }
 
     /// <param name="separate">[1, 3, T, H, W] in [-1, 1] -> [1, n, 3, T, H, W]: a model (e.g. a CentrifugeModel run
-    /// under no_grad in eval mode) or any function with that contract.</param>
+    /// under no_grad in eval mode) or any function with that contract; wrapped in the options' test-time augmentation.</param>
     /// <param name="pairOf">aligned layers [n, 3, f, H, W] -> the two most dissimilar; default
     /// <see cref="SeparationMetrics.MostDissimilarPair"/> (the paper's choice of two outputs out of n).</param>
     public Separator(Func<Tensor, Tensor> separate, SeparationOptions? options = null, Func<Tensor, (int A, int B)>? pairOf = null)
     {
         Options = options ?? new SeparationOptions();
         Options.Validate();
-        _separate = separate;
+        _separate = TestTimeAugmentations.Wrap(separate, Options.TestTimeAugmentation);
         _pairOf = pairOf ?? SeparationMetrics.MostDissimilarPair;
     }
 
