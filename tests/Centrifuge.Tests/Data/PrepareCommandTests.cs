@@ -37,6 +37,22 @@ public class PrepareCommandTests
     }
 
     [Fact]
+    public void Prepare_on_a_folder_with_symlink_loops_caches_each_video_once_and_names_the_looping_links()
+    {
+        using var dir = new TempDir();
+        TestClips.Video(dir.File("src/a/clip.mkv"), "testsrc2", 64, 48, 8);
+        Directory.CreateSymbolicLink(dir.File("src/a/up"), dir.File("src"));
+        File.CreateSymbolicLink(dir.File("src/loopA"), dir.File("src/loopB"));
+        File.CreateSymbolicLink(dir.File("src/loopB"), dir.File("src/loopA"));
+
+        CliResult r = CliRunner.Run("prepare", "--data", dir.File("src"), "--cache", dir.File("cache"), "--short-side", "24", "--min-frames", "4");
+        Assert.True(r.ExitCode == 0, r.Error);
+        Assert.Contains("1 decoded, 0 reused, 0 rebuilt, 2 skipped", r.Output);
+        Assert.Contains("skipped " + dir.File("src/loopA") + ": a symbolic link that loops", r.Output);
+        Assert.Single(ClipCache.ReadIndex(dir.File("cache"))!.Entries);
+    }
+
+    [Fact]
     public void Prepare_fails_clearly_when_nothing_can_be_cached()
     {
         using var dir = new TempDir();
