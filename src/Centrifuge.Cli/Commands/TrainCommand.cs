@@ -90,9 +90,16 @@ public static class TrainCommand
 
             using var stop = new CancellationTokenSource();
             PosixSignal? received = null;
-            using PosixSignalRegistration sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, s => received ??= RequestStop(s, stop, view));
-            using PosixSignalRegistration sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, s => received ??= RequestStop(s, stop, view));
+            bool trained = false;   // once Trainer.Run has returned, what it saved is saved: a signal changes nothing
+            void OnSignal(PosixSignalContext s)
+            {
+                PosixSignal? first = RequestStop(s, stop, view, context, trained);
+                received ??= first;
+            }
+            using PosixSignalRegistration sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
+            using PosixSignalRegistration sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
             TrainingOutcome outcome = view.Run(observer => Trainer.Run(effective, folder, resuming, observer: observer, cancel: stop.Token));
+            trained = true;
             view.Summarise(outcome, folder);
             if (outcome.Reason == TrainingStopReason.Interrupted)
                 return received == PosixSignal.SIGTERM ? ExitCodes.Terminated : ExitCodes.Interrupted;
@@ -101,11 +108,19 @@ public static class TrainCommand
         return command;
     }
 
-    // First signal: finish the current step, checkpoint, exit 130 / 143. A second one falls through to the default (terminate).
-    private static PosixSignal? RequestStop(PosixSignalContext signal, CancellationTokenSource stop, TrainProgressView view)
+    // First signal: finish the current step (or abandon the current validation), checkpoint, exit 130 / 143. A second
+    // one quits at once with StoppedUnsaved, which does not claim a checkpoint of the last step.
+    private static PosixSignal? RequestStop(PosixSignalContext signal, CancellationTokenSource stop, TrainProgressView view, CliContext context,
+        bool trained)
     {
-        if (stop.IsCancellationRequested) return null;
         signal.Cancel = true;
+        if (trained) return null;
+        if (stop.IsCancellationRequested)
+        {
+            context.Error.WriteLine($"centrifuge: train: second {signal.Signal}: quitting without saving; the newest checkpoint may be older than the last step");
+            context.Error.Flush();
+            Environment.Exit(ExitCodes.StoppedUnsaved);
+        }
         view.Note($"{signal.Signal}: finishing the current step, then saving a checkpoint (send again to quit at once)");
         stop.Cancel();
         return signal.Signal;
