@@ -26,6 +26,8 @@ public static class ExitCodes
     public const int PartialFailure = 20;
     /// <summary>Every item was processed, but some input was damaged and frames were lost (counted in the report).</summary>
     public const int CompletedWithLosses = 21;
+    /// <summary>Stopped at once by a second SIGINT or SIGTERM, without saving what the first one would have saved.</summary>
+    public const int StoppedUnsaved = 22;
     /// <summary>Stopped by SIGINT (Ctrl-C) after saving what it had (128 + 2, as shells report it).</summary>
     public const int Interrupted = 130;
     /// <summary>Stopped by SIGTERM after saving what it had (128 + 15).</summary>

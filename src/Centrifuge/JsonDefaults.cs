@@ -1,6 +1,7 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 
 namespace Centrifuge;
 
@@ -19,6 +20,7 @@ public static class JsonDefaults
         NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
         DefaultIgnoreCondition = JsonIgnoreCondition.Never,
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
+        TypeInfoResolver = new DefaultJsonTypeInfoResolver(),   // so GetTypeInfo works before the first (de)serialisation
     };
 
     public static string Serialize<T>(T value) => JsonSerializer.Serialize(value, Options);

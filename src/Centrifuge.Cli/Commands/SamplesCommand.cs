@@ -35,7 +35,8 @@ public static class SamplesCommand
             TorchRuntime.EnsureLoaded();
             string[] configFiles = parse.GetValue(config) ?? [];
             string? presetName = parse.GetValue(preset) ?? (configFiles.Length == 0 ? "cpu-small" : null);
-            TrainingConfig baseConfig = configFiles.Length > 0 ? TrainingConfig.Load(configFiles) : TrainingPresets.Get(presetName!);
+            TrainingConfig? presetConfig = presetName is null ? null : TrainingPresets.Get(presetName);
+            TrainingConfig baseConfig = configFiles.Length > 0 ? TrainingConfig.Load(configFiles, presetConfig) : presetConfig!;
             string[]? sources = parse.GetValue(data);
             string? clipText = parse.GetValue(clip);
             TrainingConfig effective = new TrainingOverrides

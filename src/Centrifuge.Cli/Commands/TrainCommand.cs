@@ -18,7 +18,7 @@ public static class TrainCommand
         var noCache = new Option<bool>("--no-cache") { Description = "Decode clips from the video files at every step instead of caching them (slow)" };
         var preset = new Option<string?>("--preset") { Description = $"Training preset: {string.Join(", ", TrainingPresets.Names)} (model and recipe)" };
         var outDir = new Option<string>("--out") { Description = "Run folder (config.json, checkpoints/, best.ckpt, metrics.jsonl, loss.png)", Required = true };
-        var config = new Option<string[]>("--config") { Description = "A training config JSON; repeat to layer patches (a later file overrides what it names); flags override them" };
+        var config = new Option<string[]>("--config") { Description = "A training config JSON; repeat to layer patches (a later file overrides what it names), on --preset when given; flags override them" };
         var resume = new Option<bool>("--resume") { Description = "Continue the run in --out from its last checkpoint (starts fresh if it has none)" };
         var force = new Option<bool>("--force") { Description = "Start over in a non-empty --out, deleting the previous run's files" };
         var iterations = new Option<long?>("--iterations") { Description = "Total training steps (the schedule's milestones scale with it)" };
@@ -90,9 +90,16 @@ public static class TrainCommand
 
             using var stop = new CancellationTokenSource();
             PosixSignal? received = null;
-            using PosixSignalRegistration sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, s => received ??= RequestStop(s, stop, view));
-            using PosixSignalRegistration sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, s => received ??= RequestStop(s, stop, view));
+            bool trained = false;   // once Trainer.Run has returned, what it saved is saved: a signal changes nothing
+            void OnSignal(PosixSignalContext s)
+            {
+                PosixSignal? first = RequestStop(s, stop, view, context, trained);
+                received ??= first;
+            }
+            using PosixSignalRegistration sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
+            using PosixSignalRegistration sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
             TrainingOutcome outcome = view.Run(observer => Trainer.Run(effective, folder, resuming, observer: observer, cancel: stop.Token));
+            trained = true;
             view.Summarise(outcome, folder);
             if (outcome.Reason == TrainingStopReason.Interrupted)
                 return received == PosixSignal.SIGTERM ? ExitCodes.Terminated : ExitCodes.Interrupted;
@@ -101,11 +108,19 @@ public static class TrainCommand
         return command;
     }
 
-    // First signal: finish the current step, checkpoint, exit 130 / 143. A second one falls through to the default (terminate).
-    private static PosixSignal? RequestStop(PosixSignalContext signal, CancellationTokenSource stop, TrainProgressView view)
+    // First signal: finish the current step (or abandon the current validation), checkpoint, exit 130 / 143. A second
+    // one quits at once with StoppedUnsaved, which does not claim a checkpoint of the last step.
+    private static PosixSignal? RequestStop(PosixSignalContext signal, CancellationTokenSource stop, TrainProgressView view, CliContext context,
+        bool trained)
     {
-        if (stop.IsCancellationRequested) return null;
         signal.Cancel = true;
+        if (trained) return null;
+        if (stop.IsCancellationRequested)
+        {
+            context.Error.WriteLine($"centrifuge: train: second {signal.Signal}: quitting without saving; the newest checkpoint may be older than the last step");
+            context.Error.Flush();
+            Environment.Exit(ExitCodes.StoppedUnsaved);
+        }
         view.Note($"{signal.Signal}: finishing the current step, then saving a checkpoint (send again to quit at once)");
         stop.Cancel();
         return signal.Signal;

@@ -62,14 +62,15 @@ public static partial class SourceCatalog
 
     /// <summary>
     /// Every video under <paramref name="root"/>; images become photos or frame folders (see <see cref="ImageFolderMode"/>).
-    /// A sub-folder named train/ or val/ on the way fixes the split of what is inside it.
+    /// A sub-folder named train/ or val/ on the way fixes the split of what is inside it. Folders and files are taken
+    /// once each by real path (<see cref="FolderWalk"/>).
     /// </summary>
     public static SourceList FromFolder(string root, ImageFolderMode images = ImageFolderMode.Auto)
     {
         var sources = new List<VideoSource>();
-        foreach (string dir in Directory.EnumerateDirectories(root, "*", SearchOption.AllDirectories).Prepend(root).Order(StringComparer.Ordinal))
+        var skipped = new List<SkippedSource>();
+        foreach ((string dir, IReadOnlyList<string> files) in FolderWalk.Walk(root, skipped))
         {
-            string[] files = Directory.GetFiles(dir).Order(StringComparer.Ordinal).ToArray();
             string? split = SplitOfFolder(root, dir);
             foreach (string f in files.Where(f => VideoExtensions.Contains(Path.GetExtension(f))))
                 sources.Add(new VideoSource(f, ParentName(f), GroupOf(f)) { Split = split });
@@ -81,7 +82,7 @@ public static partial class SourceCatalog
             else
                 sources.AddRange(pictures.Select(p => new VideoSource(p, ParentName(p), p, SourceKind.Photo) { Split = split }));
         }
-        return new SourceList(sources, []);
+        return new SourceList(sources, skipped);
     }
 
     /// <summary>
@@ -148,6 +149,7 @@ public static partial class SourceCatalog
             {
                 SourceList inner = FromFolder(path);
                 sources.AddRange(inner.Sources);
+                skipped.AddRange(inner.Skipped);
             }
             else skipped.Add(new SkippedSource(path, "no such file"));
         }

@@ -38,7 +38,7 @@ public static class OnnxExport
         double difference = double.NaN;
         AtomicFile.Produce(full, temp =>   // renamed into place only once OnnxRuntime agrees with TorchSharp
         {
-            OnnxExporter.Write(model, temp);
+            OnnxExporter.Write(model, temp, ModelCheckpoint.ReadTrainingScale(checkpoint));   // separate runs it at that scale
             difference = MaxDifference(model, temp, CheckClip());
             if (!(difference <= Tolerance))
                 throw new CentrifugeException(

@@ -29,7 +29,8 @@ namespace Centrifuge.Export;
 /// shapes computed at run time); the transposed-convolution variants are ConvTranspose, the interpolating ones
 /// Resize.</item>
 /// </list>
-/// The model's <see cref="ModelConfig"/> is stored as JSON in the metadata property "centrifuge_config".
+/// The model's <see cref="ModelConfig"/> is stored as JSON in the metadata property "centrifuge_config", and the
+/// scale it was trained at (<see cref="TrainingScale"/>, when the checkpoint records one) in "centrifuge_trained_at".
 /// </summary>
 public static class OnnxExporter
 {
@@ -37,9 +38,10 @@ public static class OnnxExporter
     public const string InputName = "video";
     public const string OutputName = "layers";
     public const string ConfigKey = "centrifuge_config";
+    public const string TrainedAtKey = "centrifuge_trained_at";
 
     /// <summary>The ONNX model of <paramref name="model"/> (its weights as they are now, in eval-mode semantics).</summary>
-    public static ModelProto Build(CentrifugeModel model)
+    public static ModelProto Build(CentrifugeModel model, TrainingScale? trainedAt = null)
     {
         var g = new OnnxGraph();
         ModelConfig config = model.Config;
@@ -90,13 +92,15 @@ public static class OnnxExporter
         };
         proto.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = Opset });
         proto.MetadataProps.Add(new StringStringEntryProto { Key = ConfigKey, Value = JsonDefaults.Serialize(config) });
+        if (trainedAt is not null)
+            proto.MetadataProps.Add(new StringStringEntryProto { Key = TrainedAtKey, Value = JsonDefaults.Serialize(trainedAt) });
         return proto;
     }
 
     /// <summary>Writes the ONNX file (temporary name, then renamed; overwrites: callers check --force).</summary>
-    public static void Write(CentrifugeModel model, string path)
+    public static void Write(CentrifugeModel model, string path, TrainingScale? trainedAt = null)
     {
-        ModelProto proto = Build(model);
+        ModelProto proto = Build(model, trainedAt);
         try
         {
             AtomicFile.Write(path, stream => proto.WriteTo(stream));
@@ -104,6 +108,33 @@ public static class OnnxExporter
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new CentrifugeException($"{path}: cannot write the ONNX file: {e.Message}", ExitCodes.WriteFailed, e);
+        }
+    }
+
+    /// <summary>
+    /// The training scale an exported file records, or null (exported before it was stored, or from a checkpoint that
+    /// has none). Reads the metadata only: the weights are skipped, not parsed.
+    /// </summary>
+    public static TrainingScale? ReadTrainingScale(string path)
+    {
+        if (!File.Exists(path)) return null;   // loading it says what is wrong
+        try
+        {
+            using FileStream file = File.OpenRead(path);
+            using var input = new CodedInputStream(file);
+            const int metadataField = 14;   // ModelProto.metadata_props
+            for (uint tag; (tag = input.ReadTag()) != 0;)
+            {
+                if (WireFormat.GetTagFieldNumber(tag) != metadataField) { input.SkipLastField(); continue; }
+                var entry = new StringStringEntryProto();
+                input.ReadMessage(entry);
+                if (entry.Key == TrainedAtKey) return JsonDefaults.Deserialize<TrainingScale>(entry.Value);
+            }
+            return null;
+        }
+        catch (Exception e) when (e is InvalidProtocolBufferException or System.Text.Json.JsonException)
+        {
+            throw new CentrifugeException($"{path}: not a readable ONNX file ({e.Message})", ExitCodes.InvalidInput, e);
         }
     }
 

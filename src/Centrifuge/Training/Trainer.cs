@@ -125,7 +125,7 @@ public sealed class Trainer : IDisposable
         {
             // A fresh run: a checkpoint of the initial weights, so there is always a good one to fall back to.
             SaveCheckpoint();
-            if (_config.ValidateAtStart) Validate();
+            if (_config.ValidateAtStart) Validate(cancel);
         }
         var meter = new ProgressMeter(Math.Max(10, _config.LogEvery));
         int nonFiniteInRow = 0, skippedInWindow = 0;
@@ -171,7 +171,7 @@ public sealed class Trainer : IDisposable
             bool timeUp = TimeUp();
             if (it % _config.ValidationEvery == 0 || it == _config.Iterations || timeUp)
             {
-                Validate();
+                Validate(cancel);
                 // A validation counts against the budget: if it spent the rest, this validated step is the last one
                 // (instead of one more step and a second validation of nearly the same weights).
                 timeUp = timeUp || TimeUp();
@@ -240,14 +240,29 @@ public sealed class Trainer : IDisposable
         for (int i = 0; i < from.Length; i++) to[i].copy_(from[i]);
     }
 
-    private void Validate()
+    // A signal during a validation abandons it (a long one must not hold up the checkpoint a service manager waits for):
+    // the interrupted run then saves the step it validated, as after any step.
+    private void Validate(CancellationToken cancel)
     {
         if (_batches.NoValidation is not null) return;
-        ValidationResult result = Validator.Run(_model, _batches.Validation(), _device, _state.Iteration);
+        try
+        {
+            Validate(cancel, _state.Iteration);
+        }
+        catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+        {
+            _observer.Note($"validation at {_state.Iteration} abandoned: interrupted");
+        }
+    }
+
+    private void Validate(CancellationToken cancel, long iteration)
+    {
+        _observer.Note($"validating at {iteration}");
+        ValidationResult result = Validator.Run(_model, _batches.Validation(), _device, iteration, cancel);
         if (_batches.RealVideoValidation(trainingVideos: true) is { } trainingVideos)
-            result = result with { TrainingVideos = RealVideoScore.From(Validator.Run(_model, trainingVideos, _device, _state.Iteration)) };
+            result = result with { TrainingVideos = RealVideoScore.From(Validator.Run(_model, trainingVideos, _device, iteration, cancel)) };
         if (_batches.RealVideoValidation(trainingVideos: false) is { } validationVideos)
-            result = result with { ValidationVideos = RealVideoScore.From(Validator.Run(_model, validationVideos, _device, _state.Iteration)) };
+            result = result with { ValidationVideos = RealVideoScore.From(Validator.Run(_model, validationVideos, _device, iteration, cancel)) };
         double selection = result.SelectionLoss;
         bool best = BestCheckpointRule.IsBetter(_config.BestBy, selection, result.SelectionWinRate, _state.BestValidationLoss, _state.BestWinRate);
         if (best)

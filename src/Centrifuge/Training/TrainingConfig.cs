@@ -113,8 +113,12 @@ public sealed record TrainingConfig
     /// <summary>Reads a config file, naming the file and the problem when it is unreadable.</summary>
     public static TrainingConfig Load(string path) => Load([path]);
 
-    /// <summary>Reads config files in layers, a later one overriding what it names of the earlier ones (<see cref="JsonLayers"/>).</summary>
-    public static TrainingConfig Load(IReadOnlyList<string> paths) => JsonLayers.Load<TrainingConfig>(paths, "training config");
+    /// <summary>
+    /// Reads config files in layers on <paramref name="under"/> (a preset) when given, a later one overriding what it
+    /// names of the earlier ones (<see cref="JsonLayers"/>).
+    /// </summary>
+    public static TrainingConfig Load(IReadOnlyList<string> paths, TrainingConfig? under = null) =>
+        JsonLayers.Load(paths, "training config", under);
 
     /// <summary>Checks values that would otherwise fail deep inside the loop; throws a one-line error naming the field.</summary>
     public TrainingConfig Validate()

@@ -2,7 +2,7 @@ namespace Centrifuge.Training;
 
 /// <summary>
 /// Composes the effective config of a `centrifuge train` invocation: the run's stored config when resuming,
-/// else config files (in layers, later ones overriding earlier ones), else a preset; then the command line's overrides on top.
+/// else config files (in layers, later ones overriding earlier ones, on the preset when one is named), else a preset; then the command line's overrides on top.
 /// </summary>
 public static class TrainingSetup
 {
@@ -17,7 +17,12 @@ public static class TrainingSetup
                 note?.Invoke($"resuming with {folder.ConfigPath}; --preset/--config are ignored (flags still apply)");
             baseConfig = stored;
         }
-        else if (configFiles.Count > 0) baseConfig = TrainingConfig.Load(configFiles);
+        else if (configFiles.Count > 0)
+        {
+            // --preset X --config patch.json: the patch changes what it names of the preset.
+            baseConfig = TrainingConfig.Load(configFiles, preset is null ? null : TrainingPresets.Get(preset));
+            if (preset is not null) note?.Invoke($"config: {string.Join(" + ", configFiles)} on preset {preset}");
+        }
         else if (preset is not null) baseConfig = TrainingPresets.Get(preset);
         else throw new CentrifugeException($"train: give --preset ({string.Join(", ", TrainingPresets.Names)}) or --config FILE", ExitCodes.Usage);
 

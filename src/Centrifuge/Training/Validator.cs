@@ -12,7 +12,9 @@ namespace Centrifuge.Training;
 /// </summary>
 public static class Validator
 {
-    public static ValidationResult Run(CentrifugeModel model, IEnumerable<BlendedBatch> batches, Device device, long iteration)
+    /// <summary>Scores every batch; <paramref name="cancel"/> is checked before each one (throws <see cref="OperationCanceledException"/>).</summary>
+    public static ValidationResult Run(CentrifugeModel model, IEnumerable<BlendedBatch> batches, Device device, long iteration,
+        CancellationToken cancel = default)
     {
         long start = System.Diagnostics.Stopwatch.GetTimestamp();
         bool wasTraining = model.training;
@@ -28,6 +30,7 @@ public static class Validator
             {
                 // The scope opens before MoveNext, so the batch's tensors are disposed with it.
                 using var scope = NewDisposeScope();
+                cancel.ThrowIfCancellationRequested();
                 if (!next.MoveNext()) break;
                 BlendedBatch batch = next.Current;
                 Tensor mixture = batch.Mixture.to(device);   // [B, 3, T, H, W]

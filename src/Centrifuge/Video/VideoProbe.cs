@@ -90,7 +90,10 @@ public static class VideoProbe
             throw new CentrifugeException($"{path}: is a directory, not a video file", ExitCodes.NotAFile);
         if (!File.Exists(path))
             throw new CentrifugeException($"{path}: no such file", ExitCodes.MissingInput);
-        // A pipe (`<(cat x.mp4)`, /dev/stdin) can be read once; a video is probed, counted and then read.
+        // A pipe (`<(cat x.mp4)`, /dev/stdin, a FIFO) can be read once; a video is probed, counted and then read. The
+        // kind is checked before opening: opening a FIFO with no writer blocks for ever.
+        if (UnixPaths.KindOf(path) is not (FileKind.Regular or FileKind.Missing))
+            throw new CentrifugeException($"{path}: is a pipe or device, not a regular file (save it to a file first)", ExitCodes.NotAFile);
         using (var stream = OpenForCheck(path))
             if (!stream.CanSeek)
                 throw new CentrifugeException($"{path}: is a pipe or device, not a regular file (save it to a file first)", ExitCodes.NotAFile);

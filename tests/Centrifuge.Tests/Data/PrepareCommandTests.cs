@@ -37,6 +37,42 @@ public class PrepareCommandTests
     }
 
     [Fact]
+    public void Prepare_on_a_folder_with_symlink_loops_caches_each_video_once_and_names_the_looping_links()
+    {
+        using var dir = new TempDir();
+        TestClips.Video(dir.File("src/a/clip.mkv"), "testsrc2", 64, 48, 8);
+        Directory.CreateSymbolicLink(dir.File("src/a/up"), dir.File("src"));
+        File.CreateSymbolicLink(dir.File("src/loopA"), dir.File("src/loopB"));
+        File.CreateSymbolicLink(dir.File("src/loopB"), dir.File("src/loopA"));
+
+        CliResult r = CliRunner.Run("prepare", "--data", dir.File("src"), "--cache", dir.File("cache"), "--short-side", "24", "--min-frames", "4");
+        Assert.True(r.ExitCode == 0, r.Error);
+        Assert.Contains("1 decoded, 0 reused, 0 rebuilt, 2 skipped", r.Output);
+        Assert.Contains("skipped " + dir.File("src/loopA") + ": a symbolic link that loops", r.Output);
+        Assert.Single(ClipCache.ReadIndex(dir.File("cache"))!.Entries);
+    }
+
+    [SkippableFact]
+    public void A_fifo_is_refused_in_one_line_by_probe_and_prepare_skips_it_and_goes_on()
+    {
+        Skip.IfNot(OperatingSystem.IsLinux(), "mkfifo");
+        using var dir = new TempDir();
+        TestClips.Video(dir.File("src/a/clip.mkv"), "testsrc2", 64, 48, 8);
+        Directory.CreateDirectory(dir.File("src/b"));
+        string fifo = dir.File("src/b/pipe.mp4");   // no writer: opening it would block for ever
+        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", [fifo])) mkfifo.WaitForExit();
+
+        CliResult probe = CliRunner.Run("probe", fifo);
+        Assert.Equal(ExitCodes.NotAFile, probe.ExitCode);
+        Assert.Contains($"{fifo}: is a pipe or device, not a regular file", Assert.Single(probe.Error.Trim().Split('\n')));
+
+        CliResult prepare = CliRunner.Run("prepare", "--data", dir.File("src"), "--cache", dir.File("cache"), "--short-side", "24", "--min-frames", "4");
+        Assert.True(prepare.ExitCode == 0, prepare.Error);
+        Assert.Contains("1 decoded, 0 reused, 0 rebuilt, 1 skipped", prepare.Output);
+        Assert.Contains($"skipped {fifo}: {fifo}: is a pipe or device", prepare.Output);
+    }
+
+    [Fact]
     public void Prepare_fails_clearly_when_nothing_can_be_cached()
     {
         using var dir = new TempDir();

@@ -31,6 +31,30 @@ public class SourceCatalogTests
     }
 
     [Fact]
+    public void Folder_with_symlink_loops_lists_each_video_once_under_its_own_name_and_skips_looping_links()
+    {
+        using var dir = new TempDir();
+        Touch(dir.File("swimming/a.mp4"));
+        Touch(dir.File("swimming/deep/b.mp4"));
+        Touch(dir.File("cooking/c.mp4"));
+        Directory.CreateSymbolicLink(dir.File("swimming/deep/up"), dir.Path);          // back to the root
+        Directory.CreateSymbolicLink(dir.File("again"), dir.File("swimming"));         // a second name for a folder
+        File.CreateSymbolicLink(dir.File("cooking/alias.mp4"), dir.File("swimming/a.mp4"));
+        File.CreateSymbolicLink(dir.File("loopA"), dir.File("loopB"));                  // loopA <-> loopB
+        File.CreateSymbolicLink(dir.File("loopB"), dir.File("loopA"));
+        Directory.CreateDirectory(dir.File("outside"));
+        Touch(dir.File("outside/d.mp4"));
+        Directory.CreateSymbolicLink(dir.File("cooking/linked"), dir.File("outside"));   // only reached through a link
+
+        SourceList found = SourceCatalog.FromFolder(dir.Path);
+        string[] names = found.Sources.Select(s => Path.GetRelativePath(dir.Path, s.Path)).ToArray();
+        Assert.Equal(["cooking/c.mp4", "outside/d.mp4", "swimming/a.mp4", "swimming/deep/b.mp4"], names.Order(StringComparer.Ordinal));
+        Assert.Equal("swimming", found.Sources.Single(s => s.Path.EndsWith("a.mp4")).Label);
+        Assert.Equal(["loopA", "loopB"], found.Skipped.Select(s => Path.GetFileName(s.Path)).Order(StringComparer.Ordinal));
+        Assert.All(found.Skipped, s => Assert.Contains("loops", s.Reason));
+    }
+
+    [Fact]
     public void Numbered_consecutive_images_are_one_frame_folder_and_other_images_are_photos()
     {
         using var dir = new TempDir();

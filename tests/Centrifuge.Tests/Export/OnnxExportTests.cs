@@ -109,6 +109,31 @@ public class OnnxExportTests
         Assert.Equal(config, session.Config);
     }
 
+    [SkippableFact]
+    public void The_file_carries_the_training_scale_and_separate_runs_the_onnx_file_at_it_as_libtorch_runs_the_checkpoint()
+    {
+        using var dir = new TempDir();
+        string checkpoint = dir.File("scaled.ckpt"), onnx = dir.File("scaled.onnx");
+        using (CentrifugeModel model = RandomModel(ModelPresets.Get("tiny"), seed: 4))
+            ModelCheckpoint.Save(model, checkpoint, new TrainingScale(8, 24, 24, 24));
+        CliResult export = CliRunner.Run("export", "--model", checkpoint, "--onnx", onnx);
+        Assert.True(export.ExitCode == 0, export.Error);
+        Assert.Equal(new TrainingScale(8, 24, 24, 24), OnnxExporter.ReadTrainingScale(onnx));
+        Assert.Equal(24, Centrifuge.Inference.Separation.SeparationOptions.ShortSideFor(onnx, null));
+
+        string clip = Centrifuge.Tests.Data.Support.TestClips.Video(dir.File("clip.mkv"), "mandelbrot", 80, 48, 10);
+        int PreviewHeight(string model, string output)
+        {
+            CliResult r = CliRunner.Run("separate", clip, "-o", output, "--model", model, "--window", "8", "--overlap", "2", "--threads", "1");
+            Assert.True(r.ExitCode == 0, r.Error);
+            string preview = Directory.GetFiles(output, "preview.mp4", SearchOption.AllDirectories).Single();
+            return Centrifuge.Video.VideoProbe.Probe(preview).Height;   // the grid is at processing size
+        }
+        int libtorch = PreviewHeight(checkpoint, dir.File("torch-out"));
+        Assert.Equal(libtorch, PreviewHeight(onnx, dir.File("onnx-out")));
+        Assert.True(libtorch < 48 * 2, $"preview height {libtorch}: processed at the clip's own 48, not the trained 24");
+    }
+
     [Fact]
     public void Export_refuses_an_existing_file_without_force_and_a_missing_checkpoint_in_one_line()
     {

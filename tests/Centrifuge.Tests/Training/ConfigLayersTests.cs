@@ -53,6 +53,42 @@ public class ConfigLayersTests
         Assert.DoesNotContain('\n', broken.Message);
     }
 
+    [Theory]
+    [InlineData("""{ "iteratons": 7 }""", "unknown key 'iteratons' in this training config (did you mean 'iterations'?)")]
+    [InlineData("""{ "data": { "batch_sise": 2 } }""", "unknown key 'data.batch_sise' in this training config (did you mean 'data.batch_size'?)")]
+    [InlineData("""{ "model": { "layers": 3, "colour": 1 } }""", "unknown key 'model.colour' in this training config")]
+    [InlineData("""{ "seed": 1, "seed": 2 }""", "'seed'")]
+    public void An_unknown_or_duplicate_key_is_one_line_naming_the_key_and_the_file(string json, string expected)
+    {
+        using var dir = new TempDir();
+        File.WriteAllText(dir.File("patch.json"), json);
+        var e = Assert.Throws<CentrifugeException>(() => TrainingConfig.Load([Configs("cpu-small-default.json"), dir.File("patch.json")]));
+        Assert.Equal(ExitCodes.InvalidInput, e.ExitCode);
+        Assert.StartsWith(dir.File("patch.json") + ": ", e.Message);
+        Assert.Contains(expected, e.Message);
+        Assert.DoesNotContain('\n', e.Message);
+
+        CliResult cli = CliRunner.Run("train", "--data", TrainingConfig.SyntheticShapes, "--config", dir.File("patch.json"), "--out", dir.File("run"));
+        Assert.Equal(ExitCodes.InvalidInput, cli.ExitCode);
+        Assert.Equal($"centrifuge: error: {e.Message}", cli.Error.Trim());
+    }
+
+    [Fact]
+    public void Train_layers_its_config_on_the_preset_it_names()
+    {
+        using var dir = new TempDir();
+        File.WriteAllText(dir.File("patch.json"), """{ "iterations": 2, "seed": 9 }""");
+        string run = dir.File("run");
+        CliResult result = CliRunner.Run("train", "--data", TrainingConfig.SyntheticShapes, "--preset", "tiny", "--config", dir.File("patch.json"),
+            "--out", run, "--threads", "1", "--clip", "2,16,16", "--batch", "2", "--val-every", "2");
+        Assert.True(result.ExitCode == 0, result.Error);
+        TrainingConfig written = TrainingConfig.Load(Path.Combine(run, "config.json"));
+        TrainingConfig tiny = TrainingPresets.Get("tiny");
+        Assert.Equal((2L, 9), (written.Iterations, written.Seed));
+        Assert.Equal((JsonDefaults.Serialize(tiny.Model), tiny.LearningRate), (JsonDefaults.Serialize(written.Model), written.LearningRate));   // the preset's
+        Assert.NotEqual(new TrainingConfig().LearningRate, written.LearningRate);
+    }
+
     [Fact]
     public void Train_layers_its_config_files_in_order_and_flags_on_top()
     {

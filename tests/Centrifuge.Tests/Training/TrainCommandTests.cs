@@ -155,41 +155,12 @@ public sealed class TrainCommandTests
         Skip.If(signal == "INT" && SigintIgnoredByInheritance(), "SIGINT is ignored in this process tree (started in the background by a shell)");
         using var dir = new TempDir();
         string run = dir.File("run");
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (string arg in (string[])[CliDll, .. Tiny(run, "--iterations", "1000000", "--checkpoint-every", "100000")])
-            start.ArgumentList.Add(arg);
-        using var process = Process.Start(start)!;
-        var output = new System.Text.StringBuilder();
-        var stepping = new ManualResetEventSlim();
-        process.OutputDataReceived += (_, e) =>
-        {
-            if (e.Data is null) return;
-            lock (output) output.AppendLine(e.Data);
-            if (e.Data.StartsWith("iteration ", StringComparison.Ordinal)) stepping.Set();
-        };
-        var error = new System.Text.StringBuilder();
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (error) error.AppendLine(e.Data); };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        try
-        {
-            Assert.True(stepping.Wait(TimeSpan.FromMinutes(3)), "training did not start: " + error);
-            using (var kill = Process.Start("kill", [$"-{signal}", process.Id.ToString()])) kill.WaitForExit();
-            Assert.True(process.WaitForExit(TimeSpan.FromMinutes(2)), $"the process did not stop after SIG{signal}");
-            process.WaitForExit();   // drain the output
-        }
-        finally
-        {
-            if (!process.HasExited) process.Kill(entireProcessTree: true);
-        }
-
-        Assert.True(process.ExitCode == expectedCode, $"exit {process.ExitCode}: {error}");
-        string text = output.ToString();
+        using var training = new TrainingProcess(Tiny(run, "--iterations", "1000000", "--checkpoint-every", "100000"));
+        Assert.True(training.WaitFor("iteration ", TimeSpan.FromMinutes(3)), "training did not start: " + training.Error);
+        training.Signal(signal);
+        Assert.True(training.WaitForExit(TimeSpan.FromMinutes(2)), $"the process did not stop after SIG{signal}");
+        Assert.True(training.Process.ExitCode == expectedCode, $"exit {training.Process.ExitCode}: {training.Error}");
+        string text = training.Output;
         Assert.Contains("interrupted at iteration", text);
         var checkpoints = new CheckpointStore(Path.Combine(run, "checkpoints"), 3).List();
         (long iteration, string path) = checkpoints[^1];
@@ -200,6 +171,103 @@ public sealed class TrainCommandTests
         CliResult resumed = CliRunner.Run(["train", "--out", run, "--resume", "--iterations", (iteration + 2).ToString()]);
         Assert.True(resumed.ExitCode == 0, resumed.Error);
         Assert.Contains($"at iteration {iteration} of {iteration + 2}", resumed.Output);
+    }
+
+    /// <summary>
+    /// A signal during a long validation abandons it and saves the step it was validating within seconds (a service
+    /// manager's grace period), not after the validation; a second signal quits at once with an exit code that does not
+    /// claim a checkpoint, or the step is saved.
+    /// </summary>
+    [SkippableTheory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void ASignalDuringAValidationEndsItAndSavesTheValidatedStep(int signals)
+    {
+        Skip.IfNot(OperatingSystem.IsLinux() || OperatingSystem.IsMacOS(), "POSIX signals only");
+        using var dir = new TempDir();
+        string run = dir.File("run"), patch = dir.File("long-validation.json");
+        File.WriteAllText(patch, """{ "validation_pairs": 1000000, "validate_at_start": false }""");   // minutes of validation
+        using var training = new TrainingProcess(Tiny(run, "--config", patch, "--iterations", "1000000", "--val-every", "5",
+            "--checkpoint-every", "100000", "--clip", "2,16,16", "--batch", "2"));
+        Assert.True(training.WaitFor("validating at 5", TimeSpan.FromMinutes(3)), "no validation began: " + training.Error);
+        for (int i = 0; i < signals; i++) training.Signal("TERM");
+        Assert.True(training.WaitForExit(TimeSpan.FromSeconds(60)), "the process was still validating 60 s after SIGTERM");
+
+        int code = training.Process.ExitCode;
+        var checkpoints = new CheckpointStore(Path.Combine(run, "checkpoints"), 3).List();
+        Assert.DoesNotContain("validation at 5:", training.Output);
+        if (code == ExitCodes.StoppedUnsaved)
+        {
+            Assert.Equal(2, signals);
+            Assert.Contains("quitting without saving", training.Error);
+            return;
+        }
+        Assert.True(code == ExitCodes.Terminated, $"exit {code}: {training.Error}");
+        Assert.Contains("validation at 5 abandoned", training.Output);
+        Assert.Equal(5, checkpoints[^1].Iteration);
+        Assert.Equal(5, TrainingCheckpoint.ReadState(checkpoints[^1].Path).Iteration);
+    }
+
+    /// <summary>The built CLI training in a child process, its output collected line by line.</summary>
+    private sealed class TrainingProcess : IDisposable
+    {
+        private readonly System.Text.StringBuilder _output = new(), _error = new();
+        private readonly List<(string Prefix, ManualResetEventSlim Seen)> _waits = [];
+
+        public Process Process { get; }
+
+        public TrainingProcess(string[] args)
+        {
+            var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+            foreach (string arg in (string[])[CliDll, .. args]) start.ArgumentList.Add(arg);
+            Process = Process.Start(start)!;
+            Process.OutputDataReceived += (_, e) =>
+            {
+                if (e.Data is null) return;
+                lock (_output)
+                {
+                    _output.AppendLine(e.Data);
+                    foreach (var (prefix, seen) in _waits) if (e.Data.StartsWith(prefix, StringComparison.Ordinal)) seen.Set();
+                }
+            };
+            Process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (_error) _error.AppendLine(e.Data); };
+            Process.BeginOutputReadLine();
+            Process.BeginErrorReadLine();
+        }
+
+        public string Output { get { lock (_output) return _output.ToString(); } }
+        public string Error { get { lock (_error) return _error.ToString(); } }
+
+        /// <summary>Waits for a line of output starting with <paramref name="prefix"/> (one seen before counts).</summary>
+        public bool WaitFor(string prefix, TimeSpan timeout)
+        {
+            var seen = new ManualResetEventSlim();
+            lock (_output)
+            {
+                if (_output.ToString().Split('\n').Any(l => l.StartsWith(prefix, StringComparison.Ordinal))) return true;
+                _waits.Add((prefix, seen));
+            }
+            return seen.Wait(timeout);
+        }
+
+        public void Signal(string signal)
+        {
+            using var kill = Process.Start("kill", [$"-{signal}", Process.Id.ToString()]);
+            kill.WaitForExit();
+        }
+
+        public bool WaitForExit(TimeSpan timeout)
+        {
+            if (!Process.WaitForExit(timeout)) return false;
+            Process.WaitForExit();   // drain the output
+            return true;
+        }
+
+        public void Dispose()
+        {
+            if (!Process.HasExited) Process.Kill(entireProcessTree: true);
+            Process.Dispose();
+        }
     }
 
     // Linux: bit 2 (SIGINT) of the SigIgn mask in /proc/self/status. Elsewhere: assume not ignored.

@@ -14,11 +14,13 @@ public sealed record SeparationOptions
     public const int DefaultShortSide = 224;
 
     /// <summary>
-    /// <paramref name="requested"/> when given, else the short side <paramref name="checkpoint"/> was trained at (its
-    /// frames were stored at that short side and cropped), else <see cref="DefaultShortSide"/>.
+    /// <paramref name="requested"/> when given, else the short side <paramref name="checkpoint"/> (or the .onnx file
+    /// exported from one) was trained at (its frames were stored at that short side and cropped), else
+    /// <see cref="DefaultShortSide"/>.
     /// </summary>
     public static int ShortSideFor(string checkpoint, int? requested) =>
-        requested ?? (checkpoint.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase) ? null
+        requested ?? (checkpoint.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase)
+            ? Centrifuge.Export.OnnxExporter.ReadTrainingScale(checkpoint)?.ShortSide
             : Centrifuge.Models.ModelCheckpoint.ReadTrainingScale(checkpoint)?.ShortSide) ?? DefaultShortSide;
 
     /// <summary>Short side of the written layers; null = the input's own resolution.</summary>
