@@ -118,7 +118,9 @@ public sealed record DataConfig
         {
             if (!ok) throw new CentrifugeException("data config: " + message, ExitCodes.Usage);
         }
-        Check(Frames >= 1 && Height >= 1 && Width >= 1, "frames, height and width must be >= 1");
+        // The loss takes spatial gradients: a clip one pixel high or wide fails in the first validation (issue 30).
+        Check(Frames >= 1 && Height >= 2 && Width >= 2,
+            $"clip {Frames}x{Height}x{Width}: frames must be >= 1, height and width >= 2 (the loss takes spatial gradients)");
         Check(ShortSideScale >= 1, "short_side_scale must be >= 1");
         Check(StrideMin >= 1 && StrideMax >= StrideMin, "stride_min must be >= 1 and <= stride_max");
         Check(Layers >= 2, "layers must be >= 2");

@@ -49,6 +49,11 @@ public sealed class VideoBatches : ITrainingBatches
             foreach (SkippedSource s in training.Skipped.Take(5)) note?.Invoke($"skipped {s.Path}: {s.Reason}");
             if (training.Skipped.Count > 5) note?.Invoke($"skipped {training.Skipped.Count - 5} more sources");
             foreach (StoredVideo v in training.Damaged) note?.Invoke($"damaged {v.Source.Id}: {v.Damage} (training on the frames that decoded)");
+            // Too few training videos to blend two different ones: every blend would mix a video with itself (issue 30).
+            if (ValidationSet.WhyNot(opened.Train, data.Layers) is { } cannot)
+                throw new CentrifugeException(
+                    $"{string.Join(", ", data.Sources)}: the training split has {cannot}, so every training blend would mix a video " +
+                    "with itself; add videos or photos", ExitCodes.InvalidInput);
             // Too few videos to hold some out and still blend two different ones: train without validation, say so.
             string? noValidation = ValidationSet.WhyNot(opened.Validation, data.Layers) is { } why ? $"the validation split has {why}" : null;
             var validation = noValidation is null ? ValidationSet.Create(opened, atScale, config.ValidationPairs, config.ValidationSeed) : null;

@@ -114,7 +114,7 @@ public sealed class DamagedVideoCliTests(DamagedClips clips) : IClassFixture<Dam
     public void Train_on_a_damaged_video_says_so_and_exits_21()
     {
         using var dir = new TempDir();
-        string src = Sources(dir, clips.Clean, clips.Damaged);
+        string src = TrainingSources(dir, clips.Clean, clips.Damaged);
         CliResult result = CliRunner.Run("train", "--data", src, "--preset", "tiny", "--out", dir.File("run"), "--iterations", "2",
             "--clip", "4,32,32", "--batch", "1", "--threads", "1");
         Assert.True(result.ExitCode == ExitCodes.CompletedWithLosses, $"exit {result.ExitCode}: {result.Error}");
@@ -126,7 +126,7 @@ public sealed class DamagedVideoCliTests(DamagedClips clips) : IClassFixture<Dam
     public void Train_with_a_cache_gives_the_real_reason_for_empty_text_and_truncated_files()
     {
         using var dir = new TempDir();
-        string src = Sources(dir, clips.Clean, clips.TruncatedMkv);
+        string src = TrainingSources(dir, clips.Clean, clips.TruncatedMkv);
         string empty = Path.Combine(src, "c", "empty.mp4"), text = Path.Combine(src, "c", "notes.mp4");
         Directory.CreateDirectory(Path.GetDirectoryName(empty)!);
         File.WriteAllBytes(empty, []);
@@ -157,6 +157,16 @@ public sealed class DamagedVideoCliTests(DamagedClips clips) : IClassFixture<Dam
             Directory.CreateDirectory(Path.Combine(src, folder));
             File.Copy(file, Path.Combine(src, folder, Path.GetFileName(file)));
         }
+        return src;
+    }
+
+    // Sources plus SRC/z/<a third video>: with one video held out for validation, training still blends two different
+    // ones (a training split of one video is refused: issue 30, case 6).
+    private static string TrainingSources(TempDir dir, string first, string second)
+    {
+        string src = Sources(dir, first, second);
+        Directory.CreateDirectory(Path.Combine(src, "z"));
+        File.Copy(first, Path.Combine(src, "z", "third-" + Path.GetFileName(first)));
         return src;
     }
 

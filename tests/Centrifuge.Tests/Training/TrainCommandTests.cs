@@ -11,6 +11,22 @@ public sealed class TrainCommandTests
     private static string[] Tiny(string outDir, params string[] extra) =>
         ["train", "--data", TrainingConfig.SyntheticShapes, "--preset", "tiny", "--out", outDir, "--threads", "1", .. extra];
 
+    /// <summary>Issue 30, case 8: a clip the loss cannot take is refused before any work, so the rerun needs no --force.</summary>
+    [Fact]
+    public void A_clip_too_small_for_the_loss_is_refused_before_any_work_and_the_corrected_rerun_needs_no_force()
+    {
+        using var dir = new TempDir();
+        string run = dir.File("run");
+        CliResult refused = CliRunner.Run(Tiny(run, "--iterations", "2", "--clip", "1,1,1"));
+        Assert.Equal(ExitCodes.Usage, refused.ExitCode);
+        Assert.Contains("clip 1x1x1", refused.Error);
+        Assert.DoesNotContain("internal error", refused.Error);
+        Assert.Empty(Directory.Exists(run) ? Directory.GetFileSystemEntries(run) : []);
+
+        CliResult rerun = CliRunner.Run(Tiny(run, "--iterations", "2", "--clip", "2,8,8", "--batch", "2"));
+        Assert.True(rerun.ExitCode == 0, rerun.Error);
+    }
+
     [Fact]
     public void TrainsIntoARunFolderWithConfigMetricsPlotAndALoadableBestModel()
     {

@@ -37,6 +37,30 @@ public sealed class TrainOnVideosTests
     }
 
     /// <summary>
+    /// Issue 30, case 6: two videos put one in training, so every training blend would mix it with itself. Refused in
+    /// one line before any training, naming the folder and why.
+    /// </summary>
+    [Fact]
+    public void A_training_split_of_one_video_is_refused_instead_of_blending_it_with_itself()
+    {
+        using var dir = new TempDir();
+        string videos = Directory.CreateDirectory(dir.File("videos")).FullName;
+        foreach (string source in new[] { "testsrc2", "mandelbrot" })
+            Ffmpeg("-f", "lavfi", "-i", $"{source}=size=64x48:rate=10", "-frames:v", "20", "-pix_fmt", "yuv420p",
+                Path.Combine(videos, source + ".mp4"));
+        CliResult result = CliRunner.Run(["train", "--data", videos, "--cache", dir.File("cache"), "--preset", "tiny", "--iterations", "3",
+            "--clip", "4,16,16", "--batch", "2", "--threads", "1", "--out", dir.File("run")]);
+
+        Assert.Equal(ExitCodes.InvalidInput, result.ExitCode);
+        string[] errors = [.. result.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries)];
+        Assert.Single(errors);
+        Assert.Contains(videos, errors[0]);
+        Assert.Contains("the training split has 1 usable source video", errors[0]);
+        Assert.Contains("with itself", errors[0]);
+        Assert.False(File.Exists(Path.Combine(dir.File("run"), "best.ckpt")));
+    }
+
+    /// <summary>
     /// Training reads its video batches through the loader's workers (data.workers, data.queue_size): any number of
     /// workers, reading in order or jumping (a resume), gives the same batch i as one worker reading straight through.
     /// </summary>

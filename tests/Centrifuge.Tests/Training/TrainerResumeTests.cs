@@ -24,8 +24,12 @@ public sealed class TrainerResumeTests
 
         // Both runs start from the same initial checkpoint: the global libtorch generator that initialises weights is
         // shared with tests running in parallel, so two fresh Create calls need not draw the same numbers here.
-        TrainingOutcome initial = Trainer.Run(config, RunFolder.Open(dir.File("initial"), false, false), false, cancel: new CancellationToken(true));
-        Assert.Equal(0, initial.Iteration);
+        // The shared start is step 1, stopped there with its validation at 0 done (a token cancelled before the start would
+        // now abandon that validation, as a signal does: issue 30).
+        using var stopAtOne = new CancellationTokenSource();
+        var afterOne = new TrainingFixtures.Recorder { OnStep = p => { if (p.Iteration == 1) stopAtOne.Cancel(); } };
+        TrainingOutcome initial = Trainer.Run(config, RunFolder.Open(dir.File("initial"), false, false), false, observer: afterOne, cancel: stopAtOne.Token);
+        Assert.Equal(1, initial.Iteration);
         CopyFolder(dir.File("initial"), dir.File("straight"));
         CopyFolder(dir.File("initial"), dir.File("split"));
 
