@@ -24,7 +24,8 @@ public static class Measure
         File.Exists("/proc/loadavg") ? "load average " + string.Join(", ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "load average unknown";
 
     public static string MachineLine() =>
-        $"{Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, " +
+        $"{Centrifuge.Runtime.CpuIdentity.Read().Describe()}, {Environment.ProcessorCount} cores, " +
+        $"kernels {Centrifuge.Runtime.KernelGuard.Current?.Setting ?? "unchecked"}, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, " +
         $"TorchSharp {Centrifuge.Runtime.TorchRuntime.TorchSharpVersion}, {DateTime.UtcNow:yyyy-MM-dd}";
 
     /// <summary>The 1-minute load average (/proc/loadavg), or "?": the machine is shared, so every table records it.</summary>

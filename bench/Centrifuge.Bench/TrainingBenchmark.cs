@@ -31,6 +31,7 @@ public static class TrainingBenchmark
         foreach (Option o in new Option[] { preset, config, data, cache, iterations, clip, batch, threads, precision, window, samples }) command.Options.Add(o);
         command.SetAction(parse =>
         {
+            Centrifuge.Runtime.KernelGuard.Workload = Centrifuge.Runtime.KernelWorkload.Training;   // as `train` runs
             string source = parse.GetValue(data)!;
             var overrides = new TrainingOverrides
             {

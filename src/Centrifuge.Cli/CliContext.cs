@@ -40,6 +40,8 @@ public sealed class CliContext
     public int Execute(ParseResult parse, Func<int> body)
     {
         bool verbose = parse.GetValue(VerboseOption);
+        void Notice(string line) => Error.WriteLine("centrifuge: " + line);
+        Runtime.KernelGuard.Notice += Notice;   // the kernel self-check, when it runs (once per CPU), says so
         try
         {
             return body();
@@ -56,6 +58,10 @@ public sealed class CliContext
                             (verbose ? "" : " (run with --verbose for the stack trace)"));
             if (verbose) Error.WriteLine(e.ToString());
             return ExitCodes.Internal;
+        }
+        finally
+        {
+            Runtime.KernelGuard.Notice -= Notice;
         }
     }
 }

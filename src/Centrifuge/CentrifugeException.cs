@@ -22,6 +22,8 @@ public static class ExitCodes
     public const int WriteFailed = 14;
     /// <summary>A checkpoint or config does not match what was asked for.</summary>
     public const int IncompatibleModel = 15;
+    /// <summary>A model's output was NaN or infinite (wrong CPU kernels, a diverged model): reported, never written.</summary>
+    public const int NonFiniteOutput = 16;
     /// <summary>A batch job finished, but some of its items failed.</summary>
     public const int PartialFailure = 20;
     /// <summary>Every item was processed, but some input was damaged and frames were lost (counted in the report).</summary>

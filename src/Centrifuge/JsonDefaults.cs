@@ -25,6 +25,11 @@ public static class JsonDefaults
 
     public static string Serialize<T>(T value) => JsonSerializer.Serialize(value, Options);
 
+    /// <summary>The same style on one line (a line of a log or of a child process's output).</summary>
+    public static string SerializeLine<T>(T value) => JsonSerializer.Serialize(value, LineOptions);
+
+    private static readonly JsonSerializerOptions LineOptions = new(Options) { WriteIndented = false };
+
     public static T Deserialize<T>(string json) =>
         JsonSerializer.Deserialize<T>(json, Options) ?? throw new JsonException("empty JSON document");
 }

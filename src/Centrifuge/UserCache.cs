@@ -11,7 +11,28 @@ public static class UserCache
         get
         {
             string? dir = Environment.GetEnvironmentVariable("CENTRIFUGE_CACHE_DIR");
-            if (!string.IsNullOrEmpty(dir)) return dir;
+            return string.IsNullOrEmpty(dir) ? DefaultFolder : dir;
+        }
+    }
+
+    /// <summary>
+    /// Where the kernel self-check keeps its verdicts: a property of the machine, not of a project's data, so it does
+    /// not follow CENTRIFUGE_CACHE_DIR (tests and jobs point that at fresh folders); CENTRIFUGE_KERNEL_CACHE moves it.
+    /// </summary>
+    public static string KernelsFolder
+    {
+        get
+        {
+            string? dir = Environment.GetEnvironmentVariable("CENTRIFUGE_KERNEL_CACHE");
+            return string.IsNullOrEmpty(dir) ? Path.Combine(DefaultFolder, "kernels") : dir;
+        }
+    }
+
+    // $XDG_CACHE_HOME/centrifuge, else ~/.cache/centrifuge.
+    private static string DefaultFolder
+    {
+        get
+        {
             string? xdg = Environment.GetEnvironmentVariable("XDG_CACHE_HOME");
             string home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
             return Path.Combine(string.IsNullOrEmpty(xdg) ? Path.Combine(home, ".cache") : xdg, "centrifuge");

@@ -7,8 +7,9 @@ namespace Centrifuge.Tests
 {
     internal static class TestProcess
     {
-        // OpenMP's wait policy is read once, when libtorch loads: set it before any test can touch a tensor.
+        // OpenMP's wait policy and libtorch's kernel settings (the self-check's verdict for this CPU) are read once,
+        // when libtorch loads and first computes: load it here, before any test can touch a tensor.
         [System.Runtime.CompilerServices.ModuleInitializer]
-        internal static void Prepare() => Centrifuge.Runtime.TorchRuntime.PrepareProcess();
+        internal static void Prepare() => Centrifuge.Runtime.TorchRuntime.EnsureLoaded();
     }
 }

@@ -23,7 +23,7 @@ public static class DoctorCommand
             {
                 var table = new Table().Border(TableBorder.Simple).AddColumn("check").AddColumn("").AddColumn("found");
                 foreach (SystemCheck c in checks)
-                    table.AddRow(Markup.Escape(c.Name), c.Ok ? "ok" : "MISSING", Markup.Escape(c.Found));
+                    table.AddRow(Markup.Escape(c.Name), c.Status ?? (c.Ok ? "ok" : "MISSING"), Markup.Escape(c.Found));
                 context.Console.Write(table);
             }
 

@@ -35,6 +35,7 @@ public static class ExperimentCommand
         foreach (Option o in new Option[] { data, output, budget, preset, seed, pairs, maxIterations, clip, model, cache, threads, device, force }) command.Options.Add(o);
         command.SetAction(parse => context.Execute(parse, () =>
         {
+            KernelGuard.Workload = KernelWorkload.Training;   // experiments train; chosen before libtorch loads
             TorchRuntime.EnsureLoaded();
             var options = new ExperimentOptions
             {

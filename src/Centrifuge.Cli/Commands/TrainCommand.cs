@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Centrifuge.Runtime;
 using System.Runtime.InteropServices;
 using Centrifuge.Models;
 using Centrifuge.Training;
@@ -85,6 +86,9 @@ public static class TrainCommand
             };
             bool resuming = parse.GetValue(resume);
             var view = new TrainProgressView(context);
+            // Refused before the run folder exists when this CPU's kernels are wrong (a config's bf16 is caught by the Trainer).
+            KernelGuard.Workload = KernelWorkload.Training;
+            KernelGuard.RequireTraining(overrides.Precision == TrainingPrecision.Bf16, parse.GetValue(device) ?? "cpu");
             RunFolder folder = RunFolder.Open(parse.GetValue(outDir)!, resuming, parse.GetValue(force));
             TrainingConfig effective = TrainingSetup.Compose(folder, resuming, parse.GetValue(preset), parse.GetValue(config) ?? [], overrides, view.Note);
 

@@ -5,7 +5,8 @@ using TorchSharp;
 namespace Centrifuge.Runtime;
 
 /// <summary>One line of the doctor's report: a named check, what was found, and whether it is fine.</summary>
-public sealed record SystemCheck(string Name, string Found, bool Ok, string? Fix = null);
+/// <param name="Status">What the report shows instead of ok / MISSING (e.g. "fixed", "WRONG").</param>
+public sealed record SystemCheck(string Name, string Found, bool Ok, string? Fix = null, string? Status = null);
 
 /// <summary>
 /// What `centrifuge doctor` reports: .NET, TorchSharp and libtorch versions, libtorch's threads, CUDA, ffmpeg and
@@ -35,29 +36,34 @@ public static class SystemReport
             return [new SystemCheck("libtorch", e.Message, false, "rebuild with ./centrifuge, or install libstdc++ 13+")];
         }
 
-        // A real forward and backward through a Conv3d proves the native library works, not only that it loads.
-        string conv;
-        bool convOk;
-        try
-        {
-            using var scope = torch.NewDisposeScope();
-            var x = torch.randn(new long[] { 1, 3, 4, 8, 8 }, requires_grad: true);
-            using var layer = torch.nn.Conv3d(3, 4, 3, padding: 1);
-            var y = layer.call(x).square().mean();
-            y.backward();
-            convOk = x.grad is not null && !float.IsNaN(y.item<float>());
-            conv = convOk ? "Conv3d forward+backward ran" : "Conv3d backward produced no gradient";
-        }
-        catch (Exception e)
-        {
-            convOk = false;
-            conv = "Conv3d failed: " + e.Message.Split('\n')[0];
-        }
+        // The self-check, run again here under the chosen setting: every kernel the models use, forward and backward,
+        // against float64. A real computation proves the native library works, not only that it loads.
+        KernelCheckResult check = KernelCheck.Run();
+        KernelVerdict? verdict = KernelGuard.Current;
+        KernelError? worstFp32 = check.Worst(KernelCheck.Fp32), worstBf16 = check.Worst(KernelCheck.Bf16);
+        string kernels = (verdict is null ? "self-check switched off (" + KernelGuard.SwitchVariable + "), " : $"{verdict.Setting} ({verdict.SettingDescription}), ") +
+                         $"oneDNN ISA {verdict?.Chosen?.OneDnnIsa ?? "unknown"}; worst error fp32 {KernelVerdict.Format(worstFp32?.Error ?? 0)} " +
+                         $"({worstFp32?.Case}), {check.Errors.Count} checks in {check.Seconds:0.0} s" +
+                         (check.Fp32Ok ? "" : "; WRONG: " + string.Join("; ", check.Failures.Where(f => f.Precision == KernelCheck.Fp32).Take(3)
+                             .Select(f => $"{f.Case} {f.Part}: {KernelVerdict.Format(f.Error)}")));
+        string bf16 = check.Bf16Ok
+            ? $"right: worst error {KernelVerdict.Format(worstBf16?.Error ?? 0)} ({worstBf16?.Case})"
+            : $"wrong on this CPU (worst error {KernelVerdict.Format(worstBf16?.Error ?? double.NaN)}, {worstBf16?.Case}): --precision bf16 is refused";
+        SettingTrial? first = verdict?.Trials.FirstOrDefault();
+        string defaults = first is null || !verdict!.Restricted ? "passed"
+            : $"wrong (fp32 {KernelVerdict.Format(first.WorstFp32)}, bf16 {KernelVerdict.Format(first.WorstBf16)}; oneDNN ISA {first.OneDnnIsa ?? "?"}" +
+              (first.OneDnnKernels.Count > 0 ? "; failing oneDNN kernels: " + string.Join(", ", first.OneDnnKernels.Take(4)) : "") + ")" +
+              $"; tried {string.Join(", ", verdict.Trials.Select(t => t.Setting + (t.Fp32Ok ? " (passed)" : "")))}";
 
         return
         [
             new SystemCheck("TorchSharp", TorchRuntime.TorchSharpVersion, true),
-            new SystemCheck("libtorch", TorchRuntime.LibTorchVersion + ", " + conv, convOk),
+            new SystemCheck("libtorch", TorchRuntime.LibTorchVersion, true),
+            new SystemCheck("CPU", CpuIdentity.Read().Describe(), true),
+            new SystemCheck("default kernels", defaults, true, Status: verdict is { Restricted: true } ? "fixed" : null),
+            new SystemCheck("kernels", kernels, check.Fp32Ok, "report the CPU and libtorch version; training and separation are refused",
+                check.Fp32Ok ? null : "WRONG"),
+            new SystemCheck("bf16 kernels", bf16, true, Status: check.Bf16Ok ? null : "refused"),
             new SystemCheck("libtorch threads", $"{torch.get_num_threads()} of {Environment.ProcessorCount} cores" +
                 $" (default {TorchRuntime.DefaultThreads}; OMP_WAIT_POLICY {TorchRuntime.OpenMpWaitPolicy ?? "unset"})", true),
             new SystemCheck("malloc", TorchRuntime.Allocator, true),

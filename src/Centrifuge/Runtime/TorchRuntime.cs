@@ -5,7 +5,8 @@ namespace Centrifuge.Runtime;
 
 /// <summary>
 /// Loads libtorch once, sets its thread count before any tensor work, and picks devices. Every entry point that
-/// touches tensors calls <see cref="EnsureLoaded"/> first, so a broken native library fails with one clear line.
+/// touches tensors calls <see cref="EnsureLoaded"/> first, so a broken native library fails with one clear line, and
+/// libtorch runs under the kernel setting the self-check chose for this CPU (<see cref="KernelGuard"/>).
 /// </summary>
 public static class TorchRuntime
 {
@@ -19,9 +20,11 @@ public static class TorchRuntime
         {
             if (_loaded) return;
             PrepareProcess();
+            KernelSetting? kernels = KernelGuard.Ensure();   // before libtorch reads its kernel settings
             try
             {
                 torch.InitializeDeviceType(DeviceType.CPU);
+                kernels?.ApplyAfterLoad();
                 using var probe = torch.zeros(1);
             }
             catch (Exception e) when (e is NotSupportedException || e is DllNotFoundException || e is TypeInitializationException || e is BadImageFormatException)
@@ -45,22 +48,11 @@ public static class TorchRuntime
     public static void PrepareProcess()
     {
         if (!OperatingSystem.IsLinux() || OpenMpWaitPolicy is not null) return;
-        NativeEnvironment.setenv("OMP_WAIT_POLICY", "PASSIVE", 0);
+        NativeEnvironment.Set("OMP_WAIT_POLICY", "PASSIVE");
     }
 
     /// <summary>OMP_WAIT_POLICY as OpenMP will read it (the native environment, which .NET's own copy does not follow).</summary>
-    public static string? OpenMpWaitPolicy =>
-        OperatingSystem.IsLinux() ? System.Runtime.InteropServices.Marshal.PtrToStringUTF8(NativeEnvironment.getenv("OMP_WAIT_POLICY"))
-            : Environment.GetEnvironmentVariable("OMP_WAIT_POLICY");
-
-    private static class NativeEnvironment
-    {
-        [System.Runtime.InteropServices.DllImport("libc", CharSet = System.Runtime.InteropServices.CharSet.Ansi)]
-        public static extern int setenv(string name, string value, int overwrite);
-
-        [System.Runtime.InteropServices.DllImport("libc", CharSet = System.Runtime.InteropServices.CharSet.Ansi)]
-        public static extern IntPtr getenv(string name);
-    }
+    public static string? OpenMpWaitPolicy => NativeEnvironment.Get("OMP_WAIT_POLICY");
 
     /// <summary>
     /// Sets libtorch's intra-op thread count before any tensor work: <paramref name="threads"/> when positive, else

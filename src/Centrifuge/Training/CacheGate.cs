@@ -11,25 +11,15 @@ internal static class CacheGate
     public static FileStream Acquire(string folder, Action<string>? note, TimeSpan? timeout = null)
     {
         string path = Path.Combine(folder, LockFile);
-        DateTime giveUp = DateTime.UtcNow + (timeout ?? TimeSpan.FromHours(1));
-        bool told = false;
-        while (true)
+        try
         {
-            try
-            {
-                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
-            }
-            catch (IOException) when (DateTime.UtcNow < giveUp)
-            {
-                if (!told) note?.Invoke($"{folder}: another process is preparing this clip cache; waiting for it");
-                told = true;
-                Thread.Sleep(500);
-            }
-            catch (IOException e)
-            {
-                throw new CentrifugeException($"{path}: clip cache still locked by another process ({e.Message}); pass --cache DIR or --no-cache",
-                    ExitCodes.Environment, e);
-            }
+            return FileLock.Acquire(path, () => note?.Invoke($"{folder}: another process is preparing this clip cache; waiting for it"),
+                timeout ?? TimeSpan.FromHours(1));
+        }
+        catch (TimeoutException e)
+        {
+            throw new CentrifugeException($"{path}: clip cache still locked by another process ({e.Message}); pass --cache DIR or --no-cache",
+                ExitCodes.Environment, e);
         }
     }
 }

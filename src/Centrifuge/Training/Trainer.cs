@@ -45,6 +45,7 @@ public sealed class Trainer : IDisposable
         ITrainingObserver? observer = null, CancellationToken cancel = default)
     {
         config.Validate();
+        KernelGuard.RequireTraining(config.Precision == TrainingPrecision.Bf16, config.Device);
         TorchRuntime.SetThreads(config.Threads);
         observer ??= SilentTrainingObserver.Instance;
         using ITrainingBatches data = batches ?? TrainingBatches.Open(config, observer.Note);
@@ -297,7 +298,7 @@ public sealed class Trainer : IDisposable
         if (reloads > _config.MaxNonFiniteReloads)
             throw new CentrifugeException(
                 $"{_folder.Path}: training diverged: still non-finite after {reloads - 1} reloads at lower learning rates " +
-                "(try --optimizer adam, a smaller --lr, or gradient_clip_norm in the config)", ExitCodes.Internal);
+                $"(try --optimizer adam, a smaller --lr, or gradient_clip_norm in the config); {KernelGuard.LikelyCause()}", ExitCodes.Internal);
         long from = _state.Iteration;
         double scale = _state.LrScale * _config.NonFiniteLrFactor;
         TrainingState current = _state;

@@ -19,9 +19,17 @@ public class FoundationCliTests
     {
         CliResult result = CliRunner.Run("doctor", "--json");
         Assert.True(result.ExitCode == 0, result.Error);
-        Assert.Contains("Conv3d forward+backward ran", result.Output);
         Assert.Contains("libx264", result.Output);
         Assert.Equal("", result.Error);
+        // Issue 27: the kernel self-check, re-run under the chosen setting: the CPU, oneDNN's ISA and the worst error.
+        using var json = System.Text.Json.JsonDocument.Parse(result.Output);
+        var rows = json.RootElement.EnumerateArray().ToDictionary(r => r.GetProperty("name").GetString()!, r => r);
+        Assert.Contains(Centrifuge.Runtime.CpuIdentity.Read().ModelName, rows["CPU"].GetProperty("found").GetString());
+        string kernels = rows["kernels"].GetProperty("found").GetString()!;
+        Assert.True(rows["kernels"].GetProperty("ok").GetBoolean(), kernels);
+        Assert.Contains("oneDNN ISA", kernels);
+        Assert.Contains("worst error fp32", kernels);
+        Assert.Contains("bf16 kernels", rows.Keys);
     }
 
     [Fact]

@@ -44,4 +44,24 @@ public class SeparatorTests(SeparationFixture clips) : IClassFixture<SeparationF
         Assert.Contains("window 3", e.Message);
         Assert.Empty(Directory.GetFileSystemEntries(dir.File("out")));
     }
+
+    [Fact]
+    public void Layers_that_are_not_finite_are_reported_in_one_line_naming_the_input_window_and_likely_cause()
+    {
+        // Before issue 27 a NaN reached the permutation matcher: "internal error: cost matrix contains NaN".
+        using var dir = new TempDir();
+        int calls = 0;
+        Tensor NaNInSecondWindow(Tensor x) => ++calls == 2
+            ? torch.stack(new[] { x[0], x[0] * double.NaN }).unsqueeze(0)
+            : torch.stack(new[] { x[0], -x[0] }).unsqueeze(0);
+        var options = new SeparationOptions { ProcessingShortSide = 48, WindowFrames = 8, OverlapFrames = 2 };
+        var e = Assert.Throws<CentrifugeException>(() => new Separator(NaNInSecondWindow, options).Separate(clips.Testsrc, dir.File("out")));
+
+        Assert.Equal(ExitCodes.NonFiniteOutput, e.ExitCode);
+        Assert.DoesNotContain('\n', e.Message);
+        Assert.StartsWith(clips.Testsrc + ": the model's layers are not finite", e.Message);
+        Assert.Contains("window 2 (frames 6-13)", e.Message);
+        Assert.Contains("kernel self-check", e.Message);   // the likely cause: the verdict for this CPU
+        Assert.Empty(Directory.GetFileSystemEntries(dir.File("out")));
+    }
 }

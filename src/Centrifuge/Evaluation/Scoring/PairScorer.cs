@@ -1,3 +1,4 @@
+using Centrifuge.Runtime;
 using Centrifuge.Data;
 using Centrifuge.Losses;
 using TorchSharp;
@@ -35,14 +36,32 @@ public static class PairScorer
                 for (int c = 0; c < contenders.Count; c++)
                 {
                     Func<Tensor, Tensor>? separate = contenders[c].Separate;
-                    scores[c].AddRange(separate is null
-                        ? SeparationMetrics.IdentityPerSample(targets, mixture)
-                        : SeparationMetrics.PerSample(separate(mixture), targets, mixture));
+                    if (separate is null)
+                    {
+                        scores[c].AddRange(SeparationMetrics.IdentityPerSample(targets, mixture));
+                        continue;
+                    }
+                    Tensor layers = separate(mixture);   // [B, n, 3, T, H, W]
+                    RequireFinite(layers, contenders[c].Name, batch, scores[c].Count);
+                    scores[c].AddRange(SeparationMetrics.PerSample(layers, targets, mixture));
                 }
             }
         }
         if (scores.Length > 0 && scores[0].Count == 0)
             throw new CentrifugeException("evaluation: no blended pairs to score", ExitCodes.InvalidInput);
         return (scores, sources);
+    }
+
+    // A NaN would otherwise surface as "cost matrix contains NaN" from the permutation matcher, or as a NaN score.
+    private static void RequireFinite(Tensor layers, string contender, BlendedBatch batch, int firstPair)
+    {
+        Tensor finite = torch.isfinite(layers).flatten(1).all(1);   // [B]
+        for (int i = 0; i < batch.Size; i++)
+        {
+            if (finite[i].item<bool>()) continue;
+            throw new CentrifugeException(
+                $"evaluation: {contender}'s layers are not finite (NaN or infinite) on pair {firstPair + i + 1} " +
+                $"({string.Join(" + ", batch.SourceIds[i])}); {KernelGuard.LikelyCause()}", ExitCodes.NonFiniteOutput);
+        }
     }
 }

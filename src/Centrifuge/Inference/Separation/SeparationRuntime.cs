@@ -29,7 +29,9 @@ public static class SeparationRuntimes
         bool onnxFile = model.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase);
         if (Parse(runtime) == SeparationRuntime.Torch && !onnxFile)
         {
-            var torchModel = Models.InferenceModel.Load(model, Runtime.TorchRuntime.ResolveDevice(device), Models.InferencePrecisions.Parse(precision));
+            Models.InferencePrecision parsed = Models.InferencePrecisions.Parse(precision);
+            Runtime.KernelGuard.RequireInference(parsed == Models.InferencePrecision.Bf16, device);
+            var torchModel = Models.InferenceModel.Load(model, Runtime.TorchRuntime.ResolveDevice(device), parsed);
             return (torchModel.Separate, torchModel);
         }
         if (!device.Trim().Equals("cpu", StringComparison.OrdinalIgnoreCase))

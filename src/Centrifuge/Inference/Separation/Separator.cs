@@ -102,12 +102,19 @@ public sealed class Separator
         SlidingWindowStats stats;
         using (var writer = new SeparationWriter(folder, Options, width, height, fps, expectedFrames, frameTimes))
         {
-            stats = engine.Run(source, _separate, writer.Write, _pairOf, done =>
+            try
             {
-                double speed = done / Math.Max(1e-9, clock.Elapsed.TotalSeconds);
-                TimeSpan? left = speed > 0 && expectedFrames >= done ? TimeSpan.FromSeconds((expectedFrames - done) / speed) : null;
-                progress?.Invoke(new SeparationProgress(input, done, Math.Max(done, expectedFrames), speed, left));
-            });
+                stats = engine.Run(source, _separate, writer.Write, _pairOf, done =>
+                {
+                    double speed = done / Math.Max(1e-9, clock.Elapsed.TotalSeconds);
+                    TimeSpan? left = speed > 0 && expectedFrames >= done ? TimeSpan.FromSeconds((expectedFrames - done) / speed) : null;
+                    progress?.Invoke(new SeparationProgress(input, done, Math.Max(done, expectedFrames), speed, left));
+                });
+            }
+            catch (NonFiniteLayersException e)
+            {
+                throw e.For(input);   // the folder is not committed: no half-written output
+            }
             if (stats.Frames == 0) throw new CentrifugeException($"{input}: no frames could be decoded", ExitCodes.DecodeFailed);
             // A damaged input is separated as far as it decodes; what could not be decoded is counted, never hidden.
             int lost = source is VideoFrameSource video ? video.FramesLost : blendLost;

@@ -67,6 +67,8 @@ public sealed class SlidingWindowSeparation
                     throw new InvalidOperationException(
                         $"separator returned [{string.Join(", ", output.shape)}] for input [1, 3, {string.Join(", ", input.shape.Skip(1))}]");
                 Tensor layersOut = output[0].to(ScalarType.Float32);        // [n, 3, T, H, W]
+                if (!torch.isfinite(layersOut).all().item<bool>())
+                    throw new NonFiniteLayersException(window.Index, window.Start, window.End, torch.isfinite(layersOut).logical_not().sum().item<long>());
                 layers = (int)layersOut.shape[0];
 
                 int fadeOffset = window.FadeStart - window.Start;
