@@ -12,7 +12,12 @@ public sealed record CpuIdentity(string ModelName, string Family, string Model, 
         return $"{ModelName} (family {Family}, model {Model}): {vector}";
     }
 
-    public static CpuIdentity Read()
+    /// <summary>This machine's CPU, read once per process (the guard's cache key asks for it several times at start-up).</summary>
+    public static CpuIdentity Read() => Current.Value;
+
+    private static readonly Lazy<CpuIdentity> Current = new(ReadCpuInfo);
+
+    private static CpuIdentity ReadCpuInfo()
     {
         var fields = new Dictionary<string, string>(StringComparer.Ordinal);
         try

@@ -230,7 +230,7 @@ public static class KernelGuard
         {
             RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
         };
-        foreach ((string name, string value) in setting.ChildEnvironment) start.Environment[name] = value;
+        foreach ((string name, string value) in setting.Environment) start.Environment[name] = value;
         start.Environment["ONEDNN_VERBOSE"] = "1";
         var clock = Stopwatch.StartNew();
         using Process child = Process.Start(start) ?? throw new CentrifugeException("could not start the kernel self-check", ExitCodes.Environment);

@@ -84,9 +84,6 @@ public sealed record KernelSetting(string Name, string Description, IReadOnlyDic
         SetUserEnabledMkldnn(globalContext, setMkldnn, false);
     }
 
-    /// <summary>The environment a child process needs to run under this setting (its oneDNN switch is passed by name).</summary>
-    public IEnumerable<KeyValuePair<string, string>> ChildEnvironment => Environment;
-
     public override string ToString() => Name;
 
     private static unsafe void SetUserEnabledMkldnn(IntPtr globalContext, IntPtr setMkldnn, bool enabled)
