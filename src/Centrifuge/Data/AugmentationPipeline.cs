@@ -60,7 +60,7 @@ public static class AugmentationPipeline
         if (augments.Any(a => a.HueDegrees != 0)) x = ColourJitter.RotateHue(x, augments.Select(a => a.HueDegrees).ToArray());
         if (jitter.Any(j => j != JitterFactors.None)) x = ColourJitter.Apply(x, jitter);
         if (augments.Any(a => a.Gamma != 1))
-            x = x.clamp_min(0).pow(tensor(augments.Select(a => (float)a.Gamma).ToArray(), new long[] { augments.Count, 1, 1, 1, 1 }));
+            x = x.AtLeast(0).pow(tensor(augments.Select(a => (float)a.Gamma).ToArray(), new long[] { augments.Count, 1, 1, 1, 1 }));
         if (augments.Any(a => a.Grayscale)) x = Where(augments.Select(a => a.Grayscale), ColourJitter.Gray(x).expand_as(x), x);
         return x.contiguous().MoveToOuterDisposeScope();
     }

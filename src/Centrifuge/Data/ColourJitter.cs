@@ -22,12 +22,11 @@ public static class ColourJitter
         long n = clips.shape[0];
         Tensor F(Func<JitterFactors, double> pick) =>
             tensor(factors.Select(f => (float)pick(f)).ToArray(), new long[] { n, 1, 1, 1, 1 });
-        Tensor x = clips * F(f => f.Brightness);
-        x = x.clamp(0, 1);
+        Tensor x = (clips * F(f => f.Brightness)).ClampTo(0, 1);
         Tensor mean = Gray(x).mean(new long[] { 1, 2, 3, 4 }, keepdim: true);
-        x = ((x - mean) * F(f => f.Contrast) + mean).clamp(0, 1);
+        x = ((x - mean) * F(f => f.Contrast)).Plus(mean).ClampTo(0, 1);
         Tensor gray = Gray(x);
-        x = ((x - gray) * F(f => f.Saturation) + gray).clamp(0, 1);
+        x = ((x - gray) * F(f => f.Saturation)).Plus(gray).ClampTo(0, 1);
         return x.MoveToOuterDisposeScope();
     }
 
@@ -39,25 +38,26 @@ public static class ColourJitter
     {
         using var scope = NewDisposeScope();
         long n = clips.shape[0];
-        Tensor x = clips.clamp(0, 1);
+        Tensor x = clips.ClampTo(0, 1);
         Tensor r = x[.., 0..1], g = x[.., 1..2], b = x[.., 2..3];
         Tensor max = x.amax(new long[] { 1 }, keepdim: true), min = x.amin(new long[] { 1 }, keepdim: true);
         Tensor chroma = max - min;
-        Tensor safe = where(chroma > 0, chroma, ones_like(chroma));
+        Tensor safe = where(chroma.GreaterThan(0), chroma, ones_like(chroma));
         // Hue in sextants [0, 6): which channel is the largest decides the sector.
-        Tensor hue = where(max == r, (g - b) / safe, where(max == g, (b - r) / safe + 2, (r - g) / safe + 4));
+        Tensor hue = where(max == r, (g - b) / safe, where(max == g, ((b - r) / safe).Plus(2), ((r - g) / safe).Plus(4)));
         Tensor shift = tensor(degrees.Select(d => (float)(d / 60.0)).ToArray(), new long[] { n, 1, 1, 1, 1 });
-        hue = (hue + shift).remainder(6);
+        hue = hue.Plus(shift).Modulo(6);
         // HSV -> RGB: channel = V - C * clamp(min(k, 4 - k), 0, 1), k = (m + H) mod 6 with m = 5, 3, 1 for R, G, B.
         Tensor Channel(double m)
         {
-            Tensor k = (hue + m).remainder(6);
-            return max - chroma * minimum(k, 4 - k).clamp(0, 1);
+            Tensor k = hue.Plus(m).Modulo(6);
+            return max - chroma * minimum(k, k.SubtractedFrom(4)).ClampTo(0, 1);
         }
-        return cat(new[] { Channel(5), Channel(3), Channel(1) }, 1).clamp(0, 1).MoveToOuterDisposeScope();
+        return cat(new[] { Channel(5), Channel(3), Channel(1) }, 1).ClampTo(0, 1).MoveToOuterDisposeScope();
     }
+
 
     /// <summary>ITU-R 601 luma: [N, 3, T, H, W] -> [N, 1, T, H, W].</summary>
     public static Tensor Gray(Tensor x) =>
-        x[.., 0..1] * 0.299f + x[.., 1..2] * 0.587f + x[.., 2..3] * 0.114f;
+        x[.., 0..1].Times(0.299f).Plus(x[.., 1..2].Times(0.587f)).Plus(x[.., 2..3].Times(0.114f));
 }

@@ -71,9 +71,9 @@ public static class CompositeScene
             Tensor alpha = Alpha(o, frames, height, width).unsqueeze(0);                 // [1, T, H, W]
             Tensor texture = Texture(o, photos[i], frames, height, width);               // [3, T, H, W]
             Tensor gain = torch.linspace(o.StartGain, o.EndGain, frames).view(1, frames, 1, 1);
-            result = result + alpha * (texture * gain - result);
+            result = result.Plus(alpha * (texture * gain - result));
         }
-        return result.clamp(0, 1).contiguous().MoveToOuterDisposeScope();
+        return result.ClampTo(0, 1).contiguous().MoveToOuterDisposeScope();
     }
 
     /// <summary>The object's mask in the clip: [T, H, W] in [0, 1].</summary>
@@ -84,7 +84,7 @@ public static class CompositeScene
         Tensor mask = torch.tensor(o.Shape.Render(size), new long[] { 1, 1, size, size }).expand(frames, 1, size, size);
         Tensor grid = Grid(o, frames, height, width, 1, 0, 1, 0);
         Tensor alpha = nn.functional.grid_sample(mask, grid, GridSampleMode.Bilinear, GridSamplePaddingMode.Zeros, align_corners: false);
-        return alpha.view(frames, height, width).clamp(0, 1).MoveToOuterDisposeScope();
+        return alpha.view(frames, height, width).ClampTo(0, 1).MoveToOuterDisposeScope();
     }
 
     // The texture carried by the object, sampled over the whole clip: [3, T, H, W].

@@ -29,7 +29,7 @@ public static class LayerRenderer
             }
         Tensor clips = torch.stack(layers);                 // [B*k, 3, T, H, W]
         clips = AugmentationPipeline.Apply(clips, augments, jitter);
-        Tensor targets = (clips * 2 - 1).view(b, k, 3, t, h, w);
+        Tensor targets = clips.Times(2).Minus(1).view(b, k, 3, t, h, w);
         bool[] flips = plans.Select(p => p.Flip).ToArray();
         if (flips.Any(f => f))
         {
@@ -81,7 +81,7 @@ public static class LayerRenderer
             case LayerKind.Photo:
             case LayerKind.Composite:
                 // The photo under camera motion; a composite draws its cut-outs over it.
-                Tensor scene = CameraMotion.Render(ReadPhoto(store, layer.Video), layer.Camera!.Value, frames, height, width, layer.WindowWidth, layer.WindowHeight).clamp(0, 1);
+                Tensor scene = CameraMotion.Render(ReadPhoto(store, layer.Video), layer.Camera!.Value, frames, height, width, layer.WindowWidth, layer.WindowHeight).ClampTo(0, 1);
                 result = layer.Objects is { Count: > 0 } objects
                     ? CompositeScene.Compose(scene, objects, objects.Select(o => ReadPhoto(store, o.Photo)).ToList())
                     : scene;
@@ -89,13 +89,13 @@ public static class LayerRenderer
             default:
                 Tensor clip = ReadCrop(store, layer.Video, layer.Frames, layer.Box);   // [T, h, w, 3] uint8
                 if (layer.Box.Width == width && layer.Box.Height == height)
-                    result = clip.permute(3, 0, 1, 2).to_type(ScalarType.Float32) / 255f;
+                    result = clip.permute(3, 0, 1, 2).to_type(ScalarType.Float32).Over(255);
                 else
                 {
-                    Tensor x = clip.permute(0, 3, 1, 2).to_type(ScalarType.Float32) / 255f; // [T, 3, h, w]
+                    Tensor x = clip.permute(0, 3, 1, 2).to_type(ScalarType.Float32).Over(255); // [T, 3, h, w]
                     // Antialiased: a random resized crop of a large cache can shrink its field by 4x and more.
                     x = nn.functional.interpolate(x, new long[] { height, width }, mode: InterpolationMode.Bilinear, align_corners: false, antialias: true);
-                    result = x.permute(1, 0, 2, 3).clamp(0, 1);
+                    result = x.permute(1, 0, 2, 3).ClampTo(0, 1);
                 }
                 break;
         }
@@ -106,7 +106,7 @@ public static class LayerRenderer
     private static Tensor ReadPhoto(IFrameStore store, int video)
     {
         StoredVideo v = store.Videos[video];
-        return ReadCrop(store, video, [0], new CropBox(0, 0, v.Width, v.Height))[0].permute(2, 0, 1).to_type(ScalarType.Float32) / 255f;
+        return ReadCrop(store, video, [0], new CropBox(0, 0, v.Width, v.Height))[0].permute(2, 0, 1).to_type(ScalarType.Float32).Over(255);
     }
 
     // uint8 [n, box.Height, box.Width, 3] of the given frames.

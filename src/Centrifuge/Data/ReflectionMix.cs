@@ -33,8 +33,8 @@ public sealed record ReflectionMix(int Layer, double BlurSigma, double StrengthF
         using var scope = torch.NewDisposeScope();
         double cos = Math.Cos(RampAngle), sin = Math.Sin(RampAngle), reach = Math.Abs(cos) + Math.Abs(sin);
         Tensor y = PixelCentres(height).view(height, 1), x = PixelCentres(width).view(1, width);
-        Tensor along = (x * cos + y * sin) / reach * 0.5 + 0.5;          // [H, W] in [0, 1]
-        return (StrengthFrom + (StrengthTo - StrengthFrom) * along).to_type(ScalarType.Float32).MoveToOuterDisposeScope();
+        Tensor along = x.Times(cos).Plus(y.Times(sin)).Times(0.5 / reach).Plus(0.5);          // [H, W] in [0, 1]
+        return along.Times(StrengthTo - StrengthFrom).Plus(StrengthFrom).to_type(ScalarType.Float32).MoveToOuterDisposeScope();
     }
 
     /// <summary>
@@ -44,7 +44,7 @@ public sealed record ReflectionMix(int Layer, double BlurSigma, double StrengthF
     {
         using var scope = torch.NewDisposeScope();
         Tensor a = StrengthMap(height, width);
-        Tensor maps = Layer == 1 ? torch.stack([1 - a, a]) : torch.stack([a, 1 - a]);
+        Tensor maps = Layer == 1 ? torch.stack([a.SubtractedFrom(1), a]) : torch.stack([a, a.SubtractedFrom(1)]);
         return maps.view(2, 1, 1, height, width).MoveToOuterDisposeScope();
     }
 

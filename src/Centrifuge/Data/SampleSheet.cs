@@ -40,15 +40,15 @@ public static class SampleSheet
             Tensor[] clips = [mixture[i], .. Enumerable.Range(0, (int)k).Select(j => targets[i, j])];
             foreach (Tensor clip in clips)
             {
-                if (parts.Count > 0) parts.Add(torch.full(new long[] { 3, h * scale, GroupGap }, 1f));
+                if (parts.Count > 0) parts.Add(ScalarArithmetic.Full([3, h * scale, GroupGap], 1));
                 for (int f = 0; f < frames.Length; f++)
                 {
-                    if (f > 0) parts.Add(torch.full(new long[] { 3, h * scale, Gutter }, -1f));
+                    if (f > 0) parts.Add(ScalarArithmetic.Full([3, h * scale, Gutter], -1));
                     Tensor frame = clip.select(1, frames[f]).unsqueeze(0);
                     parts.Add(nn.functional.interpolate(frame, new long[] { h * scale, w * scale }, mode: InterpolationMode.Nearest)[0]);
                 }
             }
-            if (rows.Count > 0) rows.Add(torch.full(new long[] { 3, GroupGap, parts.Sum(p => p.shape[2]) }, 1f));
+            if (rows.Count > 0) rows.Add(ScalarArithmetic.Full([3, GroupGap, parts.Sum(p => p.shape[2])], 1));
             rows.Add(torch.cat(parts, 2));
         }
         return torch.cat(rows, 1).MoveToOuterDisposeScope();

@@ -71,7 +71,7 @@ public static class OnnxExport
         (int t, int h, int w) = (CheckClipSize[0], CheckClipSize[1], CheckClipSize[2]);
         using var generator = new Generator(20191017);
         Tensor ramp = torch.linspace(-1, 1, w).view(1, 1, 1, 1, w) * torch.linspace(-0.5, 0.5, h).view(1, 1, 1, h, 1);
-        Tensor clip = 0.5 * ramp.expand(1, 3, t, h, w) + 0.5 * (torch.rand([1, 3, t, h, w], generator: generator) * 2 - 1);
+        Tensor clip = ramp.expand(1, 3, t, h, w).Times(0.5).Plus(torch.rand([1, 3, t, h, w], generator: generator).Times(2).Minus(1).Times(0.5));
         return clip.contiguous().MoveToOuterDisposeScope();
     }
 }

@@ -44,10 +44,10 @@ public static class ChunkedSeparationMetrics
             using var chunkScope = NewDisposeScope();
             double weight = (double)c.Length / frames;
             Tensor o = Frames(outputs, c), t = Frames(targets, c);
-            pairwise.add_(ReconstructionLoss.Pairwise(t, o).cpu(), weight);
-            if (pairs.Count > 0) mutual.add_(ReconstructionLoss.BetweenLayers(o, pairs).cpu(), weight);
-            outputSums.add_(FrameQuality.ToUnitRange(o).sum(pixelDims).cpu());
-            targetSums.add_(FrameQuality.ToUnitRange(t).sum(pixelDims).cpu());
+            pairwise.PlusScaledInPlace(ReconstructionLoss.Pairwise(t, o).cpu(), weight);
+            if (pairs.Count > 0) mutual.PlusScaledInPlace(ReconstructionLoss.BetweenLayers(o, pairs).cpu(), weight);
+            outputSums.PlusInPlace(FrameQuality.ToUnitRange(o).sum(pixelDims).cpu());
+            targetSums.PlusInPlace(FrameQuality.ToUnitRange(t).sum(pixelDims).cpu());
         }
         var (loss, assignment) = PermutationInvariantLoss.MinimumOverAssignments(pairwise);
         double pixels = (double)targets.shape[2] * frames * targets.shape[4] * targets.shape[5];
@@ -126,8 +126,8 @@ public static class ChunkedSeparationMetrics
             var ca = a - tensor(meanX, ScalarType.Float64).unsqueeze(1);
             var cb = b - tensor(meanY, ScalarType.Float64).unsqueeze(1);
             Accumulate(_xy, (ca * cb).sum(dim));
-            Accumulate(_xx, ca.square().sum(dim));
-            Accumulate(_yy, cb.square().sum(dim));
+            Accumulate(_xx, ca.Squared().sum(dim));
+            Accumulate(_yy, cb.Squared().sum(dim));
             double[] difference = ToArray((a - b).abs().amax(dim));
             for (int i = 0; i < difference.Length; i++) _maxDifference[i] = Math.Max(_maxDifference[i], difference[i]);
         }

@@ -16,7 +16,7 @@ public static class FrameQuality
     public static Tensor ToUnitRange(Tensor video)
     {
         using var scope = NewDisposeScope();
-        return ((video.to(ScalarType.Float64) + 1.0) * 0.5).clamp(0.0, 1.0).MoveToOuterDisposeScope();
+        return video.to(ScalarType.Float64).Plus(1).Times(0.5).ClampTo(0, 1).MoveToOuterDisposeScope();
     }
 
     /// <summary>
@@ -27,8 +27,8 @@ public static class FrameQuality
     {
         RequireSameVideos(x, y);
         using var scope = NewDisposeScope();
-        var mse = (x.to(ScalarType.Float64) - y.to(ScalarType.Float64)).square().mean(new long[] { 1, 3, 4 }); // [N, T]
-        return (-10.0 * mse.log10()).mean(new long[] { 1 }).MoveToOuterDisposeScope();
+        var mse = (x.to(ScalarType.Float64) - y.to(ScalarType.Float64)).Squared().mean(new long[] { 1, 3, 4 }); // [N, T]
+        return mse.log10().Times(-10).mean(new long[] { 1 }).MoveToOuterDisposeScope();
     }
 
     /// <summary>
@@ -77,7 +77,7 @@ public static class FrameQuality
         var varY = moments[3] - muY * muY;
         var covariance = moments[4] - muX * muY;
         double c1 = SsimK1 * SsimK1, c2 = SsimK2 * SsimK2;
-        var map = (2 * muX * muY + c1) * (2 * covariance + c2) / ((muX * muX + muY * muY + c1) * (varX + varY + c2));
+        var map = (muX * muY).Times(2).Plus(c1) * covariance.Times(2).Plus(c2) / ((muX * muX).Plus(muY * muY).Plus(c1) * varX.Plus(varY).Plus(c2));
         return map.mean(new long[] { 1, 2, 3 });
     }
 
@@ -94,10 +94,10 @@ public static class FrameQuality
         var ca = a - a.mean(new long[] { 1 }, keepdim: true);
         var cb = b - b.mean(new long[] { 1 }, keepdim: true);
         var numerator = (ca * cb).sum(new long[] { 1 });
-        var denominator = (ca.square().sum(new long[] { 1 }) * cb.square().sum(new long[] { 1 })).sqrt();
-        var identical = (a - b).abs().amax(new long[] { 1 }).eq(0.0);
+        var denominator = (ca.Squared().sum(new long[] { 1 }) * cb.Squared().sum(new long[] { 1 })).sqrt();
+        var identical = (a - b).abs().amax(new long[] { 1 }).EqualTo(0);
         var undefined = where(identical, ones_like(numerator), zeros_like(numerator));
-        var positive = denominator.gt(0.0);
+        var positive = denominator.GreaterThan(0);
         var ncc = where(positive, numerator / where(positive, denominator, ones_like(denominator)), undefined);
         return ncc.MoveToOuterDisposeScope();
     }

@@ -69,7 +69,7 @@ public static class ReconstructionLoss
     {
         using var scope = NewDisposeScope();
         var (pixel, gradient) = Terms(u, v);
-        return (0.5 * (pixel + gradient)).MoveToOuterDisposeScope();
+        return pixel.Plus(gradient).Times(0.5).MoveToOuterDisposeScope();
     }
 
     /// <summary>
@@ -84,8 +84,8 @@ public static class ReconstructionLoss
         long channels = u.shape[^4], frames = u.shape[^3], height = u.shape[^2], width = u.shape[^1];
         long gradientElements = channels * frames * (height * (width - 1) + (height - 1) * width);
         var pixel = (u - v).abs().mean(frameDims);
-        var gradient = ((DifferenceX(u) - DifferenceX(v)).abs().sum(frameDims)
-                        + (DifferenceY(u) - DifferenceY(v)).abs().sum(frameDims)) / gradientElements;
+        var gradient = (DifferenceX(u) - DifferenceX(v)).abs().sum(frameDims)
+            .Plus((DifferenceY(u) - DifferenceY(v)).abs().sum(frameDims)).Over(gradientElements);
         return (pixel.MoveToOuterDisposeScope(), gradient.MoveToOuterDisposeScope());
     }
 

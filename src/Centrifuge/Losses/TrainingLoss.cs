@@ -32,7 +32,7 @@ public static class TrainingLoss
         if (config.ConsistencyWeight > 0)
         {
             consistency = Consistency(outputs, mixture, weights, pit.Assignment).mean();
-            total = total + config.ConsistencyWeight * consistency;
+            total = total.Plus(consistency.Times(config.ConsistencyWeight));
         }
         if (config.DiversityWeight > 0)
         {
@@ -40,7 +40,7 @@ public static class TrainingLoss
                 ? PermutationInvariantLoss.Matched(outputs, pit.Assignment)
                 : outputs;
             diversity = Diversity(layers).mean();
-            total = total + config.DiversityWeight * diversity;
+            total = total.Plus(diversity.Times(config.DiversityWeight));
         }
         pit.Loss.MoveToOuterDisposeScope();
         pit.PerSample.MoveToOuterDisposeScope();

@@ -51,12 +51,12 @@ public sealed class CentrifugeModel : Module<Tensor, Tensor>
         foreach (EncoderDecoder corrector in correctors)
         {
             Tensor input = Config.CorrectorSeesInput ? torch.cat([layers, x], 1) : layers;
-            layers = layers + corrector.forward(input);
+            layers = layers.Plus(corrector.forward(input));
         }
         if (pad.Any(p => p != 0))
             layers = layers[.., .., TensorIndex.Slice(0, t), TensorIndex.Slice(0, h), TensorIndex.Slice(0, w)];
         Tensor outputs = layers.reshape(b, Config.Layers, 3, t, h, w);
-        if (Config.MixtureConsistency) outputs = outputs + (video.unsqueeze(1) - outputs.mean([1], keepdim: true));
+        if (Config.MixtureConsistency) outputs = outputs.Plus(video.unsqueeze(1) - outputs.mean([1], keepdim: true));
         return outputs.MoveToOuterDisposeScope();
     }
 

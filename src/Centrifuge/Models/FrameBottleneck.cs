@@ -41,6 +41,6 @@ public sealed class FrameBottleneck : Module<Tensor, Tensor>
         using var scope = torch.NewDisposeScope();
         Tensor branch = expand.forward(spatial.forward(reduce.forward(x)));
         Tensor identity = shortcut is null ? x : shortcut.forward(x);
-        return nn.functional.relu(branch + identity).MoveToOuterDisposeScope();
+        return nn.functional.relu(branch.Plus(identity)).MoveToOuterDisposeScope();
     }
 }

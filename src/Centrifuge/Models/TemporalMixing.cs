@@ -39,6 +39,6 @@ public sealed class TemporalMixing : Module<Tensor, Tensor>
         Tensor mixed = bn.forward(conv3d.forward(x));
         MacCounter.Add((double)mixed.numel() * Channels * 3);
         Tensor identity = TimeStride == 1 ? x : x.slice(2, 0, x.shape[2], TimeStride);
-        return nn.functional.relu(mixed + identity).MoveToOuterDisposeScope();
+        return nn.functional.relu(mixed.Plus(identity)).MoveToOuterDisposeScope();
     }
 }

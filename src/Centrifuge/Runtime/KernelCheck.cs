@@ -67,7 +67,7 @@ public static class KernelCheck
         using var scope = torch.NewDisposeScope();
         using var generator = new Generator((ulong)kernelCase.Seed);
         Tensor[] drawn = kernelCase.Inputs
-            .Select((shape, i) => torch.randn(shape, ScalarType.Float64, generator: generator) * kernelCase.Scale(i)).ToArray();
+            .Select((shape, i) => torch.randn(shape, ScalarType.Float64, generator: generator).Times(kernelCase.Scale(i))).ToArray();
 
         // The inputs as the kernel under test sees them, and the same values in float64 for the reference.
         Tensor[] tested = drawn.Select(t => t.to(type).detach().requires_grad_(true)).ToArray();

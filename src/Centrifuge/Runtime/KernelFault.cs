@@ -35,8 +35,8 @@ public sealed record KernelFault(string Op, bool Backward, string Precision, lon
     /// <summary>The op's output, wrong in its value (forward) or only in the gradient it sends to its first input (backward).</summary>
     public Tensor Corrupt(Tensor[] inputs, Tensor output)
     {
-        if (!Backward) return output + 0.5 * output.detach().abs().max();
-        Tensor wrong = 0.5 * (inputs[0] * inputs[0]).sum();
-        return output + (wrong - wrong.detach());
+        if (!Backward) return output.Plus(output.detach().abs().max().Times(0.5));
+        Tensor wrong = (inputs[0] * inputs[0]).sum().Times(0.5);
+        return output.Plus(wrong - wrong.detach());
     }
 }

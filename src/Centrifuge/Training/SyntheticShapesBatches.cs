@@ -51,7 +51,7 @@ public sealed class SyntheticShapesBatches : ITrainingBatches
         }
         Tensor layers = tensor(targets, [count, 2, 3, _frames, _height, _width]);
         Tensor mixture = layers.mean([1]);   // V = (V1 + V2) / 2, alpha = 0.5 as in the paper
-        Tensor weights = full(count, 2, 0.5f);
+        Tensor weights = ScalarArithmetic.Full([count, 2], 0.5);
         string[][] ids = [.. Enumerable.Range(0, count).Select(b => new[] { $"shapes:squares:{firstSample + b}", $"shapes:discs:{firstSample + b}" })];
         return new BlendedBatch(mixture, layers, weights, ids);
     }

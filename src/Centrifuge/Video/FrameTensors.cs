@@ -16,7 +16,7 @@ public static class FrameTensors
         byte[] rgb = chunk.Rgb.Length == chunk.Frames * chunk.FrameBytes ? chunk.Rgb : chunk.Rgb[..(chunk.Frames * chunk.FrameBytes)];
         using var scope = torch.NewDisposeScope();
         Tensor bytes = torch.tensor(rgb, new long[] { chunk.Frames, chunk.Height, chunk.Width, 3 });
-        Tensor video = bytes.permute(3, 0, 1, 2).to_type(ScalarType.Float32).div_(127.5).sub_(1.0).contiguous();
+        Tensor video = bytes.permute(3, 0, 1, 2).to_type(ScalarType.Float32).OverInPlace(127.5).MinusInPlace(1).contiguous();
         return video.MoveToOuterDisposeScope();
     }
 
@@ -30,7 +30,7 @@ public static class FrameTensors
         // Channels last while still float (a strided uint8 copy is slow), and one block copy out: data<byte>().ToArray()
         // copied element by element and was most of the time of writing a separation's layers.
         Tensor rgb = video.detach().to(torch.CPU).to_type(ScalarType.Float32).permute(1, 2, 3, 0).contiguous()
-            .clamp(-1.0, 1.0).add_(1.0).mul_(127.5).round_()
+            .ClampTo(-1, 1).PlusInPlace(1).TimesInPlace(127.5).round_()
             .to_type(ScalarType.Byte).contiguous();                                 // [T, H, W, 3]
         byte[] bytes = rgb.bytes.ToArray();
         return new FrameChunk(bytes, (int)video.shape[1], (int)video.shape[2], (int)video.shape[3]);

@@ -47,7 +47,7 @@ public sealed class ContactSheet : IDisposable
         var parts = new List<Tensor>();
         foreach (Tensor row in _rows.Values)
         {
-            if (parts.Count > 0) parts.Add(torch.full(new long[] { 3, Gutter, row.shape[2] }, -1f));
+            if (parts.Count > 0) parts.Add(ScalarArithmetic.Full([3, Gutter, row.shape[2]], -1));
             parts.Add(row);
         }
         Tensor sheet = torch.cat(parts, 1);                       // [3, H, W]
@@ -71,7 +71,7 @@ public sealed class ContactSheet : IDisposable
         var parts = new List<Tensor>();
         foreach (Tensor tile in tiles)
         {
-            if (parts.Count > 0) parts.Add(torch.full(new long[] { 3, th, Gutter }, -1f));
+            if (parts.Count > 0) parts.Add(ScalarArithmetic.Full([3, th, Gutter], -1));
             Tensor scaled = th == h ? tile.clone() : nn.functional.interpolate(tile.unsqueeze(0), new long[] { th, tw }, mode: InterpolationMode.Area)[0];
             if (captioned)
             {

@@ -38,7 +38,7 @@ public sealed class PreviewGrid : IDisposable
         if (tiles.Count != _labels.Length) throw new ArgumentException($"{tiles.Count} tiles for {_labels.Length} captions");
         long frames = tiles[0].shape[1];
         using var scope = torch.NewDisposeScope();
-        Tensor canvas = torch.full(new long[] { 3, frames, Height, Width }, -1f);
+        Tensor canvas = ScalarArithmetic.Full([3, frames, Height, Width], -1);
         for (int k = 0; k < tiles.Count; k++)
         {
             int y = k / Columns * (TileHeight + Gutter), x = k % Columns * (TileWidth + Gutter);

@@ -29,7 +29,7 @@ public sealed class BlendFrameSource : IFrameSource
         if (b is null) return null;
         Tensor ta = FrameTensors.ToTensor(a), tb = FrameTensors.ToTensor(b);
         if (b.Frames < a.Frames) ta = ta.narrow(1, 0, b.Frames);   // B ended first: the common length ends here
-        Tensor mixture = (1 - _alpha) * ta + _alpha * tb;
+        Tensor mixture = ta.Times(1 - _alpha).Plus(tb.Times(_alpha));
         return TorchSharp.torch.cat(new[] { mixture, ta, tb }, 0);
     }
 

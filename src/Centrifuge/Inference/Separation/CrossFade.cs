@@ -48,6 +48,6 @@ public static class CrossFade
         using var w = torch.tensor(IncomingWeights(frames, shape), dtype: outgoing.dtype, device: outgoing.device)
             .reshape(frames, 1, 1);
         // outgoing + w * (incoming - outgoing) = (1 - w) * outgoing + w * incoming
-        return outgoing + w * (incoming - outgoing);
+        return outgoing.Plus(w * (incoming - outgoing));
     }
 }

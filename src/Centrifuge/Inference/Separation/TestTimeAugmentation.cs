@@ -60,10 +60,10 @@ public static class TestTimeAugmentations
         foreach (long[] axes in Views(tta))
         {
             Tensor layers = separate(input.flip(axes)).to(ScalarType.Float32)[0].flip(axes);
-            sum = sum + LayerAligner.Reorder(layers, LayerAligner.Align(reference, layers));
+            sum = sum.Plus(LayerAligner.Reorder(layers, LayerAligner.Align(reference, layers)));
             views++;
         }
-        return (sum / views).unsqueeze(0).MoveToOuterDisposeScope();
+        return sum.Over(views).unsqueeze(0).MoveToOuterDisposeScope();
     }
 
     private static IEnumerable<long[]> Views(TestTimeAugmentation tta)
