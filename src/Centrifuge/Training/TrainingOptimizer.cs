@@ -9,14 +9,14 @@ public static class TrainingOptimizer
 {
     /// <summary>
     /// SGD (momentum, dampening 0, no Nesterov, as in the paper) or Adam over the model's parameters, each with a step that
-    /// keeps its Scalars alive (<see cref="LiveScalarAdam"/>). Call outside any
+    /// keeps its Scalars alive (<see cref="LiveScalarOptimizers"/>). Call outside any
     /// dispose scope: the optimizer's state tensors (momentum buffers, Adam moments) live as long as it does.
     /// </summary>
     public static OptimizerHelper Create(TrainingConfig config, IEnumerable<Parameter> parameters) =>
         config.Optimizer switch
         {
-            OptimizerKind.Sgd => new LiveScalarSgd(parameters, config.LearningRate, config.Momentum, config.WeightDecay),
-            OptimizerKind.Adam => new LiveScalarAdam(parameters, config.LearningRate, config.AdamBeta1, config.AdamBeta2,
+            OptimizerKind.Sgd => new LiveScalarOptimizers.SGD(parameters, config.LearningRate, config.Momentum, config.WeightDecay),
+            OptimizerKind.Adam => new LiveScalarOptimizers.Adam(parameters, config.LearningRate, config.AdamBeta1, config.AdamBeta2,
                 config.AdamEpsilon, config.WeightDecay),
             _ => throw new ArgumentOutOfRangeException(nameof(config), config.Optimizer, "unknown optimizer"),
         };

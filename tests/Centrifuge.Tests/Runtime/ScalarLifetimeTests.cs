@@ -13,7 +13,7 @@ namespace Centrifuge.Tests.Runtime;
 /// collection on another thread (a loader worker's) then finalizes them while libtorch reads them, and training dies
 /// with "Unknown scalar type" once in a while (docs/NUMERICS.md, "Scalars"). These tests read the IL of TorchSharp and
 /// of our assemblies: no call of ours may reach a TorchSharp method that lets a converted Scalar go, and the
-/// replacements (<see cref="ScalarArithmetic"/>, <see cref="LiveScalarAdam"/>, <see cref="LiveScalarSgd"/>) compute
+/// replacements (<see cref="ScalarArithmetic"/>, <see cref="LiveScalarOptimizers"/>) compute
 /// what TorchSharp's operators and optimizers compute.
 /// </summary>
 public sealed class ScalarLifetimeTests
@@ -95,7 +95,7 @@ public sealed class ScalarLifetimeTests
     private static bool IsReplacement(Type? type)
     {
         for (; type is not null; type = type.DeclaringType)
-            if (type == typeof(ScalarArithmetic) || type == typeof(LiveScalarAdam) || type == typeof(LiveScalarSgd)) return true;
+            if (type == typeof(ScalarArithmetic) || type == typeof(LiveScalarOptimizers)) return true;
         return false;
     }
 
@@ -181,17 +181,17 @@ public sealed class ScalarLifetimeTests
         using var ours = nn.Linear(5, 4);
         using var theirs = nn.Linear(5, 4);
         theirs.load_state_dict(ours.state_dict());
-        using optim.Optimizer a = adam
-            ? new LiveScalarAdam(ours.parameters(), 0.01, 0.9, 0.99, 1e-8, 0.001)
-            : new LiveScalarSgd(ours.parameters(), 0.01, 0.9, 0.001);
-        using optim.Optimizer b = adam
+        using OptimizerHelper a = adam
+            ? new LiveScalarOptimizers.Adam(ours.parameters(), 0.01, 0.9, 0.99, 1e-8, 0.001)
+            : new LiveScalarOptimizers.SGD(ours.parameters(), 0.01, 0.9, 0.001);
+        using OptimizerHelper b = adam
             ? optim.Adam(theirs.parameters(), 0.01, 0.9, 0.99, 1e-8, weight_decay: 0.001)
             : optim.SGD(theirs.parameters(), 0.01, momentum: 0.9, weight_decay: 0.001);
         for (int step = 0; step < 5; step++)
         {
             using var scope = NewDisposeScope();
             Tensor input = torch.randn(8, 5), target = torch.randn(8, 4);
-            foreach ((nn.Module<Tensor, Tensor> model, optim.Optimizer o) in new[] { ((nn.Module<Tensor, Tensor>)ours, a), (theirs, b) })
+            foreach ((nn.Module<Tensor, Tensor> model, OptimizerHelper o) in new[] { ((nn.Module<Tensor, Tensor>)ours, a), (theirs, b) })
             {
                 o.zero_grad();
                 nn.functional.mse_loss(model.forward(input), target).backward();
@@ -200,6 +200,11 @@ public sealed class ScalarLifetimeTests
         }
         foreach ((Parameter p, Parameter q) in ours.parameters().Zip(theirs.parameters()))
             Assert.True(p.allclose(q, rtol: 1e-6, atol: 1e-7), $"{(adam ? "Adam" : "SGD")}: parameters differ after 5 steps");
+        // Their state resumes ours (checkpoints written before these optimizers existed), and ours theirs.
+        using var stream = new MemoryStream();
+        using (var writer = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true)) b.save_state_dict(writer);
+        stream.Position = 0;
+        using (var reader = new BinaryReader(stream, System.Text.Encoding.UTF8, leaveOpen: true)) a.load_state_dict(reader);
     }
 
     [Fact]

@@ -50,7 +50,7 @@ public static class ClassifierTraining
         var classifier = new ClipClassifier(labels.Classes.Count);
         classifier.to(device);
         classifier.train();
-        using var optimizer = new LiveScalarAdam(classifier.parameters(), 1e-3, 0.9, 0.999, 1e-8, 0);
+        using var optimizer = new LiveScalarOptimizers.Adam(classifier.parameters(), 1e-3, 0.9, 0.999, 1e-8, 0);
         BlendRecipe recipe = BlendRecipe.Train with { Kinds = [LayerKind.Moving, LayerKind.Moving] };
         var clock = Stopwatch.StartNew();
         long step = 0;
