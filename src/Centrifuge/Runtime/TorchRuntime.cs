@@ -43,13 +43,45 @@ public static class TorchRuntime
     /// (and with it OpenMP) loads, which reads it once. OpenMP's default spins idle threads while another process
     /// holds the core: beside three busy processes a 6-step cpu-small training took 290 s with the default, 111 s
     /// passive (docs/BENCHMARKS.md "Threads"). ./centrifuge exports the same; this covers `dotnet Centrifuge.Cli.dll`,
-    /// the tests and the benchmarks. Called by <see cref="EnsureLoaded"/> and first thing in the CLI.
+    /// the tests and the benchmarks. Also keeps glibc's freed blocks when nothing else manages malloc
+    /// (<see cref="KeepFreedBlocks"/>). Called by <see cref="EnsureLoaded"/> and first thing in the CLI.
     /// </summary>
     public static void PrepareProcess()
     {
-        if (!OperatingSystem.IsLinux() || OpenMpWaitPolicy is not null) return;
+        if (!OperatingSystem.IsLinux()) return;
+        KeepFreedBlocks();
+        if (OpenMpWaitPolicy is not null) return;
         NativeEnvironment.Set("OMP_WAIT_POLICY", "PASSIVE");
     }
+
+    private static bool _keepsFreedBlocks;
+
+    /// <summary>
+    /// Under glibc's malloc with its defaults (no tcmalloc preloaded, no MALLOC_* tuning: `dotnet Centrifuge.Cli.dll`
+    /// run directly), tells it what scripts/lib/runtime-env.sh tells it through the environment: no mmap for large
+    /// blocks, no trimming. Otherwise each of libtorch's many-megabyte buffers goes back to the kernel and is faulted in
+    /// again: a cpu-small training step took 10-12 CPU-seconds that way against about 1.5 (AMD Zen 5, 2026-12-04),
+    /// two thirds of it in the kernel. CENTRIFUGE_ALLOCATOR=glibc keeps glibc's defaults.
+    /// </summary>
+    private static void KeepFreedBlocks()
+    {
+        if (_keepsFreedBlocks || NativeEnvironment.Get("CENTRIFUGE_ALLOCATOR") == "glibc" ||
+            NativeEnvironment.Get("MALLOC_MMAP_MAX_") is not null || NativeEnvironment.Get("MALLOC_TRIM_THRESHOLD_") is not null ||
+            PreloadedAllocator() is not null)
+            return;
+        const int TrimThreshold = -1, TopPad = -2, MmapMax = -4;
+        _keepsFreedBlocks = mallopt(MmapMax, 0) == 1 & mallopt(TrimThreshold, int.MaxValue) == 1 & mallopt(TopPad, 256 << 20) == 1;
+    }
+
+    private static string? PreloadedAllocator()
+    {
+        string maps = File.Exists("/proc/self/maps") ? File.ReadAllText("/proc/self/maps") : "";
+        return maps.Contains("libtcmalloc", StringComparison.Ordinal) ? "tcmalloc"
+            : maps.Contains("libjemalloc", StringComparison.Ordinal) ? "jemalloc" : null;
+    }
+
+    [System.Runtime.InteropServices.DllImport("libc")]
+    private static extern int mallopt(int parameter, int value);
 
     /// <summary>OMP_WAIT_POLICY as OpenMP will read it (the native environment, which .NET's own copy does not follow).</summary>
     public static string? OpenMpWaitPolicy => NativeEnvironment.Get("OMP_WAIT_POLICY");
@@ -90,16 +122,14 @@ public static class TorchRuntime
 
     /// <summary>
     /// The malloc this process runs with: tcmalloc or jemalloc when preloaded (./centrifuge and test.sh preload tcmalloc
-    /// when installed, else tune glibc's: scripts/lib/runtime-env.sh), else glibc's.
+    /// when installed, else tune glibc's: scripts/lib/runtime-env.sh), else glibc's, tuned by <see cref="PrepareProcess"/>.
     /// </summary>
     public static string Allocator
     {
         get
         {
-            string maps = File.Exists("/proc/self/maps") ? File.ReadAllText("/proc/self/maps") : "";
-            if (maps.Contains("libtcmalloc", StringComparison.Ordinal)) return "tcmalloc (preloaded)";
-            if (maps.Contains("libjemalloc", StringComparison.Ordinal)) return "jemalloc (preloaded)";
-            return Environment.GetEnvironmentVariable("MALLOC_MMAP_MAX_") == "0"
+            if (PreloadedAllocator() is { } preloaded) return preloaded + " (preloaded)";
+            return _keepsFreedBlocks || NativeEnvironment.Get("MALLOC_MMAP_MAX_") == "0"
                 ? "glibc, keeping freed blocks (install libtcmalloc-minimal4 for tcmalloc: less memory)"
                 : "glibc defaults (install libtcmalloc-minimal4: ./centrifuge preloads it; less time in the kernel)";
         }
