@@ -34,7 +34,7 @@ public static class PrepareCommand
             var options = new PrepareOptions
             {
                 ShortSide = side, PhotoShortSide = parse.GetValue(photoSide), MinFrames = Math.Max(1, parse.GetValue(minFrames)),
-                VerifyChecksums = !parse.GetValue(noVerify),
+                VerifyChecksums = !parse.GetValue(noVerify), Waiting = message => context.Error.WriteLine("prepare: " + message),
             };
             SourceList list = SourceCatalog.Discover(parse.GetValue(data) ?? [], parse.GetValue(kineticsRoot), parse.GetValue(images));
             string folder = parse.GetValue(cache)!;

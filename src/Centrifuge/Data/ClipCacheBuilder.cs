@@ -15,6 +15,10 @@ public sealed record PrepareOptions
     public int MinFrames { get; init; } = 8;
     /// <summary>Recompute the checksum of entries that look valid (size and source stamp), to catch damaged data.</summary>
     public bool VerifyChecksums { get; init; } = true;
+    /// <summary>How long to wait for another process preparing the same folder before giving up.</summary>
+    public TimeSpan LockTimeout { get; init; } = TimeSpan.FromHours(1);
+    /// <summary>Called once when another process holds the folder and this one waits for it.</summary>
+    public Action<string>? Waiting { get; init; }
 
     public int EffectivePhotoShortSide => PhotoShortSide > 0 ? PhotoShortSide : (int)Math.Ceiling(1.5 * ShortSide);
 }
@@ -36,15 +40,43 @@ public sealed record PrepareReport(
 /// <summary>
 /// Builds or refreshes a <see cref="ClipCache"/>: decodes each source once at the requested short side into its own
 /// file (temp + rename), reuses entries whose source is unchanged and whose data checks out, rebuilds damaged ones,
-/// and lists sources it could not use. Nothing a single source does is fatal.
+/// and lists sources it could not use. Nothing a single source does is fatal. One process at a time writes a folder:
+/// every call holds its lock (<see cref="LockFile"/>), so two trainings, a `prepare` and an evaluation sharing a cache
+/// never decode into it at once (the clean-up of one would delete the other's half-written entries); readers need no
+/// lock, since the index and every data file are replaced whole.
 /// </summary>
 public static class ClipCacheBuilder
 {
+    /// <summary>The lock file in the cache folder, held while a process prepares it.</summary>
+    public const string LockFile = ".prepare.lock";
+
     public static PrepareReport Prepare(SourceList sources, string folder, PrepareOptions options, ISourceDecoder decoder,
         IProgress<PrepareProgress>? progress = null)
     {
-        var clock = Stopwatch.StartNew();
         Directory.CreateDirectory(Path.Combine(folder, ClipCache.ClipsFolder));
+        using FileStream gate = Lock(folder, options);
+        return PrepareLocked(sources, folder, options, decoder, progress);
+    }
+
+    private static FileStream Lock(string folder, PrepareOptions options)
+    {
+        string path = Path.Combine(folder, LockFile);
+        try
+        {
+            return FileLock.Acquire(path, () => options.Waiting?.Invoke($"{folder}: another process is preparing this clip cache; waiting for it"),
+                options.LockTimeout);
+        }
+        catch (TimeoutException e)
+        {
+            throw new CentrifugeException($"{path}: clip cache still locked by another process ({e.Message}); use another cache folder",
+                ExitCodes.Environment, e);
+        }
+    }
+
+    private static PrepareReport PrepareLocked(SourceList sources, string folder, PrepareOptions options, ISourceDecoder decoder,
+        IProgress<PrepareProgress>? progress)
+    {
+        var clock = Stopwatch.StartNew();
         CacheIndex? previous = ClipCache.ReadIndex(folder);
         if (previous is not null && previous.ShortSide != options.ShortSide)
             throw new CentrifugeException(

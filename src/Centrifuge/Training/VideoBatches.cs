@@ -86,8 +86,6 @@ public sealed class VideoBatches : ITrainingBatches
     // Decodes each video not cached yet, one progress line per video; another process preparing the same folder is waited for.
     private static void PrepareCache(DataConfig data, string cache, Action<string>? note)
     {
-        Directory.CreateDirectory(cache);
-        using FileStream gate = CacheGate.Acquire(cache, note);
         SourceList sources = SourceCatalog.Discover(data);
         bool announced = false;
         var progress = new SynchronousProgress<PrepareProgress>(p =>
@@ -98,7 +96,7 @@ public sealed class VideoBatches : ITrainingBatches
             note?.Invoke($"clip cache: {p.Done}/{p.Total} {Path.GetFileName(p.Path)}: {p.Outcome}");
         });
         PrepareReport report = ClipCacheBuilder.Prepare(sources, cache,
-            new PrepareOptions { ShortSide = data.StoredShortSide, VerifyChecksums = false }, VideoSourceDecoder.Instance, progress);
+            new PrepareOptions { ShortSide = data.StoredShortSide, VerifyChecksums = false, Waiting = note }, VideoSourceDecoder.Instance, progress);
         note?.Invoke($"clip cache {report.Cache}: {report.Decoded} decoded, {report.Reused} reused, {report.Skipped} skipped ({report.Seconds:F1} s)");
     }
 

@@ -36,6 +36,45 @@ public class PrepareCommandTests
         Assert.Contains("short side 24", other.Error);
     }
 
+    [SkippableFact]
+    public void Processes_preparing_one_cache_at_once_take_turns_and_lose_nothing()
+    {
+        using var dir = new TempDir();
+        for (int i = 0; i < 6; i++) TestClips.Video(dir.File($"src/v{i}/clip.mkv"), i % 2 == 0 ? "testsrc2" : "mandelbrot", 96, 72, 60);
+        string cache = dir.File("cache");
+        string[] args = ["prepare", "--data", dir.File("src"), "--cache", cache, "--short-side", "48", "--min-frames", "4", "--json"];
+
+        // Another writer holds the cache: a prepare waits for it, says so, and writes nothing meanwhile.
+        Directory.CreateDirectory(cache);
+        using (FileStream held = FileLock.Acquire(Path.Combine(cache, ClipCacheBuilder.LockFile), null, TimeSpan.FromSeconds(1)))
+        {
+            using var waiting = CliProcess.Start(args);
+            Assert.True(waiting.WaitForError("another process is preparing this clip cache; waiting for it", TimeSpan.FromSeconds(60)), waiting.Error);
+            Assert.Null(ClipCache.ReadIndex(cache));
+            held.Dispose();
+            Assert.Equal(0, waiting.Exit(TimeSpan.FromSeconds(120)));
+            Assert.Equal(6, JsonDefaults.Deserialize<PrepareReport>(waiting.Output).Decoded);
+        }
+
+        // Two at once on a fresh cache: each source decoded once in all, by whichever holds the lock.
+        Directory.Delete(cache, recursive: true);
+        using var first = CliProcess.Start(args);
+        using var second = CliProcess.Start(args);
+        Assert.Equal((0, 0), (first.Exit(TimeSpan.FromSeconds(120)), second.Exit(TimeSpan.FromSeconds(120))));
+        PrepareReport a = JsonDefaults.Deserialize<PrepareReport>(first.Output), b = JsonDefaults.Deserialize<PrepareReport>(second.Output);
+        Assert.Equal(6, a.Decoded + b.Decoded);
+        Assert.Equal(6, a.Decoded + a.Reused);
+        Assert.Equal(6, b.Decoded + b.Reused);
+
+        // A third reads it whole: every entry present, every checksum right.
+        CliResult third = CliRunner.Run(args);
+        Assert.True(third.ExitCode == 0, third.Error);
+        PrepareReport c = JsonDefaults.Deserialize<PrepareReport>(third.Output);
+        Assert.Equal((0, 6, 0, 0), (c.Decoded, c.Reused, c.Rebuilt, c.Skipped));
+        Assert.All(ClipCache.ReadIndex(cache)!.Entries, e => Assert.True(ClipCache.Verify(cache, e), e.Path));
+        Assert.DoesNotContain(Directory.EnumerateFiles(Path.Combine(cache, ClipCache.ClipsFolder)), AtomicFile.IsTemp);
+    }
+
     [Fact]
     public void Prepare_on_a_folder_with_symlink_loops_caches_each_video_once_and_names_the_looping_links()
     {

@@ -171,7 +171,7 @@ public sealed class TrainCommandTests
         Skip.If(signal == "INT" && SigintIgnoredByInheritance(), "SIGINT is ignored in this process tree (started in the background by a shell)");
         using var dir = new TempDir();
         string run = dir.File("run");
-        using var training = new TrainingProcess(Tiny(run, "--iterations", "1000000", "--checkpoint-every", "100000"));
+        using var training = CliProcess.Start(Tiny(run, "--iterations", "1000000", "--checkpoint-every", "100000"));
         Assert.True(training.WaitFor("iteration ", TimeSpan.FromMinutes(3)), "training did not start: " + training.Error);
         training.Signal(signal);
         Assert.True(training.WaitForExit(TimeSpan.FromMinutes(2)), $"the process did not stop after SIG{signal}");
@@ -203,7 +203,7 @@ public sealed class TrainCommandTests
         using var dir = new TempDir();
         string run = dir.File("run"), patch = dir.File("long-validation.json");
         File.WriteAllText(patch, """{ "validation_pairs": 1000000, "validate_at_start": false }""");   // minutes of validation
-        using var training = new TrainingProcess(Tiny(run, "--config", patch, "--iterations", "1000000", "--val-every", "5",
+        using var training = CliProcess.Start(Tiny(run, "--config", patch, "--iterations", "1000000", "--val-every", "5",
             "--checkpoint-every", "100000", "--clip", "2,16,16", "--batch", "2"));
         Assert.True(training.WaitFor("validating at 5", TimeSpan.FromMinutes(3)), "no validation began: " + training.Error);
         for (int i = 0; i < signals; i++) training.Signal("TERM");
@@ -222,68 +222,6 @@ public sealed class TrainCommandTests
         Assert.Contains("validation at 5 abandoned", training.Output);
         Assert.Equal(5, checkpoints[^1].Iteration);
         Assert.Equal(5, TrainingCheckpoint.ReadState(checkpoints[^1].Path).Iteration);
-    }
-
-    /// <summary>The built CLI training in a child process, its output collected line by line.</summary>
-    private sealed class TrainingProcess : IDisposable
-    {
-        private readonly System.Text.StringBuilder _output = new(), _error = new();
-        private readonly List<(string Prefix, ManualResetEventSlim Seen)> _waits = [];
-
-        public Process Process { get; }
-
-        public TrainingProcess(string[] args)
-        {
-            var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-            foreach (string arg in (string[])[CliDll, .. args]) start.ArgumentList.Add(arg);
-            Process = Process.Start(start)!;
-            Process.OutputDataReceived += (_, e) =>
-            {
-                if (e.Data is null) return;
-                lock (_output)
-                {
-                    _output.AppendLine(e.Data);
-                    foreach (var (prefix, seen) in _waits) if (e.Data.StartsWith(prefix, StringComparison.Ordinal)) seen.Set();
-                }
-            };
-            Process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (_error) _error.AppendLine(e.Data); };
-            Process.BeginOutputReadLine();
-            Process.BeginErrorReadLine();
-        }
-
-        public string Output { get { lock (_output) return _output.ToString(); } }
-        public string Error { get { lock (_error) return _error.ToString(); } }
-
-        /// <summary>Waits for a line of output starting with <paramref name="prefix"/> (one seen before counts).</summary>
-        public bool WaitFor(string prefix, TimeSpan timeout)
-        {
-            var seen = new ManualResetEventSlim();
-            lock (_output)
-            {
-                if (_output.ToString().Split('\n').Any(l => l.StartsWith(prefix, StringComparison.Ordinal))) return true;
-                _waits.Add((prefix, seen));
-            }
-            return seen.Wait(timeout);
-        }
-
-        public void Signal(string signal)
-        {
-            using var kill = Process.Start("kill", [$"-{signal}", Process.Id.ToString()]);
-            kill.WaitForExit();
-        }
-
-        public bool WaitForExit(TimeSpan timeout)
-        {
-            if (!Process.WaitForExit(timeout)) return false;
-            Process.WaitForExit();   // drain the output
-            return true;
-        }
-
-        public void Dispose()
-        {
-            if (!Process.HasExited) Process.Kill(entireProcessTree: true);
-            Process.Dispose();
-        }
     }
 
     // Linux: bit 2 (SIGINT) of the SigIgn mask in /proc/self/status. Elsewhere: assume not ignored.

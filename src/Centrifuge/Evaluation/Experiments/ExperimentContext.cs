@@ -67,7 +67,7 @@ public sealed class ExperimentContext : IDisposable
     private static string PrepareCache(DataConfig data, string folder, ISourceDecoder decoder, TextWriter log)
     {
         SourceList sources = SourceCatalog.Discover(data);
-        PrepareReport report = ClipCacheBuilder.Prepare(sources, folder, new PrepareOptions { ShortSide = data.ShortSide }, decoder);
+        PrepareReport report = ClipCacheBuilder.Prepare(sources, folder, new PrepareOptions { ShortSide = data.ShortSide, Waiting = log.WriteLine }, decoder);
         log.WriteLine($"clip cache {report.Cache}: {report.Decoded} decoded, {report.Reused} reused, {report.Skipped} skipped ({report.Seconds:F0} s)");
         return report.Cache;
     }
