@@ -92,6 +92,41 @@ public sealed class DamagedVideoCliTests(DamagedClips clips) : IClassFixture<Dam
     }
 
     [Fact]
+    public void A_cut_off_file_that_declares_no_length_lost_an_unknown_number_of_frames_not_none()
+    {
+        // Issue 30, case 5: a cut-off .ts or streamed .mkv was "damaged … none lost" with exit 0.
+        string[] inputs = [clips.TruncatedTs, clips.TruncatedStreamedMkv];
+        CliResult probe = CliRunner.Run(["probe", .. inputs, "--json"]);
+        Assert.True(probe.ExitCode == ExitCodes.CompletedWithLosses, $"exit {probe.ExitCode}: {probe.Error}");
+        using JsonDocument json = JsonDocument.Parse(probe.Output);
+        foreach ((JsonElement r, string input) in json.RootElement.EnumerateArray().Zip(inputs))
+        {
+            Assert.Equal(DamagedClips.DecodeWithFfmpeg(input).Frames, r.GetProperty("frames").GetInt32());
+            Assert.Equal("unknown", r.GetProperty("frames_lost").GetString());
+            Assert.Contains("an unknown number lost", r.GetProperty("damage").GetString());
+        }
+        Assert.DoesNotContain("none lost", probe.Error);
+
+        using var dir = new TempDir();
+        CliResult separate = Separate(dir.File("out"), [.. inputs, "--json"]);
+        Assert.True(separate.ExitCode == ExitCodes.CompletedWithLosses, $"exit {separate.ExitCode}: {separate.Error}");
+        using JsonDocument items = JsonDocument.Parse(separate.Output);
+        Assert.All(items.RootElement.EnumerateArray(), i =>
+        {
+            Assert.Equal(ExitCodes.CompletedWithLosses, i.GetProperty("exit_code").GetInt32());
+            Assert.Equal("unknown", i.GetProperty("summary").GetProperty("frames_lost").GetString());
+        });
+        CliResult plain = Separate(dir.File("plain"), clips.TruncatedTs);
+        Assert.Equal(ExitCodes.CompletedWithLosses, plain.ExitCode);
+        Assert.Contains("an unknown number of frames lost", plain.Output);
+
+        string src = Sources(dir, clips.Clean, clips.TruncatedStreamedMkv);
+        CliResult prepare = CliRunner.Run("prepare", "--data", src, "--cache", dir.File("cache"), "--short-side", "32");
+        Assert.True(prepare.ExitCode == ExitCodes.CompletedWithLosses, $"exit {prepare.ExitCode}: {prepare.Error}");
+        Assert.Contains("an unknown number lost", prepare.Output);
+    }
+
+    [Fact]
     public void Prepare_caches_what_decodes_lists_the_damage_and_exits_21_also_when_reusing()
     {
         using var dir = new TempDir();
@@ -107,7 +142,7 @@ public sealed class DamagedVideoCliTests(DamagedClips clips) : IClassFixture<Dam
             Assert.Contains($"{Promised - decodable} lost", result.Output);
         }
         CacheEntry entry = ClipCache.ReadIndex(cache)!.Entries.Single(e => e.Path == damaged);
-        Assert.Equal((decodable, Promised - decodable), (entry.Frames, entry.FramesLost));
+        Assert.Equal((decodable, Promised - decodable), (entry.Frames, entry.FramesLost.Count));
     }
 
     [Fact]

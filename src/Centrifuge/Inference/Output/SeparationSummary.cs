@@ -10,8 +10,9 @@ namespace Centrifuge.Inference.Output;
 public sealed record SeparationSummary(string Input, int Frames, int Width, int Height, double Fps, int Layers, int[] Pair,
     double Seconds, double FramesPerSecond, double PeakMemoryMb)
 {
-    /// <summary>Frames of a damaged input that could not be decoded and are missing from the layers (0 for a clean input).</summary>
-    public int FramesLost { get; init; }
+    /// <summary>Frames of a damaged input that could not be decoded and are missing from the layers (0 for a clean input,
+    /// "unknown" when its container declares no length).</summary>
+    public FrameLoss FramesLost { get; init; }
 
     /// <summary>What is wrong with a damaged input (the probe's reason), or absent for a clean one.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]

@@ -93,7 +93,7 @@ public sealed class Separator
     // damage: the probe's reason for a damaged input (null when clean); blendLost: frames lost from a blend's two videos.
     private SeparationResult Run(SeparationOutputFolder folder, string input, IFrameSource source, int expectedFrames,
         int width, int height, double fps, (string A, string B, double Alpha)? blend, Action<SeparationProgress>? progress,
-        string? damage = null, int blendLost = 0, IReadOnlyList<double>? frameTimes = null)
+        string? damage = null, FrameLoss blendLost = default, IReadOnlyList<double>? frameTimes = null)
     {
         ProcessMemory.ReleaseFreeMemory();   // the previous input's buffers: its peak is not this one's
         ProcessMemory.ResetPeak();
@@ -117,7 +117,7 @@ public sealed class Separator
             }
             if (stats.Frames == 0) throw new CentrifugeException($"{input}: no frames could be decoded", ExitCodes.DecodeFailed);
             // A damaged input is separated as far as it decodes; what could not be decoded is counted, never hidden.
-            int lost = source is VideoFrameSource video ? video.FramesLost : blendLost;
+            FrameLoss lost = source is VideoFrameSource video ? video.FramesLost : blendLost;
             writer.Complete(stats.Pair);
             clock.Stop();
             BlendMetrics? metrics = blend is { } bl && writer.Scores is { } s
