@@ -127,6 +127,32 @@ public sealed class DamagedVideoCliTests(DamagedClips clips) : IClassFixture<Dam
     }
 
     [Fact]
+    public void Separate_keeps_the_frames_after_the_damage_at_their_input_times()
+    {
+        // Issue 30, case 5: the frames lost in the middle used to close up, so the layers ended 0.08 s early and every
+        // frame after the damage ran early. Each layer frame must sit at the time of an input frame, the last at the input's last.
+        double[] input = DamagedClips.PacketTimes(clips.Damaged);
+        int decodable = DamagedClips.DecodeWithFfmpeg(clips.Damaged).Frames;
+        Assert.Equal(Promised, input.Length);   // the premise: every packet is there, some do not decode
+        Assert.InRange(decodable, 1, Promised - 1);
+        double inputDuration = VideoProbe.Probe(clips.Damaged).DurationSeconds;
+
+        using var dir = new TempDir();
+        CliResult result = Separate(dir.File("out"), clips.Damaged);
+        Assert.True(result.ExitCode == ExitCodes.CompletedWithLosses, $"exit {result.ExitCode}: {result.Error}");
+        foreach (string video in new[] { "layer-1.mp4", "pair-a.mp4", "preview.mp4" })
+        {
+            string path = Path.Combine(dir.File("out"), "damaged", video);
+            double[] output = DamagedClips.PacketTimes(path);
+            Assert.Equal(decodable, output.Length);
+            Assert.True(Math.Abs(output[^1] - input[^1]) < 0.0015, $"{video}: last frame at {output[^1]} s, the input's at {input[^1]} s");
+            foreach (double t in output)
+                Assert.True(input.Any(i => Math.Abs(i - t) < 0.0015), $"{video}: a frame at {t} s, between the input's frames");
+            Assert.Equal(inputDuration, VideoProbe.Probe(path).DurationSeconds, 2);
+        }
+    }
+
+    [Fact]
     public void Prepare_caches_what_decodes_lists_the_damage_and_exits_21_also_when_reusing()
     {
         using var dir = new TempDir();

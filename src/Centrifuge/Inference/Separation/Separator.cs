@@ -49,8 +49,9 @@ public sealed class Separator
         var read = new VideoReadOptions { ShortSide = ProcessingSide(info.Width, info.Height) };
         using var source = new VideoFrameSource(VideoReader.Open(input, read));
         (int w, int h) = OutputSize(info.Width, info.Height);
-        // A variable-rate input keeps its frame times in the outputs (a damaged one is written at its average rate).
-        IReadOnlyList<double>? times = info.Damage is null ? FrameTimes.OfVariableRate(info) : null;
+        // A variable-rate input keeps its frame times in the outputs, and so does a damaged one: the frames after the
+        // frames it lost stay at their own times, so the layers stay aligned with the input and end where it ends.
+        IReadOnlyList<double>? times = info.Damage is null ? FrameTimes.OfVariableRate(info) : FrameTimes.OfDecodedFrames(info);
         return Run(folder, input, source, info.Frames, w, h, info.Fps, null, progress, info.Damage?.Reason, frameTimes: times);
     }
 
