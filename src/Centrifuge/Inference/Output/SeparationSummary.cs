@@ -18,9 +18,24 @@ public sealed record SeparationSummary(string Input, int Frames, int Width, int 
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? Damage { get; init; }
 
+    /// <summary>The input file as it was separated (size, modification time), so `--skip-existing` redoes an output whose
+    /// input changed since; absent for a blend and in summaries written before it was recorded.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public InputStamp? InputStamp { get; init; }
+
     /// <summary>Only for --blend: scores against the two original videos.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public BlendMetrics? Metrics { get; init; }
+}
+
+/// <summary>A file's size in bytes and last-write time (unix milliseconds, UTC): it changed when either did.</summary>
+public sealed record InputStamp(long Bytes, long MtimeMs)
+{
+    public static InputStamp Of(string path)
+    {
+        var file = new FileInfo(path);
+        return new InputStamp(file.Length, new DateTimeOffset(file.LastWriteTimeUtc).ToUnixTimeMilliseconds());
+    }
 }
 
 /// <summary>
