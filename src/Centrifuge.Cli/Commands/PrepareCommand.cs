@@ -56,7 +56,7 @@ public static class PrepareCommand
             }
             if (report.Decoded + report.Reused + report.Rebuilt == 0)
                 throw new CentrifugeException($"{folder}: no source could be cached ({report.Skipped} skipped)", ExitCodes.InvalidInput);
-            return report.FramesLost > 0 ? ExitCodes.CompletedWithLosses : ExitCodes.Ok;
+            return report.FramesLost.Any ? ExitCodes.CompletedWithLosses : ExitCodes.Ok;
         }));
         return command;
     }

@@ -107,7 +107,7 @@ public static class TrainCommand
             view.Summarise(outcome, folder);
             if (outcome.Reason == TrainingStopReason.Interrupted)
                 return received == PosixSignal.SIGTERM ? ExitCodes.Terminated : ExitCodes.Interrupted;
-            return outcome.FramesLost > 0 ? ExitCodes.CompletedWithLosses : ExitCodes.Ok;
+            return outcome.FramesLost.Any ? ExitCodes.CompletedWithLosses : ExitCodes.Ok;
         }));
         return command;
     }

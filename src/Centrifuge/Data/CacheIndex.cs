@@ -24,8 +24,8 @@ public sealed record CacheEntry
     public long Bytes { get; init; }
     /// <summary>SHA-256 of the data file, lowercase hex.</summary>
     public required string Checksum { get; init; }
-    /// <summary>Frames of a damaged source that could not be decoded (the cache holds the rest), and why.</summary>
-    public int FramesLost { get; init; }
+    /// <summary>Frames of a damaged source that could not be decoded (the cache holds the rest; a count or "unknown"), and why.</summary>
+    public FrameLoss FramesLost { get; init; }
     public string? Damage { get; init; }
 
     public VideoSource ToSource() => new(Path, Label, Group, Kind)

@@ -33,8 +33,8 @@ public sealed record PrepareReport(
 {
     /// <summary>Cached sources that are damaged: what decoded is cached, the reason says what was lost.</summary>
     public IReadOnlyList<SkippedSource> DamagedSources { get; init; } = [];
-    /// <summary>Frames the damaged sources lost, in total (non-zero: `prepare` exits with CompletedWithLosses).</summary>
-    public int FramesLost { get; init; }
+    /// <summary>Frames the damaged sources lost, in total (any, or unknown: `prepare` exits with CompletedWithLosses).</summary>
+    public FrameLoss FramesLost { get; init; }
 }
 
 /// <summary>
@@ -133,7 +133,7 @@ public static class ClipCacheBuilder
             skipped.Count, entries.Sum(e => e.Bytes), entries.Sum(e => (long)e.Frames), clock.Elapsed.TotalSeconds, skipped)
         {
             DamagedSources = damaged.Select(e => new SkippedSource(e.Path, e.Damage!)).ToList(),
-            FramesLost = damaged.Sum(e => e.FramesLost),
+            FramesLost = FrameLoss.Sum(damaged.Select(e => e.FramesLost)),
         };
     }
 
@@ -146,7 +146,8 @@ public static class ClipCacheBuilder
         if (stamp.Bytes < 0) throw new CentrifugeException($"{source.Path}: no such file", ExitCodes.MissingInput);
         string relative = DataFileName(source);
         string final = Path.Combine(folder, relative);
-        int frames = 0, width = 0, height = 0, lost = 0;
+        int frames = 0, width = 0, height = 0;
+        FrameLoss lost = FrameLoss.None;
         double fps = 0;
         string? damage = null;
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);

@@ -3,8 +3,8 @@ namespace Centrifuge.Data;
 /// <summary>A video as a store holds it: its source and its decoded size (frames at the store's short side).</summary>
 public sealed record StoredVideo(VideoSource Source, int Frames, int Height, int Width, double Fps)
 {
-    /// <summary>Frames of a damaged source that could not be decoded (Frames counts only those that could).</summary>
-    public int FramesLost { get; init; }
+    /// <summary>Frames of a damaged source that could not be decoded (Frames counts only those that could; unknown when its container declares no length).</summary>
+    public FrameLoss FramesLost { get; init; }
     /// <summary>What is wrong with a damaged source, or null.</summary>
     public string? Damage { get; init; }
 }

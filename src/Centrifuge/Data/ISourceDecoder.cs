@@ -10,7 +10,7 @@ public interface IDecodedFrames : IDisposable
     IEnumerable<ReadOnlyMemory<byte>> Chunks(int framesPerChunk);
     /// <summary>What is wrong with a damaged source (null when clean), and the frames it lost (known after the last chunk).</summary>
     string? Damage => null;
-    int FramesLost => 0;
+    FrameLoss FramesLost => FrameLoss.None;
 }
 
 /// <summary>Decodes a source (video, frame folder, photo) with its short side resized to a given size.</summary>

@@ -67,7 +67,7 @@ public sealed class VideoSourceDecoder : ISourceDecoder
         public int Height => reader.Height;
         public double Fps => fps;
         public string? Damage => reader.Info.Damage?.Reason;
-        public int FramesLost => reader.FramesLost;
+        public FrameLoss FramesLost => reader.FramesLost;
 
         public IEnumerable<ReadOnlyMemory<byte>> Chunks(int framesPerChunk)
         {

@@ -21,7 +21,7 @@ public interface ITrainingBatches : IDisposable
     string? NoValidation => null;
 
     /// <summary>Frames of damaged source videos that could not be decoded (the rest of each video is used).</summary>
-    int FramesLost => 0;
+    FrameLoss FramesLost => FrameLoss.None;
 
     /// <summary>
     /// Fixed blends of real videos only, for the generalisation gap: of the training videos

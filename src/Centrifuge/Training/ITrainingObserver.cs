@@ -19,7 +19,7 @@ public sealed record TrainingOutcome(TrainingStopReason Reason, long Iteration, 
     double? BestValidationLoss, long? BestIteration, ValidationResult? LastValidation)
 {
     /// <summary>Frames lost to damaged training videos (trained on what decoded; see <see cref="ITrainingBatches.FramesLost"/>).</summary>
-    public int FramesLost { get; init; }
+    public FrameLoss FramesLost { get; init; }
 }
 
 /// <summary>What a user interface (the CLI's progress display, a test) hears from the trainer. Called on the training thread.</summary>

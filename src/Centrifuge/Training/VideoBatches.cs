@@ -134,7 +134,7 @@ public sealed class VideoBatches : ITrainingBatches
 
     private IEnumerable<BlendedBatch> BatchesOf(ValidationSet? set) => set?.Batches(_config.BatchSize) ?? [];
 
-    public int FramesLost => _data.Damaged.Sum(v => v.FramesLost);
+    public FrameLoss FramesLost => FrameLoss.Sum(_data.Damaged.Select(v => v.FramesLost));
 
     public void Dispose()
     {

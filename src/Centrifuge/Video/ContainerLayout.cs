@@ -3,9 +3,10 @@ using System.Buffers.Binary;
 namespace Centrifuge.Video;
 
 /// <summary>
-/// A cheap look at a file's top-level container structure (ISO BMFF boxes for MP4/MOV, the RIFF header for AVI),
-/// enough to tell a truncated file (a box or chunk that runs past the end) from one that simply has no video
-/// (an MP4 with only ftyp/mdat boxes). ffmpeg says "moov atom not found" for both.
+/// A cheap look at a file's top-level container structure (ISO BMFF boxes for MP4/MOV, the RIFF header for AVI, the
+/// 188-byte packets of MPEG-TS), enough to tell a truncated file (a box, chunk or packet that runs past the end) from
+/// one that simply has no video (an MP4 with only ftyp/mdat boxes). ffmpeg says "moov atom not found" for both, and
+/// drops a cut-off last TS packet without a word.
 /// </summary>
 internal sealed record ContainerLayout(string Kind, bool Truncated, string? Detail, IReadOnlyList<string> Boxes)
 {
@@ -25,7 +26,27 @@ internal sealed record ContainerLayout(string Kind, bool Truncated, string? Deta
                 truncated ? $"RIFF header declares {declared} bytes, file has {length}" : null, []);
         }
         if (read >= 8 && head[4..8].SequenceEqual("ftyp"u8)) return InspectBoxes(file, length);
+        if (IsTransportStream(file, length))
+        {
+            long over = length % TsPacket;
+            return new ContainerLayout("mpegts", over != 0,
+                over != 0 ? $"MPEG-TS ends inside a {TsPacket}-byte packet ({over} bytes of it present)" : null, []);
+        }
         return new ContainerLayout("other", false, null, []);
+    }
+
+    private const int TsPacket = 188;
+
+    // Sync bytes (0x47) at the start of the first three packets.
+    private static bool IsTransportStream(FileStream file, long length)
+    {
+        if (length < 3 * TsPacket) return false;
+        for (int packet = 0; packet < 3; packet++)
+        {
+            file.Position = packet * TsPacket;
+            if (file.ReadByte() != 0x47) return false;
+        }
+        return true;
     }
 
     private static ContainerLayout InspectBoxes(FileStream file, long length)

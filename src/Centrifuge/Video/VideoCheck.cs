@@ -2,11 +2,12 @@ namespace Centrifuge.Video;
 
 /// <summary>
 /// What `probe` reports for one file; JSON keys: path, width, height, fps, frames, frames_lost, duration_s, codec,
-/// rotation, damage (what is wrong with a usable but damaged file), error (why a file is unusable). Rotation is in
+/// rotation, damage (what is wrong with a usable but damaged file), error (why a file is unusable). frames_lost is a
+/// count, or "unknown" for a damaged file whose container declares no length. Rotation is in
 /// degrees clockwise, as the frame is turned for display (ffprobe's display-matrix "rotation" counts counter-clockwise:
 /// its 90 is 270 here, its -90 is 90).
 /// </summary>
-public sealed record ProbeRecord(string Path, int? Width, int? Height, double? Fps, int? Frames, int? FramesLost,
+public sealed record ProbeRecord(string Path, int? Width, int? Height, double? Fps, int? Frames, FrameLoss? FramesLost,
     double? DurationS, string? Codec, int? Rotation, string? Damage, string? Error);
 
 /// <summary>
@@ -25,7 +26,8 @@ public static class VideoCheck
         try
         {
             info = VideoProbe.Probe(path);
-            int frames = info.Frames, lost = info.FramesLost;
+            int frames = info.Frames;
+            FrameLoss lost = info.FramesLost;
             if (decode is not null)
             {
                 using VideoReader reader = VideoReader.Open(path, decode);
@@ -51,11 +53,11 @@ public static class VideoCheck
     public static int ExitCode(IReadOnlyList<(ProbeRecord Record, int ExitCode)> checks)
     {
         int failed = checks.Count(c => c.Record.Error is not null);
-        if (failed == 0) return checks.Any(c => c.Record.FramesLost > 0) ? ExitCodes.CompletedWithLosses : ExitCodes.Ok;
+        if (failed == 0) return checks.Any(c => c.Record.FramesLost is { Any: true }) ? ExitCodes.CompletedWithLosses : ExitCodes.Ok;
         return failed == checks.Count ? checks.First(c => c.Record.Error is not null).ExitCode : ExitCodes.PartialFailure;
     }
 
-    private static ProbeRecord Record(VideoInfo info, int frames, int lost, string? error) =>
+    private static ProbeRecord Record(VideoInfo info, int frames, FrameLoss lost, string? error) =>
         new(info.Path, info.Width, info.Height, Math.Round(info.Fps, 4), frames, lost, Math.Round(info.DurationSeconds, 3),
             info.Codec, info.Rotation, info.Damage?.Reason, error);
 }

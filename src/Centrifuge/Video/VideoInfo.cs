@@ -21,8 +21,8 @@ public sealed record VideoInfo(string Path, int Width, int Height, int Rotation,
     /// <summary>Damage found while counting frames (truncated file, corrupt stream); null for a clean file.</summary>
     public VideoDamage? Damage { get; init; }
 
-    /// <summary>Frames the container promised that could not be decoded (0 for a clean file).</summary>
-    public int FramesLost => Damage?.FramesLost ?? 0;
+    /// <summary>Frames the container promised that could not be decoded (none for a clean file; unknown when it promised no length).</summary>
+    public FrameLoss FramesLost => Damage?.FramesLost ?? FrameLoss.None;
 
     /// <summary>True when frames are evenly spaced at <see cref="Fps"/> (frame k sits at k / Fps seconds).</summary>
     public bool IsConstantRate =>
@@ -32,9 +32,10 @@ public sealed record VideoInfo(string Path, int Width, int Height, int Rotation,
 /// <summary>
 /// Damage found in a file (a decode error, or a container cut short): <see cref="Reason"/> is one line (without the
 /// path) ending in what was lost; <see cref="FramesLost"/> = the frames the container promised minus those that decode
-/// (0: damaged, but every frame decodes, a warning at most); <see cref="ExitCode"/> = the code of a strict refusal.
+/// (none: damaged, but every frame decodes, a warning at most; unknown: the container promised no length);
+/// <see cref="ExitCode"/> = the code of a strict refusal.
 /// </summary>
-public sealed record VideoDamage(string Reason, int ExitCode, int FramesLost);
+public sealed record VideoDamage(string Reason, int ExitCode, FrameLoss FramesLost);
 
 /// <summary>How <see cref="VideoProbe"/> finds a frame count.</summary>
 public enum FrameCountMode

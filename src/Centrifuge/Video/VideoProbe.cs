@@ -102,17 +102,34 @@ public static class VideoProbe
     }
 
     // Damage is a decode error or a container cut short. What was lost is what the container promised (its frame count,
-    // or duration x rate when it has none) minus what decoded; a file with damage but nothing lost is only a warning.
+    // or its declared duration x rate) minus what decoded; a file with damage but nothing lost is only a warning. A
+    // container that declares no length (a cut-off .ts, a streamed .mkv: ffmpeg estimates the duration from what is there)
+    // promises nothing, so what followed the damage is unknown, never "none lost".
     private static VideoDamage? Damage(string path, FrameCounter.Count count, int headerFrames, double durationFrames)
     {
         ContainerLayout layout = ContainerLayout.Inspect(path);
         if (!layout.Truncated && count.Error is null) return null;
-        int promised = headerFrames > 0 ? headerFrames : (int)Math.Round(durationFrames);
-        int expected = Math.Max(count.Frames, promised);
-        int lost = expected - count.Frames;
         string what = layout.Truncated ? $"truncated: {layout.Detail}" : $"decode errors (first: {count.Error})";
+        int exitCode = layout.Truncated ? ExitCodes.TruncatedInput : ExitCodes.DecodeFailed;
+        int? promised = headerFrames > 0 ? headerFrames
+            : durationFrames > 0 && DeclaresDuration(path) ? (int)Math.Round(durationFrames) : null;
+        if (promised is not int known)
+            return new VideoDamage($"{what}; {count.Frames} frames decoded, an unknown number lost (the container declares no length)",
+                exitCode, FrameLoss.Unknown);
+        int expected = Math.Max(count.Frames, known);
+        int lost = expected - count.Frames;
         string loss = lost > 0 ? $"{count.Frames} of {expected} frames decoded, {lost} lost" : $"all {count.Frames} frames decoded, none lost";
-        return new VideoDamage($"{what}; {loss}", layout.Truncated ? ExitCodes.TruncatedInput : ExitCodes.DecodeFailed, lost);
+        return new VideoDamage($"{what}; {loss}", exitCode, FrameLoss.Of(lost));
+    }
+
+    // True when the container states its duration (ffmpeg "estimates" it "from stream"), false when ffmpeg had to
+    // estimate it from the timestamps or the bit rate of what is in the file. Only asked of damaged files: the answer
+    // is in ffmpeg's trace log, the one place it is given.
+    private static bool DeclaresDuration(string path)
+    {
+        var (_, _, log) = FfmpegProcess.Run(FfmpegInstallation.Default.FfprobePath, ["-v", "trace", "-hide_banner", "-i", path]);
+        int at = log.IndexOf("(estimate from ", StringComparison.Ordinal);
+        return at < 0 || log.AsSpan(at).StartsWith("(estimate from stream)");   // no such line (another ffmpeg): trust the duration
     }
 
     private static FileStream OpenForCheck(string path)

@@ -20,8 +20,9 @@ public sealed class VideoReader : IDisposable
     /// <summary>Output frame height (after resize and crop).</summary>
     public int Height => _plan.Height;
     public int FramesRead { get; private set; }
-    /// <summary>Frames this read should have delivered but could not decode (corrupt or truncated stream); known at the end.</summary>
-    public int FramesLost { get; private set; }
+    /// <summary>Frames this read should have delivered but could not decode (corrupt or truncated stream); known at the end
+    /// (unknown for a damaged file whose container declares no length).</summary>
+    public FrameLoss FramesLost { get; private set; }
     /// <summary>Repairs made instead of failing (upscaled for a crop, fewer frames than asked, frames lost).</summary>
     public IReadOnlyList<string> Warnings => _warnings;
     /// <summary>The ffmpeg filter chain this reader runs (for benchmarks and diagnostics).</summary>
@@ -42,7 +43,7 @@ public sealed class VideoReader : IDisposable
         options ??= new VideoReadOptions();
         VideoInfo info = VideoProbe.Probe(path);
         ReadPlan plan = ReadPlan.Build(info, options);
-        if (options.Strict && info.Damage is { FramesLost: > 0 } damage)
+        if (options.Strict && info.Damage is { FramesLost.Any: true } damage)
             throw new CentrifugeException($"{path}: {damage.Reason}", damage.ExitCode);
         if (options.TargetFps is null && options.StartSeconds is null)
         {
@@ -107,13 +108,14 @@ public sealed class VideoReader : IDisposable
         bool reachedLimit = _options.MaxFrames is int max && FramesRead >= max;
         if (reachedLimit) return;   // ffmpeg may still be running (-frames:v stops it); Dispose ends it
         int code = _process.WaitForExit(out string stderr);
-        int lost = Info.Damage is null ? 0 : Math.Max(0, ExpectedIntactFrames() - FramesRead);
         if (Info.Damage is { } damage)
         {
+            // A container that declares no length: a read that reached the end may have missed any number of frames.
+            FrameLoss lost = damage.FramesLost.IsUnknown ? FrameLoss.Unknown : FrameLoss.Of(ExpectedIntactFrames() - FramesRead);
             FramesLost = lost;
-            if (_options.Strict && lost > 0) throw new CentrifugeException($"{Info.Path}: {damage.Reason}", damage.ExitCode);
-            _warnings.Add(lost > 0
-                ? $"{Info.Path}: {damage.Reason}; this read returned {FramesRead} frames, {lost} lost"
+            if (_options.Strict && lost.Any) throw new CentrifugeException($"{Info.Path}: {damage.Reason}", damage.ExitCode);
+            _warnings.Add(lost.Any
+                ? $"{Info.Path}: {damage.Reason}; this read returned {FramesRead} frames, {lost.Describe()}"
                 : $"{Info.Path}: {damage.Reason}");
             return;
         }
@@ -122,8 +124,8 @@ public sealed class VideoReader : IDisposable
             // Damage the probe did not look for (a header-trusting probe): what ffmpeg says, and what came out.
             string reason = $"decode error after frame {FramesRead}: {FfmpegProcess.FirstLine(stderr)}";
             if (_options.Strict) throw new CentrifugeException($"{Info.Path}: {reason}", ExitCodes.DecodeFailed);
-            FramesLost = Math.Max(0, ExpectedIntactFrames() - FramesRead);
-            _warnings.Add($"{Info.Path}: {reason}; returned {FramesRead} frames, {FramesLost} lost");
+            FramesLost = FrameLoss.Of(ExpectedIntactFrames() - FramesRead);
+            _warnings.Add($"{Info.Path}: {reason}; returned {FramesRead} frames, {FramesLost.Count} lost");
             return;
         }
         if (_options.MaxFrames is int wanted && FramesRead < wanted)
@@ -136,7 +138,7 @@ public sealed class VideoReader : IDisposable
     // Frames this read would have delivered from an intact file (an estimate under fps resampling).
     private int ExpectedIntactFrames()
     {
-        int intact = Info.Frames + (Info.Damage?.FramesLost ?? 0);
+        int intact = Info.Frames + (Info.Damage?.FramesLost.Count ?? 0);
         double perSource = _options.TargetFps is double fps && Info.Fps > 0 ? fps / Info.Fps : 1.0;
         int available = (int)Math.Round(Math.Max(0, intact - _plan.SkippedFrames) * perSource);
         return _options.MaxFrames is int max ? Math.Min(max, available) : available;

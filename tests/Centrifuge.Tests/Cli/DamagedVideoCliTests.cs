@@ -92,6 +92,67 @@ public sealed class DamagedVideoCliTests(DamagedClips clips) : IClassFixture<Dam
     }
 
     [Fact]
+    public void A_cut_off_file_that_declares_no_length_lost_an_unknown_number_of_frames_not_none()
+    {
+        // Issue 30, case 5: a cut-off .ts or streamed .mkv was "damaged … none lost" with exit 0.
+        string[] inputs = [clips.TruncatedTs, clips.TruncatedStreamedMkv];
+        CliResult probe = CliRunner.Run(["probe", .. inputs, "--json"]);
+        Assert.True(probe.ExitCode == ExitCodes.CompletedWithLosses, $"exit {probe.ExitCode}: {probe.Error}");
+        using JsonDocument json = JsonDocument.Parse(probe.Output);
+        foreach ((JsonElement r, string input) in json.RootElement.EnumerateArray().Zip(inputs))
+        {
+            Assert.Equal(DamagedClips.DecodeWithFfmpeg(input).Frames, r.GetProperty("frames").GetInt32());
+            Assert.Equal("unknown", r.GetProperty("frames_lost").GetString());
+            Assert.Contains("an unknown number lost", r.GetProperty("damage").GetString());
+        }
+        Assert.DoesNotContain("none lost", probe.Error);
+
+        using var dir = new TempDir();
+        CliResult separate = Separate(dir.File("out"), [.. inputs, "--json"]);
+        Assert.True(separate.ExitCode == ExitCodes.CompletedWithLosses, $"exit {separate.ExitCode}: {separate.Error}");
+        using JsonDocument items = JsonDocument.Parse(separate.Output);
+        Assert.All(items.RootElement.EnumerateArray(), i =>
+        {
+            Assert.Equal(ExitCodes.CompletedWithLosses, i.GetProperty("exit_code").GetInt32());
+            Assert.Equal("unknown", i.GetProperty("summary").GetProperty("frames_lost").GetString());
+        });
+        CliResult plain = Separate(dir.File("plain"), clips.TruncatedTs);
+        Assert.Equal(ExitCodes.CompletedWithLosses, plain.ExitCode);
+        Assert.Contains("an unknown number of frames lost", plain.Output);
+
+        string src = Sources(dir, clips.Clean, clips.TruncatedStreamedMkv);
+        CliResult prepare = CliRunner.Run("prepare", "--data", src, "--cache", dir.File("cache"), "--short-side", "32");
+        Assert.True(prepare.ExitCode == ExitCodes.CompletedWithLosses, $"exit {prepare.ExitCode}: {prepare.Error}");
+        Assert.Contains("an unknown number lost", prepare.Output);
+    }
+
+    [Fact]
+    public void Separate_keeps_the_frames_after_the_damage_at_their_input_times()
+    {
+        // Issue 30, case 5: the frames lost in the middle used to close up, so the layers ended 0.08 s early and every
+        // frame after the damage ran early. Each layer frame must sit at the time of an input frame, the last at the input's last.
+        double[] input = DamagedClips.PacketTimes(clips.Damaged);
+        int decodable = DamagedClips.DecodeWithFfmpeg(clips.Damaged).Frames;
+        Assert.Equal(Promised, input.Length);   // the premise: every packet is there, some do not decode
+        Assert.InRange(decodable, 1, Promised - 1);
+        double inputDuration = VideoProbe.Probe(clips.Damaged).DurationSeconds;
+
+        using var dir = new TempDir();
+        CliResult result = Separate(dir.File("out"), clips.Damaged);
+        Assert.True(result.ExitCode == ExitCodes.CompletedWithLosses, $"exit {result.ExitCode}: {result.Error}");
+        foreach (string video in new[] { "layer-1.mp4", "pair-a.mp4", "preview.mp4" })
+        {
+            string path = Path.Combine(dir.File("out"), "damaged", video);
+            double[] output = DamagedClips.PacketTimes(path);
+            Assert.Equal(decodable, output.Length);
+            Assert.True(Math.Abs(output[^1] - input[^1]) < 0.0015, $"{video}: last frame at {output[^1]} s, the input's at {input[^1]} s");
+            foreach (double t in output)
+                Assert.True(input.Any(i => Math.Abs(i - t) < 0.0015), $"{video}: a frame at {t} s, between the input's frames");
+            Assert.Equal(inputDuration, VideoProbe.Probe(path).DurationSeconds, 2);
+        }
+    }
+
+    [Fact]
     public void Prepare_caches_what_decodes_lists_the_damage_and_exits_21_also_when_reusing()
     {
         using var dir = new TempDir();
@@ -107,7 +168,7 @@ public sealed class DamagedVideoCliTests(DamagedClips clips) : IClassFixture<Dam
             Assert.Contains($"{Promised - decodable} lost", result.Output);
         }
         CacheEntry entry = ClipCache.ReadIndex(cache)!.Entries.Single(e => e.Path == damaged);
-        Assert.Equal((decodable, Promised - decodable), (entry.Frames, entry.FramesLost));
+        Assert.Equal((decodable, Promised - decodable), (entry.Frames, entry.FramesLost.Count));
     }
 
     [Fact]

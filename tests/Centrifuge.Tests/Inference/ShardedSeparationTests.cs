@@ -149,6 +149,27 @@ public class ShardedSeparationTests(SeparationFixture clips) : IClassFixture<Sep
     }
 
     [Fact]
+    public void Skip_existing_redoes_an_output_whose_input_changed_since()
+    {
+        // Issue 30, case 9: the output of a 6-frame input was kept after the input became a 10-frame one.
+        using var dir = new TempDir();
+        string outDir = dir.File("out"), input = dir.File("clip.mp4");
+        string[] common = ["-o", outDir, "--model", clips.TinyModel, "--size", "32", "--window", "8", "--overlap", "2", "--skip-existing", "--json"];
+        File.Copy(clips.Generate("six.mp4", "testsrc2=size=48x32:rate=8", 6), input);
+        Assert.Equal(0, CliRunner.Run(["separate", input, .. common]).ExitCode);
+        using (JsonDocument again = JsonDocument.Parse(CliRunner.Run(["separate", input, .. common]).Output))
+            Assert.Contains("complete", again.RootElement[0].GetProperty("skipped").GetString());   // unchanged: kept
+
+        File.Copy(clips.Generate("ten.mp4", "testsrc2=size=48x32:rate=8", 10), input, overwrite: true);
+        CliResult changed = CliRunner.Run(["separate", input, .. common]);
+        Assert.True(changed.ExitCode == 0, changed.Error);
+        using JsonDocument json = JsonDocument.Parse(changed.Output);
+        Assert.Equal(JsonValueKind.Null, json.RootElement[0].GetProperty("skipped").ValueKind);
+        Assert.Equal(10, json.RootElement[0].GetProperty("summary").GetProperty("frames").GetInt32());
+        Assert.Equal(10, VideoProbe.Probe(Path.Combine(outDir, "clip", "layer-1.mp4")).Frames);
+    }
+
+    [Fact]
     public void A_missing_input_list_is_one_line_and_comments_and_blank_lines_are_ignored()
     {
         using var dir = new TempDir();

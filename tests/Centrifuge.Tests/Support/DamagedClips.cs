@@ -22,6 +22,10 @@ public sealed class DamagedClips : IDisposable
     public string Damaged { get; }
     /// <summary>testsrc2 160x120 H.264 in Matroska, 2 s (50 frames), cut to its first 60%.</summary>
     public string TruncatedMkv { get; }
+    /// <summary>testsrc2 160x120 H.264 in MPEG-TS, 2 s, cut inside a 188-byte packet at about 60%: no length is declared.</summary>
+    public string TruncatedTs { get; }
+    /// <summary>testsrc2 160x120 H.264 in Matroska written as a live stream (no duration), 2 s, cut to its first 60%.</summary>
+    public string TruncatedStreamedMkv { get; }
     /// <summary>12 frames; 64 bytes in the middle of the last packet overwritten: decode errors, yet every frame decodes.</summary>
     public string DamagedButComplete { get; }
     /// <summary>testsrc2 at 20 fps with every 7th frame dropped and the gaps kept: 34 frames over 1.95 s.</summary>
@@ -39,6 +43,13 @@ public sealed class DamagedClips : IDisposable
         string mkv = Make("whole.mkv", "-f", "lavfi", "-i", "testsrc2=size=160x120:rate=25:duration=2", "-c:v", "libx264", "-pix_fmt", "yuv420p");
         byte[] whole = System.IO.File.ReadAllBytes(mkv);
         TruncatedMkv = Write("truncated.mkv", whole[..(whole.Length * 6 / 10)]);
+
+        byte[] ts = System.IO.File.ReadAllBytes(Make("whole.ts", "-f", "lavfi", "-i", "testsrc2=size=160x120:rate=25:duration=2",
+            "-c:v", "libx264", "-pix_fmt", "yuv420p"));
+        TruncatedTs = Write("truncated.ts", ts[..(ts.Length * 6 / 10 / 188 * 188 + 100)]);
+        byte[] live = System.IO.File.ReadAllBytes(Make("live.mkv", "-f", "lavfi", "-i", "testsrc2=size=160x120:rate=25:duration=2",
+            "-c:v", "libx264", "-pix_fmt", "yuv420p", "-live", "1"));
+        TruncatedStreamedMkv = Write("truncated-streamed.mkv", live[..(live.Length * 6 / 10)]);
 
         string twelve = Make("twelve.mp4", "-f", "lavfi", "-i", "testsrc2=size=160x120:rate=25", "-frames:v", "12",
             "-c:v", "libx264", "-pix_fmt", "yuv420p", "-movflags", "+faststart");

@@ -13,7 +13,7 @@ public class VideoCheckTests(VideoClips clips)
         Assert.Equal(ExitCodes.Ok, goodCode);
         Assert.Null(good.Error);
         Assert.True(good.Frames > 0);
-        Assert.Equal(0, good.FramesLost);
+        Assert.Equal(FrameLoss.None, good.FramesLost);
 
         (ProbeRecord bad, int badCode) = VideoCheck.Inspect(clips.Path("text.mp4"));
         Assert.NotEqual(ExitCodes.Ok, badCode);

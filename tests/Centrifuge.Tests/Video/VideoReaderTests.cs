@@ -15,7 +15,7 @@ public class VideoReaderTests(VideoClips clips)
         int[] sizes = reader.ReadChunks(16).Select(c => c.Frames).ToArray();
         Assert.Equal([16, 16, 16, 2], sizes);
         Assert.Equal(VideoClips.Frames, reader.FramesRead);
-        Assert.Equal(0, reader.FramesLost);
+        Assert.Equal(FrameLoss.None, reader.FramesLost);
         Assert.Null(reader.ReadChunk(16));
         Assert.Empty(reader.Warnings);
     }
@@ -133,14 +133,14 @@ public class VideoReaderTests(VideoClips clips)
         VideoInfo info = VideoProbe.Probe(clips.Path("corrupt.avi"));
         Assert.NotNull(info.Damage);
         Assert.Equal(VideoClips.CountWithFfprobe(clips.Path("corrupt.avi")), info.Frames);   // ffprobe conceals damage too
-        Assert.Equal(VideoClips.Frames - info.Frames, info.FramesLost);                     // the header promised 50
-        Assert.True(info.FramesLost > 0, info.Damage!.Reason);
+        Assert.Equal(VideoClips.Frames - info.Frames, info.FramesLost.Count);                    // the header promised 50
+        Assert.True(info.FramesLost.Count > 0, info.Damage!.Reason);
 
         using VideoReader reader = VideoReader.Open(clips.Path("corrupt.avi"));
         byte[] got = reader.ReadChunks(7).SelectMany(c => c.Rgb.Take(c.Frames * c.FrameBytes)).ToArray();
         Assert.Equal(info.Frames, reader.FramesRead);
         Assert.Equal(info.FramesLost, reader.FramesLost);
-        Assert.Contains(reader.Warnings, w => w.Contains("decode errors") && w.Contains($"{info.FramesLost} lost"));
+        Assert.Contains(reader.Warnings, w => w.Contains("decode errors") && w.Contains(info.FramesLost.Describe()));
         // The damage sits in the middle of the file: the frames before it are the intact file's, bit for bit.
         byte[] clean = VideoClips.ReadAll(clips.Path("mpeg4.avi"), new VideoReadOptions { MaxFrames = 10 });
         Assert.Equal(clean, got[..clean.Length]);
@@ -155,7 +155,7 @@ public class VideoReaderTests(VideoClips clips)
         using VideoReader reader = VideoReader.Open(clips.Path("truncated.mp4"));
         int frames = reader.ReadChunks(16).Sum(c => c.Frames);
         Assert.InRange(frames, 1, VideoClips.Frames - 1);
-        Assert.Equal(VideoClips.Frames - frames, reader.FramesLost);
+        Assert.Equal(VideoClips.Frames - frames, reader.FramesLost.Count);
         var e = Assert.Throws<CentrifugeException>(() => VideoReader.Open(clips.Path("truncated.mp4"), new VideoReadOptions { Strict = true }));
         Assert.Equal(ExitCodes.TruncatedInput, e.ExitCode);
     }
@@ -178,7 +178,7 @@ public class VideoReaderTests(VideoClips clips)
         string path = Repo.RequireSample("opencv-doc/vtest.avi");
         using VideoReader reader = VideoReader.Open(path, new VideoReadOptions { ShortSide = 112, CenterCrop = (112, 112) });
         Assert.Equal(795, reader.ReadChunks(64).Sum(c => c.Frames));
-        Assert.Equal(0, reader.FramesLost);
+        Assert.Equal(FrameLoss.None, reader.FramesLost);
     }
 
     private static byte[] Crop(byte[] frames, int count, int x0, int y0, int w, int h)

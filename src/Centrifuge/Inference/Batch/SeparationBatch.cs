@@ -90,7 +90,7 @@ public static class SeparationBatch
         try
         {
             SeparationResult result = run();
-            return new SeparationOutcome(input, result, null, result.Summary.FramesLost > 0 ? ExitCodes.CompletedWithLosses : ExitCodes.Ok);
+            return new SeparationOutcome(input, result, null, result.Summary.FramesLost.Any ? ExitCodes.CompletedWithLosses : ExitCodes.Ok);
         }
         catch (CentrifugeException e)
         {

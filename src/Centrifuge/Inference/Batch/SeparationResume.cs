@@ -16,7 +16,7 @@ public sealed record ResumeDecision(SeparationOutcome? Instead, bool Replace, st
 /// <summary>
 /// `--skip-existing`, for batches that are re-run after a pre-emption or a failure: an input whose output folder holds
 /// a complete result (<see cref="FinishedOutput"/>) is skipped and reported as such; one whose folder holds a partial
-/// result is redone; anything else in the way (another input's result, a folder that is not ours) is refused as
+/// result, or the result of an input that changed since, is redone; anything else in the way (another input's result, a folder that is not ours) is refused as
 /// without the option, unless --force. Without the option every input is separated and existing folders are refused
 /// (or replaced under --force) by the <see cref="Separator"/> itself.
 /// </summary>
@@ -34,6 +34,7 @@ public sealed class SeparationResume(string outputRoot, bool skipExisting, bool 
         {
             OutputFolderState.Complete => new(new SeparationOutcome(input, null, null, ExitCodes.Ok) { Skipped = $"{check.Folder}: {check.Reason}" }, false, null),
             OutputFolderState.Partial => new(null, true, $"{check.Folder}: partial output ({check.Reason}), separating it again"),
+            OutputFolderState.Stale => new(null, true, $"{check.Folder}: made from an older {input}: {check.Reason}; separating it again"),
             OutputFolderState.Foreign when !force => new(new SeparationOutcome(input, null,
                 $"{check.Folder}: {check.Reason}", ExitCodes.OutputExists), false, null),
             _ => ResumeDecision.Separate,

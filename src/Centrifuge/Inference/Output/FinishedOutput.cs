@@ -12,6 +12,8 @@ public enum OutputFolderState
     Complete,
     /// <summary>Some of Centrifuge's outputs, but not a complete set (or an unreadable summary.json): redo it.</summary>
     Partial,
+    /// <summary>A complete result of this input as it was before it changed (another size or modification time): redo it.</summary>
+    Stale,
     /// <summary>A file, another input's result, or a folder with none of Centrifuge's outputs: never replaced without --force.</summary>
     Foreign,
 }
@@ -23,7 +25,8 @@ public sealed record FinishedOutputCheck(OutputFolderState State, string Folder,
 /// Decides whether an output folder holds a finished result. summary.json is written last, after every layer,
 /// the pair, the preview and the contact sheet (<see cref="Separator"/>; and the folder only appears, by rename, once
 /// all are written), so a result is complete when summary.json reads, names this input, and every file it implies
-/// exists, is not empty and is not newer than summary.json.
+/// exists, is not empty and is not newer than summary.json, and the input is the file it was made from (the size and
+/// modification time summary.json records).
 /// </summary>
 public static class FinishedOutput
 {
@@ -62,6 +65,10 @@ public static class FinishedOutput
             return new(OutputFolderState.Foreign, folder, $"holds the layers of {summary.Input}, not of {input}");
         if (summary.Layers < 1 || summary.Frames < 1)
             return new(OutputFolderState.Partial, folder, $"{SummaryFile} records {summary.Frames} frames and {summary.Layers} layers");
+
+        if (summary.InputStamp is { } stamp && File.Exists(input) && InputStamp.Of(input) is var now && now != stamp)
+            return new(OutputFolderState.Stale, folder,
+                $"its input changed since ({stamp.Bytes} bytes then, {now.Bytes} now{(now.MtimeMs != stamp.MtimeMs ? ", modified since" : "")})");
 
         DateTime written = File.GetLastWriteTimeUtc(summaryPath);
         foreach (string name in ExpectedFiles(summary.Layers))

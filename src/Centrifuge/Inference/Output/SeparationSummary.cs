@@ -10,16 +10,32 @@ namespace Centrifuge.Inference.Output;
 public sealed record SeparationSummary(string Input, int Frames, int Width, int Height, double Fps, int Layers, int[] Pair,
     double Seconds, double FramesPerSecond, double PeakMemoryMb)
 {
-    /// <summary>Frames of a damaged input that could not be decoded and are missing from the layers (0 for a clean input).</summary>
-    public int FramesLost { get; init; }
+    /// <summary>Frames of a damaged input that could not be decoded and are missing from the layers (0 for a clean input,
+    /// "unknown" when its container declares no length).</summary>
+    public FrameLoss FramesLost { get; init; }
 
     /// <summary>What is wrong with a damaged input (the probe's reason), or absent for a clean one.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? Damage { get; init; }
 
+    /// <summary>The input file as it was separated (size, modification time), so `--skip-existing` redoes an output whose
+    /// input changed since; absent for a blend and in summaries written before it was recorded.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public InputStamp? InputStamp { get; init; }
+
     /// <summary>Only for --blend: scores against the two original videos.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public BlendMetrics? Metrics { get; init; }
+}
+
+/// <summary>A file's size in bytes and last-write time (unix milliseconds, UTC): it changed when either did.</summary>
+public sealed record InputStamp(long Bytes, long MtimeMs)
+{
+    public static InputStamp Of(string path)
+    {
+        var file = new FileInfo(path);
+        return new InputStamp(file.Length, new DateTimeOffset(file.LastWriteTimeUtc).ToUnixTimeMilliseconds());
+    }
 }
 
 /// <summary>

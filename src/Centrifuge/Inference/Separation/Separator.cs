@@ -44,14 +44,16 @@ public sealed class Separator
     /// <summary>Separates one video into OUTDIR/&lt;name&gt;/ (<paramref name="replace"/>: replace an existing folder, as --force does).</summary>
     public SeparationResult Separate(string input, string outputRoot, Action<SeparationProgress>? progress = null, bool replace = false)
     {
+        var stamp = InputStamp.Of(input);   // before reading: a file changed while it is read is redone next time
         VideoInfo info = VideoProbe.Probe(input);
         using var folder = SeparationOutputFolder.Begin(outputRoot, OutputName(input), Options.Force || replace);
         var read = new VideoReadOptions { ShortSide = ProcessingSide(info.Width, info.Height) };
         using var source = new VideoFrameSource(VideoReader.Open(input, read));
         (int w, int h) = OutputSize(info.Width, info.Height);
-        // A variable-rate input keeps its frame times in the outputs (a damaged one is written at its average rate).
-        IReadOnlyList<double>? times = info.Damage is null ? FrameTimes.OfVariableRate(info) : null;
-        return Run(folder, input, source, info.Frames, w, h, info.Fps, null, progress, info.Damage?.Reason, frameTimes: times);
+        // A variable-rate input keeps its frame times in the outputs, and so does a damaged one: the frames after the
+        // frames it lost stay at their own times, so the layers stay aligned with the input and end where it ends.
+        IReadOnlyList<double>? times = info.Damage is null ? FrameTimes.OfVariableRate(info) : FrameTimes.OfDecodedFrames(info);
+        return Run(folder, input, source, info.Frames, w, h, info.Fps, null, progress, info.Damage?.Reason, frameTimes: times, stamp: stamp);
     }
 
     /// <summary>Refuses a blend weight outside (0, 1): callers check it before loading a model.</summary>
@@ -93,7 +95,7 @@ public sealed class Separator
     // damage: the probe's reason for a damaged input (null when clean); blendLost: frames lost from a blend's two videos.
     private SeparationResult Run(SeparationOutputFolder folder, string input, IFrameSource source, int expectedFrames,
         int width, int height, double fps, (string A, string B, double Alpha)? blend, Action<SeparationProgress>? progress,
-        string? damage = null, int blendLost = 0, IReadOnlyList<double>? frameTimes = null)
+        string? damage = null, FrameLoss blendLost = default, IReadOnlyList<double>? frameTimes = null, InputStamp? stamp = null)
     {
         ProcessMemory.ReleaseFreeMemory();   // the previous input's buffers: its peak is not this one's
         ProcessMemory.ResetPeak();
@@ -117,7 +119,7 @@ public sealed class Separator
             }
             if (stats.Frames == 0) throw new CentrifugeException($"{input}: no frames could be decoded", ExitCodes.DecodeFailed);
             // A damaged input is separated as far as it decodes; what could not be decoded is counted, never hidden.
-            int lost = source is VideoFrameSource video ? video.FramesLost : blendLost;
+            FrameLoss lost = source is VideoFrameSource video ? video.FramesLost : blendLost;
             writer.Complete(stats.Pair);
             clock.Stop();
             BlendMetrics? metrics = blend is { } bl && writer.Scores is { } s
@@ -126,7 +128,7 @@ public sealed class Separator
             double seconds = clock.Elapsed.TotalSeconds;
             var summary = new SeparationSummary(input, stats.Frames, width + width % 2, height + height % 2, fps, stats.Layers,
                 [stats.Pair.A + 1, stats.Pair.B + 1], Math.Round(seconds, 3), Math.Round(stats.Frames / seconds, 3),
-                Math.Round(ProcessMemory.PeakMegabytes(), 1)) { FramesLost = lost, Damage = damage, Metrics = metrics };
+                Math.Round(ProcessMemory.PeakMegabytes(), 1)) { FramesLost = lost, Damage = damage, Metrics = metrics, InputStamp = stamp };
             File.WriteAllText(folder.File("summary.json"), JsonDefaults.Serialize(summary) + "\n");
             var warnings = (source is VideoFrameSource frames ? frames.Warnings : []).Concat(writer.Warnings).ToList();
             writer.Dispose();

@@ -13,8 +13,8 @@ public sealed class VideoFrameSource : IFrameSource
     /// <summary>The reader's repairs and losses (frames lost to damage), for the run's warnings.</summary>
     public IReadOnlyList<string> Warnings => _reader.Warnings;
 
-    /// <summary>Frames of a damaged file that could not be decoded (known once the source is exhausted).</summary>
-    public int FramesLost => _reader.FramesLost;
+    /// <summary>Frames of a damaged file that could not be decoded (known once the source is exhausted, or unknown).</summary>
+    public FrameLoss FramesLost => _reader.FramesLost;
 
     public Tensor? Read(int maxFrames) => _reader.ReadChunk(maxFrames) is FrameChunk chunk ? FrameTensors.ToTensor(chunk) : null;
 
