@@ -111,8 +111,10 @@ public static class ClipCacheBuilder
                 }
                 catch (CentrifugeException e)
                 {
-                    skipped.Add(new SkippedSource(source.Id, e.Message));
-                    outcome = "skipped: " + e.Message;
+                    // The report names the source beside its reason: the reason need not name it again.
+                    string reason = e.Message.StartsWith(source.Path + ": ", StringComparison.Ordinal) ? e.Message[(source.Path.Length + 2)..] : e.Message;
+                    skipped.Add(new SkippedSource(source.Id, reason));
+                    outcome = "skipped: " + reason;
                 }
             }
             progress?.Report(new PrepareProgress(++done, sources.Sources.Count, source.Id, outcome));

@@ -2,6 +2,7 @@ using Centrifuge.Inference.Batch;
 using Centrifuge.Inference.Separation;
 using Centrifuge.Models;
 using Centrifuge.Runtime;
+using Centrifuge.Tests.Support;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -14,9 +15,19 @@ public class SeparationBatchTests
     {
         var plan = SeparationBatch.Plan(["a/clip.mp4", "b/clip.avi", "c/other.mp4"]);
         Assert.Null(plan[0].Refused);
-        Assert.Equal(ExitCodes.OutputExists, plan[1].Refused!.ExitCode);
+        Assert.Equal(ExitCodes.InvalidInput, plan[1].Refused!.ExitCode);
         Assert.Contains("a/clip.mp4", plan[1].Refused!.Error);
         Assert.Null(plan[2].Refused);
+    }
+
+    [Fact]
+    public void The_CLI_says_to_rename_a_colliding_input_not_to_force()
+    {
+        using var dir = new TempDir();
+        CliResult r = CliRunner.Run("separate", dir.File("a/clip.mp4"), dir.File("b/clip.mp4"), "-o", dir.File("out"));
+        string line = Assert.Single(r.Error.Split('\n'), l => l.Contains("already used by", StringComparison.Ordinal));
+        Assert.Contains("rename one of them", line);
+        Assert.DoesNotContain("--force", line);
     }
 
     [Fact]

@@ -72,7 +72,7 @@ public static class SeparationBatch
             {
                 plan.Add((input, new SeparationOutcome(input, null,
                     $"{input}: output folder name '{name}' is already used by {earlier} in this batch (rename one of them)",
-                    ExitCodes.OutputExists)));
+                    ExitCodes.InvalidInput)));   // not OutputExists: replacing (--force) would not help
                 continue;
             }
             names[name] = input;
