@@ -199,9 +199,10 @@ public sealed class DamagedVideoCliTests(DamagedClips clips) : IClassFixture<Dam
         CliResult result = CliRunner.Run("train", "--data", src, "--cache", dir.File("cache"), "--preset", "tiny", "--out", dir.File("run"),
             "--iterations", "2", "--clip", "4,32,32", "--batch", "1", "--threads", "1");
         Assert.True(result.ExitCode == ExitCodes.CompletedWithLosses, $"exit {result.ExitCode}: {result.Error}");   // the truncated MKV is used
-        Assert.Contains($"skipped {empty}: {empty}: file is empty (0 bytes)", result.Output);
-        Assert.Contains($"skipped {text}: {text}: not a video ffmpeg can read", result.Output);
-        Assert.Contains($"skipped {cut}: {cut}: ", result.Output);
+        Assert.Contains($"skipped {empty}: file is empty (0 bytes)", result.Output);
+        Assert.Contains($"skipped {text}: not a video ffmpeg can read", result.Output);
+        Assert.Contains($"skipped {cut}: ", result.Output);
+        Assert.DoesNotContain($"{cut}: {cut}", result.Output);
         Assert.DoesNotContain("not in the cache", result.Output);
         Assert.Contains($"damaged {Path.Combine(src, "b", Path.GetFileName(clips.TruncatedMkv))}", result.Output);
     }

@@ -38,7 +38,7 @@ public class SeparateCommandTests(SeparationFixture clips) : IClassFixture<Separ
 
             using JsonDocument summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, "summary.json")));
             Assert.Equal(
-                new[] { "input", "frames", "width", "height", "fps", "layers", "pair", "seconds", "frames_per_second", "peak_memory_mb", "frames_lost" },
+                new[] { "input", "frames", "width", "height", "fps", "layers", "pair", "seconds", "frames_per_second", "peak_memory_mb", "frames_lost", "input_stamp" },
                 summary.RootElement.EnumerateObject().Select(p => p.Name));
             Assert.Equal(source.Frames, summary.RootElement.GetProperty("frames").GetInt32());
             Assert.Equal(2, summary.RootElement.GetProperty("layers").GetInt32());

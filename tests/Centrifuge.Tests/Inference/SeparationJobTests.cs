@@ -36,10 +36,10 @@ public class SeparationJobTests(SeparationFixture clips) : IClassFixture<Separat
         IReadOnlyList<SeparationOutcome> outcomes = SeparationBatch.Run(separator,
             new SeparationJob([clips.Testsrc, missing, twin], dir.File("out")), recorder);
 
-        Assert.Equal([ExitCodes.Ok, ExitCodes.MissingInput, ExitCodes.OutputExists], outcomes.Select(o => o.ExitCode));
+        Assert.Equal([ExitCodes.Ok, ExitCodes.MissingInput, ExitCodes.InvalidInput], outcomes.Select(o => o.ExitCode));
         string name = Path.GetFileName(clips.Testsrc);
         Assert.Equal([$"track {name}", $"finished {name} 0", "track missing.mp4", $"finished missing.mp4 {ExitCodes.MissingInput}",
-            $"finished {name} {ExitCodes.OutputExists}"], recorder.Events);   // the twin is refused without running
+            $"finished {name} {ExitCodes.InvalidInput}"], recorder.Events);   // the twin is refused without running
         Assert.True(recorder.Updates > 0);
         Assert.Equal(ExitCodes.PartialFailure, SeparationBatch.ExitCode(outcomes));
         Assert.Equal([Separator.OutputName(clips.Testsrc)], Directory.GetFileSystemEntries(dir.File("out")).Select(Path.GetFileName));

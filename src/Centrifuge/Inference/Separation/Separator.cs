@@ -44,8 +44,8 @@ public sealed class Separator
     /// <summary>Separates one video into OUTDIR/&lt;name&gt;/ (<paramref name="replace"/>: replace an existing folder, as --force does).</summary>
     public SeparationResult Separate(string input, string outputRoot, Action<SeparationProgress>? progress = null, bool replace = false)
     {
-        var stamp = InputStamp.Of(input);   // before reading: a file changed while it is read is redone next time
-        VideoInfo info = VideoProbe.Probe(input);
+        VideoInfo info = VideoProbe.Probe(input);   // first: it names what is wrong with a missing or unreadable input
+        var stamp = InputStamp.Of(input);   // before decoding: a file changed while it is read is redone next time
         using var folder = SeparationOutputFolder.Begin(outputRoot, OutputName(input), Options.Force || replace);
         var read = new VideoReadOptions { ShortSide = ProcessingSide(info.Width, info.Height) };
         using var source = new VideoFrameSource(VideoReader.Open(input, read));
