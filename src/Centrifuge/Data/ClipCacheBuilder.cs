@@ -15,8 +15,6 @@ public sealed record PrepareOptions
     public int MinFrames { get; init; } = 8;
     /// <summary>Recompute the checksum of entries that look valid (size and source stamp), to catch damaged data.</summary>
     public bool VerifyChecksums { get; init; } = true;
-    /// <summary>How long to wait for another process preparing the same folder before giving up.</summary>
-    public TimeSpan LockTimeout { get; init; } = TimeSpan.FromHours(1);
     /// <summary>Called once when another process holds the folder and this one waits for it.</summary>
     public Action<string>? Waiting { get; init; }
 
@@ -50,6 +48,9 @@ public static class ClipCacheBuilder
     /// <summary>The lock file in the cache folder, held while a process prepares it.</summary>
     public const string LockFile = ".prepare.lock";
 
+    // How long a prepare waits for another process preparing the same folder before giving up.
+    private static readonly TimeSpan LockTimeout = TimeSpan.FromHours(1);
+
     public static PrepareReport Prepare(SourceList sources, string folder, PrepareOptions options, ISourceDecoder decoder,
         IProgress<PrepareProgress>? progress = null)
     {
@@ -64,7 +65,7 @@ public static class ClipCacheBuilder
         try
         {
             return FileLock.Acquire(path, () => options.Waiting?.Invoke($"{folder}: another process is preparing this clip cache; waiting for it"),
-                options.LockTimeout);
+                LockTimeout);
         }
         catch (TimeoutException e)
         {

@@ -60,8 +60,9 @@ public static class TorchRuntime
     /// Under glibc's malloc with its defaults (no tcmalloc preloaded, no MALLOC_* tuning: `dotnet Centrifuge.Cli.dll`
     /// run directly), tells it what scripts/lib/runtime-env.sh tells it through the environment: no mmap for large
     /// blocks, no trimming. Otherwise each of libtorch's many-megabyte buffers goes back to the kernel and is faulted in
-    /// again: a cpu-small training step took 10-12 CPU-seconds that way against about 1.5 (AMD Zen 5, 2026-12-04),
-    /// two thirds of it in the kernel. CENTRIFUGE_ALLOCATOR=glibc keeps glibc's defaults.
+    /// again (a third of a cpu-small training's time in the kernel, AMD Zen 5, 2026-12-04). This cuts that kernel time,
+    /// not all of the gap: on a busy machine the median cpu-small step was 11.7 s with it and 3.3 s with tcmalloc
+    /// preloaded, which stays the way to run (./centrifuge). CENTRIFUGE_ALLOCATOR=glibc keeps glibc's defaults.
     /// </summary>
     private static void KeepFreedBlocks()
     {

@@ -40,7 +40,7 @@ public class RuntimeEnvTests
     public void The_CLI_run_directly_on_glibc_keeps_freed_blocks_itself()
     {
         // `dotnet Centrifuge.Cli.dll` without ./centrifuge: no tcmalloc, no MALLOC_* variables. The process tunes glibc
-        // itself (a training step took 10 CPU-seconds instead of 1.5 without it); CENTRIFUGE_ALLOCATOR=glibc opts out.
+        // itself (less of a training step in the kernel); CENTRIFUGE_ALLOCATOR=glibc opts out.
         string dll = CliRunner.ExecutableDll;
         Assert.Contains("glibc, keeping freed blocks", Doctor(dll));
         Assert.Contains("glibc defaults", Doctor(dll, ("CENTRIFUGE_ALLOCATOR", "glibc")));
