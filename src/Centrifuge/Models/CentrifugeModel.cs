@@ -36,6 +36,21 @@ public sealed class CentrifugeModel : Module<Tensor, Tensor>
     /// <summary>A freshly initialised model (libtorch's default init; seed with torch.manual_seed for repeatability).</summary>
     public static CentrifugeModel Create(ModelConfig config) => new(config);
 
+    /// <summary>
+    /// Zeroes each corrector's output convolution, so that every corrector adds nothing and the model computes exactly
+    /// its predictor's layers; training then grows the corrections from there. Used when a trained predictor starts a
+    /// predictor-corrector: freshly initialised correctors would add random corrections and undo the predictor's training.
+    /// </summary>
+    public void StartCorrectorsAsIdentity()
+    {
+        using var noGrad = torch.no_grad();
+        foreach (EncoderDecoder corrector in correctors)
+        {
+            corrector.Decoder.Output.weight!.zero_();
+            corrector.Decoder.Output.bias?.zero_();
+        }
+    }
+
     // [B, 3, T, H, W] in [-1, 1] -> [B, n, 3, T, H, W] on the same scale (any T, H, W >= 1)
     public override Tensor forward(Tensor video)
     {

@@ -81,7 +81,8 @@ public static class ModelCheckpoint
     /// <summary>
     /// Loads initial weights for training (`train --init`): a checkpoint of the same architecture whole, or a
     /// predictor-only checkpoint into the predictor of a predictor-corrector that is otherwise the same (the paper's step
-    /// from predictor to predictor-corrector), leaving the correctors as initialised. Any other difference is refused.
+    /// from predictor to predictor-corrector), with the correctors as initialised but adding nothing at first
+    /// (<see cref="CentrifugeModel.StartCorrectorsAsIdentity"/>). Any other difference is refused.
     /// </summary>
     public static WeightsLoaded LoadInitial(CentrifugeModel model, string path)
     {
@@ -98,8 +99,8 @@ public static class ModelCheckpoint
             ReadWeights(model, reader, path);
             return WeightsLoaded.Whole;
         }
-        // The stored predictor-only model, built around the caller's RNG sequence so the correctors' initialisation and
-        // what follows are those of a run without --init.
+        // The stored predictor-only model, built around the caller's RNG sequence so the correctors' initialisation (but
+        // for their zeroed output convolutions) and what follows are those of a run without --init.
         using Tensor rng = torch.get_rng_state();
         using CentrifugeModel predictorOnly = CentrifugeModel.Create(stored);
         torch.set_rng_state(rng);
@@ -108,6 +109,7 @@ public static class ModelCheckpoint
         using (torch.no_grad())
             foreach ((string name, Tensor value) in source)
                 target[name].copy_(value);
+        model.StartCorrectorsAsIdentity();
         return WeightsLoaded.PredictorOnly;
     }
 

@@ -103,7 +103,7 @@ public sealed class Trainer : IDisposable
             WeightsLoaded taken = TrainingCheckpoint.IsTrainingCheckpoint(initial)
                 ? TrainingCheckpoint.LoadWeights(initial, _model) : ModelCheckpoint.LoadInitial(_model, initial);
             observer.Note(taken == WeightsLoaded.PredictorOnly
-                ? $"starting the predictor from the weights of {initial} (a predictor-only model); the corrector{(config.Model.CorrectionSteps > 1 ? "s start" : " starts")} freshly initialised"
+                ? $"starting the predictor from the weights of {initial} (a predictor-only model); the corrector{(config.Model.CorrectionSteps > 1 ? "s start" : " starts")} freshly initialised, adding nothing at first (output convolution zeroed)"
                 : $"starting from the weights of {initial}");
         }
         _state = WithBestFromDisk(_state);

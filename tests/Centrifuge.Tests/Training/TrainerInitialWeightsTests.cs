@@ -75,7 +75,8 @@ public sealed class TrainerInitialWeightsTests
 
     /// <summary>
     /// A predictor-only model under a predictor-corrector config: the predictor takes its weights, the corrector is
-    /// exactly what a run without --init initialises, and the run says so in one line.
+    /// what a run without --init initialises but for its zeroed output convolution, so the model starts by computing
+    /// exactly the predictor's layers, and the run says so in one line.
     /// </summary>
     [Theory]
     [InlineData(false)]
@@ -105,14 +106,28 @@ public sealed class TrainerInitialWeightsTests
         TrainingOutcome start = Trainer.Run(correctorConfig with { InitialWeights = source }, RunFolder.Open(dir.File("run"), false, false), false,
             observer: recorder, cancel: new CancellationToken(true));
         TrainingOutcome fresh = Trainer.Run(correctorConfig, RunFolder.Open(dir.File("fresh"), false, false), false, cancel: new CancellationToken(true));
-        Assert.Single(recorder.Notes, n => n.Contains("predictor-only", StringComparison.Ordinal) && n.Contains("corrector starts freshly initialised", StringComparison.Ordinal));
+        Assert.Single(recorder.Notes, n => n.Contains("predictor-only", StringComparison.Ordinal) && n.Contains("corrector starts freshly initialised, adding nothing at first", StringComparison.Ordinal));
 
         var (started, o1) = TrainingFixtures.LoadCheckpoint(correctorConfig, start.Checkpoint!);
         var (scratch, o2) = TrainingFixtures.LoadCheckpoint(correctorConfig, fresh.Checkpoint!);
         using var reference = ModelCheckpoint.Load(dir.File("predictor.ckpt"));
         Assert.True(Same(started.Predictor.state_dict(), reference.Predictor.state_dict()));
         Assert.False(Same(started.Predictor.state_dict(), scratch.Predictor.state_dict()));
-        Assert.True(Same(started.Correctors[0].state_dict(), scratch.Correctors[0].state_dict()));
+        Dictionary<string, torch.Tensor> corrector = started.Correctors[0].state_dict(), fresh0 = scratch.Correctors[0].state_dict();
+        string[] output = [.. corrector.Keys.Where(k => k.StartsWith("decoder.output.", StringComparison.Ordinal))];
+        Assert.Equal(2, output.Length); // weight and bias
+        Assert.All(output, k => Assert.Equal(0, corrector[k].count_nonzero().item<long>()));
+        Assert.True(Same(corrector.Where(kv => !output.Contains(kv.Key)).ToDictionary(), fresh0.Where(kv => !output.Contains(kv.Key)).ToDictionary()));
+
+        // Zero corrections: the predictor-corrector's layers are the predictor-only model's, to the bit.
+        started.eval();
+        reference.eval();
+        torch.manual_seed(5);
+        using (torch.no_grad())
+        using (torch.Tensor video = torch.rand(new long[] { 1, 3, 8, 32, 32 }))
+        using (torch.Tensor withCorrector = started.forward(video))
+        using (torch.Tensor predictorOnly = reference.forward(video))
+            Assert.True(withCorrector.allclose(predictorOnly, rtol: 0, atol: 0));
         foreach (IDisposable d in new IDisposable[] { o1, o2, started, scratch }) d.Dispose();
     }
 
