@@ -16,6 +16,12 @@ public static class EvaluateCommand
         var data = new Option<string>("--data") { Description = "Videos the model never saw: a folder, list, Kinetics CSV or manifest", Required = true };
         var pairs = new Option<int>("--pairs") { Description = "Number of blended pairs N", DefaultValueFactory = _ => 100 };
         var seed = new Option<long>("--seed") { Description = "Seed of the pairs (same seed, same pairs)", DefaultValueFactory = _ => 1 };
+        var placement = new Option<ClipPlacement>("--placement")
+        {
+            Description = "Where each pair's clips are cut: spread = start and crop place drawn per pair from the seed (N distinct views); " +
+                          "centred = each video's middle clip and centre crop (the trainer's validation; at most one view per pair of videos)",
+            DefaultValueFactory = _ => ClipPlacement.Spread,
+        };
         var clip = new Option<string?>("--clip") { Description = "Clip size T,H,W (default: the clip the model was trained at, else the run's config.json next to the checkpoint, else 32,112,112)" };
         var precision = new Option<string>("--precision") { Description = "fp32 or bf16", DefaultValueFactory = _ => "fp32" };
         var device = new Option<string>("--device") { Description = "cpu or cuda", DefaultValueFactory = _ => "cpu" };
@@ -26,7 +32,7 @@ public static class EvaluateCommand
         var report = new Option<string?>("--report") { Description = "Write report.md, report.json and scores.png into this folder" };
         var force = new Option<bool>("--force") { Description = "Replace an existing report" };
         var command = new Command("evaluate", "Score a model on N deterministic blended pairs against the identity and untrained baselines (paper Table 1)");
-        foreach (Option o in new Option[] { model, data, pairs, seed, clip, precision, device, batch, threads, cache, json, report, force }) command.Options.Add(o);
+        foreach (Option o in new Option[] { model, data, pairs, seed, placement, clip, precision, device, batch, threads, cache, json, report, force }) command.Options.Add(o);
         command.SetAction(parse => context.Execute(parse, () =>
         {
             if (parse.GetValue(report) is { } target) EvaluationReport.Check(target, parse.GetValue(force));
@@ -34,7 +40,7 @@ public static class EvaluateCommand
             TorchRuntime.SetThreads(parse.GetValue(threads) ?? 0);
             var options = new EvaluationOptions
             {
-                Pairs = parse.GetValue(pairs), Seed = parse.GetValue(seed),
+                Pairs = parse.GetValue(pairs), Seed = parse.GetValue(seed), Placement = parse.GetValue(placement),
                 Clip = parse.GetValue(clip) is { } c ? ClipSize.Parse(c) : null,
                 Precision = InferencePrecisions.Parse(parse.GetValue(precision)!),
                 Device = parse.GetValue(device)!, BatchSize = parse.GetValue(batch), Cache = parse.GetValue(cache),

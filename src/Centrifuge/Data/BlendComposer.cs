@@ -41,7 +41,7 @@ public static class BlendComposer
                 LayerKind.Colour => PlanColour(config, recipe, ref rng),
                 LayerKind.Photo => PlanPhoto(pool, config, random, Pick(pool, pool.Photos, null, usedGroups, ref pick), ref rng),
                 LayerKind.Composite => PlanComposite(pool, config, random, Pick(pool, pool.Photos, null, usedGroups, ref pick), usedGroups, ref pick, ref rng),
-                _ => PlanMoving(pool, config, kind, random, Pick(pool, pool.Moving, config.Pairing == Pairing.SameClass ? label : null, usedGroups, ref pick), ref rng),
+                _ => PlanMoving(pool, config, kind, recipe, Pick(pool, pool.Moving, config.Pairing == Pairing.SameClass ? label : null, usedGroups, ref pick), ref rng),
             };
             if (kind != LayerKind.Colour && random && config.Appearance.Any)
             {
@@ -88,15 +88,19 @@ public static class BlendComposer
         return choice;
     }
 
-    private static LayerPlan PlanMoving(ClipPool pool, DataConfig config, LayerKind kind, bool random, int video, ref SplitMix64 rng)
+    private static LayerPlan PlanMoving(ClipPool pool, DataConfig config, LayerKind kind, BlendRecipe recipe, int video, ref SplitMix64 rng)
     {
         StoredVideo v = pool.Store.Videos[video];
+        bool random = recipe.Training, placed = random || recipe.Placement == ClipPlacement.Spread;
         int stride = random ? rng.NextInt(config.StrideMin, config.StrideMax) : 1;
         int[] frames = kind == LayerKind.Frozen
-            ? ClipSampler.Frozen(v.Frames, config.Frames, random, ref rng)
-            : ClipSampler.Sample(v.Frames, config.Frames, ClipSampler.Step(v.Fps, config.TargetFps, stride), random, ref rng)
+            ? ClipSampler.Frozen(v.Frames, config.Frames, placed, ref rng)
+            : ClipSampler.Sample(v.Frames, config.Frames, ClipSampler.Step(v.Fps, config.TargetFps, stride), placed, ref rng)
               ?? throw new InvalidOperationException($"{v.Source.Id}: {v.Frames} frames, shorter than a clip");
-        CropBox box = SpatialSampler.For(config, random).Sample(v.Width, v.Height, ref rng);
+        SpatialSampler crops = random ? SpatialSampler.For(config, true)
+            : placed ? new SpatialSampler.RandomCrop(config with { CropScale = null, CropAspect = null, ScaleJitter = null })
+            : SpatialSampler.For(config, false);
+        CropBox box = crops.Sample(v.Width, v.Height, ref rng);
         JitterFactors jitter = random ? JitterFactors.Sample(config.ColourJitter, ref rng) : JitterFactors.None;
         string id = kind == LayerKind.Frozen ? $"frozen:{v.Source.Id}@{frames[0]}" : $"{v.Source.Id}@{frames[0]}";
         return new LayerPlan(kind, video, frames, box, jitter) { Id = id };

@@ -47,7 +47,7 @@ public class EvaluatorTests(EvaluationClips clips) : IClassFixture<EvaluationCli
             Sources = [clips.Videos], Frames = 8, Height = 32, Width = 32, PhotoProbability = 0, Seed = Options.Seed,
         };
         using HeldOutVideos videos = HeldOutVideos.Open(config, VideoSourceDecoder.Instance);
-        using BlendedBatch batch = videos.Pairs(Options.Pairs, Options.Seed).Batch(0, Options.Pairs);
+        using BlendedBatch batch = videos.Pairs(Options.Pairs, Options.Seed, placement: Options.Placement).Batch(0, Options.Pairs);
         float[] mixture = batch.Mixture.contiguous().data<float>().ToArray();     // [B, 3, T, H, W]
         float[] targets = batch.Targets.contiguous().data<float>().ToArray();     // [B, 2, 3, T, H, W]
         int video = 3 * 8 * 32 * 32;
@@ -79,6 +79,39 @@ public class EvaluatorTests(EvaluationClips clips) : IClassFixture<EvaluationCli
         string Pairs(long seed) => string.Join(";", videos.Pairs(Options.Pairs, seed).Plans.Select(p => string.Join("+", p.Layers.Select(l => l.Id))));
         Assert.Equal(Pairs(3), Pairs(3));
         Assert.NotEqual(Pairs(3), Pairs(4));
+    }
+
+    /// <summary>
+    /// 40 pairs of 6 videos: centred, every pair of the same two videos is the same view (at most 15 distinct blends, so
+    /// "40 pairs" would be 15 counted again); spread (evaluate's default), 40 distinct views, each clip and crop inside
+    /// its video at the nominal size, and the setup says how many video pairs were blended.
+    /// </summary>
+    [Fact]
+    public void Spread_pairs_are_distinct_views_where_centred_ones_repeat()
+    {
+        var config = new DataConfig { Sources = [clips.Videos], Frames = 8, Height = 32, Width = 32, PhotoProbability = 0 };
+        using HeldOutVideos videos = HeldOutVideos.Open(config, VideoSourceDecoder.Instance);
+        string View(SamplePlan p) => string.Join("+", p.Layers.Select(l => $"{l.Id}:{l.Box}").Order(StringComparer.Ordinal));
+        string Videos(SamplePlan p) => string.Join("+", p.Layers.Select(l => l.Video).Order());
+        ValidationSet centred = videos.Pairs(40, 3), spread = videos.Pairs(40, 3, placement: ClipPlacement.Spread);
+        Assert.Equal(40, centred.Count);
+        Assert.Equal(centred.Plans.Select(Videos).Distinct().Count(), centred.Plans.Select(View).Distinct().Count());
+        Assert.True(centred.Plans.Select(View).Distinct().Count() <= 15);
+        Assert.Equal(40, spread.Plans.Select(View).Distinct().Count());
+        foreach (LayerPlan layer in spread.Plans.SelectMany(p => p.Layers))
+        {
+            StoredVideo v = videos.Pool.Store.Videos[layer.Video];
+            Assert.Equal(centred.Plans[0].Layers[0].Box.Width, layer.Box.Width);
+            Assert.Equal(centred.Plans[0].Layers[0].Box.Height, layer.Box.Height);
+            Assert.InRange(layer.Box.X + layer.Box.Width, layer.Box.Width, v.Width);
+            Assert.InRange(layer.Box.Y + layer.Box.Height, layer.Box.Height, v.Height);
+            Assert.Equal(Enumerable.Range(layer.Frames[0], 8), layer.Frames);
+            Assert.InRange(layer.Frames[^1], 7, v.Frames - 1);
+        }
+        Assert.All(spread.Plans, p => Assert.Equal(0.5, p.Weights[0]));
+
+        EvaluationResult result = Shared;
+        Assert.Contains(result.Setup, s => s.Name == "placement" && s.Value == $"spread; {Evaluator.VideoPairs(result.PerPair)} distinct video pairs");
     }
 
     [Fact]

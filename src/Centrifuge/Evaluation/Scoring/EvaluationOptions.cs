@@ -1,3 +1,4 @@
+using Centrifuge.Data;
 using Centrifuge.Models;
 
 namespace Centrifuge.Evaluation.Scoring;
@@ -10,6 +11,12 @@ public sealed record EvaluationOptions
     /// <summary>Number of blended pairs N (the same N pairs for every model, given the seed).</summary>
     public int Pairs { get; init; } = 100;
     public long Seed { get; init; } = 1;
+    /// <summary>
+    /// Where each pair's clips are cut: spread (the default) draws each clip's start and crop place from the seed, so
+    /// N pairs of a few videos are N distinct views; centred takes every video's middle clip and centre crop (the
+    /// trainer's validation), so a folder of V videos gives at most V(V-1)/2 distinct pairs, however large N.
+    /// </summary>
+    public ClipPlacement Placement { get; init; } = ClipPlacement.Spread;
     public (int Frames, int Height, int Width)? Clip { get; init; }
     public InferencePrecision Precision { get; init; } = InferencePrecision.Fp32;
     public string Device { get; init; } = "cpu";

@@ -30,7 +30,7 @@ public static class Evaluator
             FrozenProbability = 0, ColourProbability = 0, PhotoProbability = 0, CompositeProbability = 0, Seed = options.Seed,
         };
         using HeldOutVideos videos = HeldOutVideos.Open(config, decoder, options.Cache);
-        EvaluationResult result = Run(model, videos.Pairs(options.Pairs, options.Seed), options);
+        EvaluationResult result = Run(model, videos.Pairs(options.Pairs, options.Seed, placement: options.Placement), options);
         return result with
         {
             Skipped = videos.Skipped,
@@ -39,6 +39,7 @@ public static class Evaluator
                 ("checkpoint", Path.GetFullPath(checkpoint)), ("data", Path.GetFullPath(source)),
                 ("usable videos", $"{videos.Pool.Moving.Count} ({videos.Skipped.Count} skipped)"),
                 ("clip T,H,W", $"{frames},{height},{width}"), ("pairs", options.Pairs.ToString()),
+                ("placement", $"{options.Placement.ToString().ToLowerInvariant()}; {VideoPairs(result.PerPair)} distinct video pairs"),
                 ("seed", options.Seed.ToString()), ("precision", options.Precision.ToString().ToLowerInvariant()),
                 ("model", $"{model.Config.Encoder.ToString().ToLowerInvariant()} encoder to {model.Config.Endpoint}, width {model.Config.Width}, n = {model.Config.Layers}, correction steps {model.Config.CorrectionSteps}"),
             ],
@@ -71,6 +72,10 @@ public static class Evaluator
             scores[0][i].Loss, scores[2][i].Loss, scores[2][i].Psnri, scores[1][i].Psnri)).ToArray();
         return new EvaluationResult(pairs.Count, rows[0], rows[1], rows[2], Ratio(rows[2].Loss, rows[0].Loss)) { PerPair = perPair };
     }
+
+    /// <summary>How many distinct unordered pairs of videos the pairs blend (a layer's id is "video@start frame").</summary>
+    public static int VideoPairs(IEnumerable<PairScore> pairs) =>
+        pairs.Select(p => string.Join("+", p.Videos.Select(v => v.Split('@')[0]).Order(StringComparer.Ordinal))).Distinct(StringComparer.Ordinal).Count();
 
     /// <summary>
     /// The same architecture with random weights: PyTorch's default initialisation of convolutions and linear layers

@@ -52,14 +52,16 @@ public sealed class HeldOutVideos : IDisposable
     }
 
     /// <summary>
-    /// <paramref name="pairs"/> blended samples (centre crops, centred clips, no flip, the config's fixed alpha),
-    /// every choice derived from <paramref name="seed"/>; <paramref name="recipe"/> may fix the layer kinds (default: k moving clips).
+    /// <paramref name="pairs"/> blended samples (no flip, the config's fixed alpha; centred clips and crops, or spread
+    /// over each video by <paramref name="placement"/>), every choice derived from <paramref name="seed"/>;
+    /// <paramref name="recipe"/> may fix the layer kinds (default: k moving clips).
     /// </summary>
-    public ValidationSet Pairs(int pairs, long seed, BlendRecipe? recipe = null, DataConfig? config = null)
+    public ValidationSet Pairs(int pairs, long seed, BlendRecipe? recipe = null, DataConfig? config = null,
+        ClipPlacement placement = ClipPlacement.Centred)
     {
         DataConfig c = config ?? Config;
         BlendRecipe r = recipe ?? BlendRecipe.Evaluation with { Kinds = Enumerable.Repeat(LayerKind.Moving, c.Layers).ToList() };
-        return ValidationSet.Create(Pool, c, pairs, seed, r);
+        return ValidationSet.Create(Pool, c, pairs, seed, r with { Placement = placement });
     }
 
     public void Dispose()
