@@ -9,21 +9,35 @@ namespace Centrifuge;
 /// file overriding an earlier one. Objects merge key by key, recursively; anything else (a number, a string, an array,
 /// null) replaces what was there. So a patch names only what it changes: <c>{"model": {"layers": 4}}</c>, and it may
 /// be layered on a preset.
+/// A file may also name what it patches: <c>"base": "other.json"</c> (relative to the file; that file's own layers
+/// come first) or <c>"preset": "name"</c> (the layers start from that preset; only the first file's layers may name one).
 /// </summary>
 public static class JsonLayers
 {
-    /// <summary>The files merged in order into one JSON object; <paramref name="what"/> names the kind of file in errors.</summary>
-    public static JsonObject Read(IReadOnlyList<string> paths, string what) => Read(paths, what, typeof(JsonObject), new JsonObject());
+    /// <summary>The key naming the file a config file patches, relative to the file's folder.</summary>
+    public const string BaseKey = "base";
+    /// <summary>The key naming the preset a config file (or the root of its bases) patches.</summary>
+    public const string PresetKey = "preset";
 
     /// <summary>
-    /// The files merged in order onto <paramref name="under"/> (e.g. a preset), as <typeparamref name="T"/> (JSON with
-    /// <see cref="JsonDefaults"/>). A key that <typeparamref name="T"/> does not have, or a key given twice in one
-    /// object, is an error naming the key and the file: a misspelt key must not leave its default in place unnoticed.
+    /// The files merged in order into one JSON object (each file's bases first); <paramref name="what"/> names the kind
+    /// of file in errors. A file naming a preset is an error here: presets are known only to <see cref="Load{T}"/>.
     /// </summary>
-    public static T Load<T>(IReadOnlyList<string> paths, string what, T? under = null) where T : class
+    public static JsonObject Read(IReadOnlyList<string> paths, string what) => Read(paths, what, typeof(JsonObject), new JsonObject(), null, null);
+
+    /// <summary>
+    /// The files merged in order (each file's bases first) onto the preset <paramref name="preset"/> when given, or
+    /// onto the preset the first file names, as <typeparamref name="T"/> (JSON with <see cref="JsonDefaults"/>);
+    /// <paramref name="presets"/> finds a preset by name. A key that <typeparamref name="T"/> does not have, or a key
+    /// given twice in one object, is an error naming the key and the file: a misspelt key must not leave its default
+    /// in place unnoticed. So is a cycle of bases, and a file on another preset than <paramref name="preset"/>.
+    /// </summary>
+    public static T Load<T>(IReadOnlyList<string> paths, string what, string? preset = null, Func<string, T>? presets = null) where T : class
     {
-        var start = under is null ? new JsonObject() : (JsonObject)JsonSerializer.SerializeToNode(under, JsonDefaults.Options)!;
-        JsonObject merged = Read(paths, what, typeof(T), start);
+        JsonObject Preset(string name) => presets is null
+            ? throw new CentrifugeException($"{what}: no presets are known here (asked for '{name}')", ExitCodes.Usage)
+            : (JsonObject)JsonSerializer.SerializeToNode(presets(name), JsonDefaults.Options)!;
+        JsonObject merged = Read(paths, what, typeof(T), preset is null ? new JsonObject() : Preset(preset), preset, Preset);
         try
         {
             return merged.Deserialize<T>(JsonDefaults.Options) ?? throw new JsonException("empty JSON document");
@@ -45,16 +59,81 @@ public static class JsonLayers
         return target;
     }
 
-    private static JsonObject Read(IReadOnlyList<string> paths, string what, Type type, JsonObject merged)
+    // start: the preset given (or an empty object); a preset named by the first file's layers replaces an empty start.
+    private static JsonObject Read(IReadOnlyList<string> paths, string what, Type type, JsonObject start, string? preset,
+        Func<string, JsonObject>? presets)
     {
         if (paths.Count == 0) throw new ArgumentException("no files to read", nameof(paths));
-        foreach (string path in paths)
+        JsonObject merged = start;
+        for (int i = 0; i < paths.Count; i++)
         {
-            JsonObject layer = ReadObject(path, what);
-            if (type != typeof(JsonObject)) CheckKeys(layer, JsonDefaults.Options.GetTypeInfo(type), "", path, what);
-            Merge(merged, layer);
+            (string? named, string? namedBy, List<(string Path, JsonObject Layer)> layers) = Chain(paths[i], what);
+            if (named is not null)
+            {
+                if (i > 0)
+                    throw new CentrifugeException($"{namedBy}: names preset '{named}', but it is layered on {paths[0]}: only the first config (or its bases) may name a preset",
+                        ExitCodes.InvalidInput);
+                if (preset is not null && preset != named)
+                    throw new CentrifugeException($"{namedBy}: is a patch on preset '{named}', not on preset '{preset}' as asked: name one preset",
+                        ExitCodes.Usage);
+                if (presets is null)
+                    throw new CentrifugeException($"{namedBy}: names preset '{named}', but no presets are known to a {what}", ExitCodes.InvalidInput);
+                if (preset is null)
+                {
+                    try
+                    {
+                        merged = presets(named);
+                    }
+                    catch (CentrifugeException e)
+                    {
+                        throw new CentrifugeException($"{namedBy}: {e.Message}", ExitCodes.InvalidInput, e);
+                    }
+                }
+            }
+            foreach ((string path, JsonObject layer) in layers)
+            {
+                if (type != typeof(JsonObject)) CheckKeys(layer, JsonDefaults.Options.GetTypeInfo(type), "", path, what);
+                Merge(merged, layer);
+            }
         }
         return merged;
+    }
+
+    // The layers of one file, its furthest base first, each without its base/preset key; and the preset at their root,
+    // with the file that names it.
+    private static (string? Preset, string? NamedBy, List<(string Path, JsonObject Layer)> Layers) Chain(string path, string what)
+    {
+        var layers = new List<(string Path, JsonObject Layer)>();
+        var seen = new List<string>();   // full paths, in the order read
+        string? preset = null, namedBy = null;
+        for (string? current = path; current is not null;)
+        {
+            string full = Path.GetFullPath(current);
+            if (seen.Contains(full))
+                throw new CentrifugeException($"{path}: its bases form a cycle ({string.Join(" -> ", seen.Append(full).Select(Path.GetFileName))})",
+                    ExitCodes.InvalidInput);
+            seen.Add(full);
+            JsonObject layer = ReadObject(current, what);
+            string? baseName = TakeString(layer, BaseKey, current), presetName = TakeString(layer, PresetKey, current);
+            if (baseName is not null && presetName is not null)
+                throw new CentrifugeException($"{current}: names both a base and a preset: a config patches one of them", ExitCodes.InvalidInput);
+            layers.Insert(0, (current, layer));
+            if (presetName is not null) (preset, namedBy) = (presetName, current);
+            string? next = baseName is null ? null : Path.Combine(Path.GetDirectoryName(current) ?? "", baseName);
+            if (next is not null && !File.Exists(next) && !Directory.Exists(next))
+                throw new CentrifugeException($"{current}: its base {next} is not found", ExitCodes.MissingInput);
+            current = next;
+        }
+        return (preset, namedBy, layers);
+    }
+
+    private static string? TakeString(JsonObject layer, string key, string path)
+    {
+        if (!layer.TryGetPropertyValue(key, out JsonNode? value)) return null;
+        layer.Remove(key);
+        return value is JsonValue v && v.TryGetValue(out string? text) && text.Length > 0
+            ? text
+            : throw new CentrifugeException($"{path}: '{key}' must be a file name or a preset name (a string)", ExitCodes.InvalidInput);
     }
 
     private static void CheckKeys(JsonObject layer, JsonTypeInfo type, string prefix, string path, string what)

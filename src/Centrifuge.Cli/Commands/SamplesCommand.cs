@@ -35,8 +35,7 @@ public static class SamplesCommand
             TorchRuntime.EnsureLoaded();
             string[] configFiles = parse.GetValue(config) ?? [];
             string? presetName = parse.GetValue(preset) ?? (configFiles.Length == 0 ? "cpu-small" : null);
-            TrainingConfig? presetConfig = presetName is null ? null : TrainingPresets.Get(presetName);
-            TrainingConfig baseConfig = configFiles.Length > 0 ? TrainingConfig.Load(configFiles, presetConfig) : presetConfig!;
+            TrainingConfig baseConfig = configFiles.Length > 0 ? TrainingConfig.Load(configFiles, presetName) : TrainingPresets.Get(presetName!);
             string[]? sources = parse.GetValue(data);
             string? clipText = parse.GetValue(clip);
             TrainingConfig effective = new TrainingOverrides

@@ -114,11 +114,13 @@ public sealed record TrainingConfig
     public static TrainingConfig Load(string path) => Load([path]);
 
     /// <summary>
-    /// Reads config files in layers on <paramref name="under"/> (a preset) when given, a later one overriding what it
-    /// names of the earlier ones (<see cref="JsonLayers"/>).
+    /// Reads config files in layers, each file's bases first, on the <see cref="TrainingPresets"/> preset
+    /// <paramref name="preset"/> when given or the one the first file names, a later one overriding what it names of
+    /// the earlier ones (<see cref="JsonLayers"/>; e.g. configs/cpu-small-default-leg1.json is a patch on
+    /// cpu-small-default.json, itself a patch on the preset cpu-small).
     /// </summary>
-    public static TrainingConfig Load(IReadOnlyList<string> paths, TrainingConfig? under = null) =>
-        JsonLayers.Load(paths, "training config", under);
+    public static TrainingConfig Load(IReadOnlyList<string> paths, string? preset = null) =>
+        JsonLayers.Load(paths, "training config", preset, TrainingPresets.Get);
 
     /// <summary>Checks values that would otherwise fail deep inside the loop; throws a one-line error naming the field.</summary>
     public TrainingConfig Validate()

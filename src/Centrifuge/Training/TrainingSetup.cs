@@ -19,8 +19,9 @@ public static class TrainingSetup
         }
         else if (configFiles.Count > 0)
         {
-            // --preset X --config patch.json: the patch changes what it names of the preset.
-            baseConfig = TrainingConfig.Load(configFiles, preset is null ? null : TrainingPresets.Get(preset));
+            // --preset X --config patch.json: the patch changes what it names of the preset (a config that names
+            // another preset itself is refused).
+            baseConfig = TrainingConfig.Load(configFiles, preset);
             if (preset is not null) note?.Invoke($"config: {string.Join(" + ", configFiles)} on preset {preset}");
         }
         else if (preset is not null) baseConfig = TrainingPresets.Get(preset);

@@ -109,7 +109,7 @@ public class ConfigLayersTests
     /// <summary>
     /// The variants were full copies of the base config with one change; now each is a patch on variants/baseline.json,
     /// itself a patch on cpu-small-default.json. These fingerprints are of the full files as they were (2026-11-30,
-    /// keys sorted): the layers must give exactly the same documents.
+    /// keys sorted): the layers on the full copy of cpu-small-default.json (FullConfigs/) must give exactly the same documents.
     /// </summary>
     [Theory]
     [InlineData("baseline", "978d1f875b8ef64b")]
@@ -124,11 +124,98 @@ public class ConfigLayersTests
     [InlineData("sgd-paper", "a8309803d9250c29")]
     public void Each_variant_is_the_same_config_as_its_old_full_file(string variant, string fingerprint)
     {
-        string[] layers = [Configs("cpu-small-default.json"), Configs("variants/baseline.json"), Configs($"variants/{variant}.json")];
+        string[] layers = [FullCopy("cpu-small-default.json"), Configs("variants/baseline.json"), Configs($"variants/{variant}.json")];
         Assert.Equal(fingerprint, Fingerprint(JsonLayers.Read(layers, "training config")));
         Assert.InRange(File.ReadAllLines(Configs($"variants/{variant}.json")).Length, 1, 20);   // a patch, not a copy
         TrainingConfig.Load(layers).Validate();
     }
+
+    /// <summary>
+    /// The shipped configs were full copies (FullConfigs/: the files as they were at 551c429, before they became patches
+    /// on a base); each must still give the same effective config, alone and with every variant layered on it, as the
+    /// scripts use them. Comparing loaded configs, not documents, keeps this true when a field with a default is added.
+    /// </summary>
+    [Theory]
+    [InlineData("cpu-small-default.json")]
+    [InlineData("cpu-small-default-leg1.json")]
+    [InlineData("cpu-small-composite.json")]
+    public void Each_shipped_config_is_the_same_config_as_its_old_full_copy(string name)
+    {
+        Assert.Equal(Effective([FullCopy(name)]), Effective([Configs(name)]));
+        Assert.InRange(File.ReadAllLines(Configs(name)).Length, 1, 20);   // a patch, not a copy
+        foreach (string variant in Directory.GetFiles(Configs("variants"), "*.json").Order(StringComparer.Ordinal))
+        {
+            Assert.Equal(Effective([FullCopy(name), variant]), Effective([Configs(name), variant]));
+            Assert.Equal(Effective([FullCopy(name), Configs("variants/baseline.json"), variant]),
+                Effective([Configs(name), Configs("variants/baseline.json"), variant]));
+        }
+        Assert.Equal(TrainingConfig.Load(FullCopy(name)).Validate().Iterations, TrainingConfig.Load(Configs(name)).Iterations);
+    }
+
+    [Fact]
+    public void Train_with_a_shipped_config_alone_composes_its_old_full_copy()
+    {
+        using var dir = new TempDir();
+        var overrides = new TrainingOverrides { Sources = [TrainingConfig.SyntheticShapes] };
+        RunFolder folder = RunFolder.Open(dir.File("run"), resume: false, force: false);
+        TrainingConfig composed = TrainingSetup.Compose(folder, false, null, [Configs("cpu-small-default-leg1.json")], overrides);
+        Assert.Equal(JsonDefaults.Serialize(overrides.ApplyTo(TrainingConfig.Load(FullCopy("cpu-small-default-leg1.json")))),
+            JsonDefaults.Serialize(composed));
+    }
+
+    [Fact]
+    public void A_base_is_found_beside_the_file_that_names_it_and_comes_first()
+    {
+        using var dir = new TempDir();
+        Directory.CreateDirectory(dir.File("sub"));
+        File.WriteAllText(dir.File("root.json"), """{ "preset": "tiny", "seed": 5, "iterations": 9 }""");
+        File.WriteAllText(dir.File("sub/patch.json"), """{ "base": "../root.json", "seed": 7 }""");
+        TrainingConfig config = TrainingConfig.Load([dir.File("sub/patch.json")]);
+        TrainingConfig tiny = TrainingPresets.Get("tiny");
+        Assert.Equal(JsonDefaults.Serialize(tiny with { Seed = 7, Iterations = 9 }), JsonDefaults.Serialize(config));
+        Assert.Equal(JsonDefaults.Serialize(config), JsonDefaults.Serialize(TrainingConfig.Load([dir.File("sub/patch.json")], "tiny")));   // the same preset, named twice
+    }
+
+    [Theory]
+    [InlineData("""{ "base": "b.json" }""", """{ "base": "a.json" }""", "a.json: its bases form a cycle (a.json -> b.json -> a.json)")]
+    [InlineData("""{ "base": "a.json" }""", """{ }""", "a.json: its bases form a cycle (a.json -> a.json)")]
+    [InlineData("""{ "base": "b.json" }""", """{ "iteratons": 3 }""", "b.json: unknown key 'iteratons' in this training config (did you mean 'iterations'?)")]
+    [InlineData("""{ "base": "c.json" }""", """{ }""", "a.json: its base ")]
+    [InlineData("""{ "base": 3 }""", """{ }""", "a.json: 'base' must be a file name or a preset name (a string)")]
+    [InlineData("""{ "base": "b.json", "preset": "tiny" }""", """{ }""", "a.json: names both a base and a preset")]
+    [InlineData("""{ "base": "b.json" }""", """{ "preset": "huge" }""", "b.json: model preset 'huge': expected one of")]
+    [InlineData("""{ "base": "b.json", "base": "a.json" }""", """{ }""", "a.json: not a valid training config")]
+    public void A_bad_base_is_one_line_naming_the_file(string a, string b, string expected)
+    {
+        using var dir = new TempDir();
+        File.WriteAllText(dir.File("a.json"), a);
+        File.WriteAllText(dir.File("b.json"), b);
+        var e = Assert.Throws<CentrifugeException>(() => TrainingConfig.Load([dir.File("a.json")]));
+        Assert.Contains(expected, e.Message);
+        Assert.DoesNotContain('\n', e.Message);
+    }
+
+    [Fact]
+    public void A_preset_is_named_once_where_the_layers_start()
+    {
+        using var dir = new TempDir();
+        File.WriteAllText(dir.File("patch.json"), """{ "seed": 3 }""");
+        var other = Assert.Throws<CentrifugeException>(() => TrainingConfig.Load([Configs("cpu-small-default.json")], "tiny"));
+        Assert.Equal((ExitCodes.Usage, $"{Configs("cpu-small-default.json")}: is a patch on preset 'cpu-small', not on preset 'tiny' as asked: name one preset"),
+            (other.ExitCode, other.Message));
+        var later = Assert.Throws<CentrifugeException>(() => TrainingConfig.Load([dir.File("patch.json"), Configs("cpu-small-default-leg1.json")]));
+        Assert.StartsWith($"{Configs("cpu-small-default.json")}: names preset 'cpu-small', but it is layered on {dir.File("patch.json")}", later.Message);
+
+        using var cli = new TempDir();
+        CliResult result = CliRunner.Run("train", "--data", TrainingConfig.SyntheticShapes, "--preset", "tiny", "--config", Configs("cpu-small-default.json"),
+            "--out", cli.File("run"));
+        Assert.Equal(ExitCodes.Usage, result.ExitCode);
+        Assert.Equal($"centrifuge: error: {other.Message}", result.Error.Trim());
+    }
+
+    private static string FullCopy(string name) => Path.Combine(Repo.Root, "tests", "Centrifuge.Tests", "Training", "FullConfigs", name);
+
+    private static string Effective(IReadOnlyList<string> layers) => JsonDefaults.Serialize(TrainingConfig.Load(layers));
 
     // SHA-256 of the document with its keys sorted, numbers as written: independent of formatting and key order.
     internal static string Fingerprint(JsonNode? node) =>
