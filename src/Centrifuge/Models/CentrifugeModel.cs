@@ -43,12 +43,7 @@ public sealed class CentrifugeModel : Module<Tensor, Tensor>
     /// </summary>
     public void StartCorrectorsAsIdentity()
     {
-        using var noGrad = torch.no_grad();
-        foreach (EncoderDecoder corrector in correctors)
-        {
-            corrector.Decoder.Output.weight!.zero_();
-            corrector.Decoder.Output.bias?.zero_();
-        }
+        foreach (EncoderDecoder corrector in correctors) corrector.Decoder.ZeroOutput();
     }
 
     // [B, 3, T, H, W] in [-1, 1] -> [B, n, 3, T, H, W] on the same scale (any T, H, W >= 1)
@@ -74,6 +69,50 @@ public sealed class CentrifugeModel : Module<Tensor, Tensor>
         if (Config.MixtureConsistency) outputs = outputs.Plus(video.unsqueeze(1) - outputs.mean([1], keepdim: true));
         return outputs.MoveToOuterDisposeScope();
     }
+
+    /// <summary>
+    /// The ONNX form of <see cref="forward"/> in eval mode, from the graph value <paramref name="video"/>
+    /// [batch, 3, time, height, width] to the value named <paramref name="output"/> [batch, n, 3, time, height, width],
+    /// every size dynamic: the back of T, H, W replicate-padded (Pad, mode "edge") to multiples of the total stride,
+    /// pads computed from the input's shape; after that pad every strided layer sees a size its stride divides, so
+    /// each layer's padding is a constant (<see cref="SamePadding.OnnxPads"/>); the layers cropped back at the end.
+    /// </summary>
+    public string ToOnnx(OnnxGraph g, string video, string output)
+    {
+        // Replicate-pad the back of T, H, W to multiples of the total stride: pad = (s - size % s) % s.
+        (int st, int ss) = I3dEncoder.TotalStride(Config.Endpoint);
+        (string batch, string thw) = g.BatchAndSize(video, "input");
+        string strides = g.Longs("input.total_stride", st, ss, ss);
+        string back = g.Node("Mod", "input.pad_back", [
+            g.Node("Sub", "input.stride_minus_rest", [strides, g.Node("Mod", "input.rest", [thw, strides], Fmod(0))]),
+            strides], Fmod(0));
+        string pads = g.Node("Concat", "input.pads", [g.Longs("input.pads_front_and_bc_back", 0, 0, 0, 0, 0, 0, 0), back], OnnxGraph.Int("axis", 0));
+        string x = g.Node("Pad", "input.padded", [video, pads], OnnxGraph.Text("mode", "edge"));
+
+        var divisors = new long[] { st, ss, ss };
+        string layers = predictor.ToOnnx(g, x, divisors, "predictor");
+        for (int i = 0; i < correctors.Count; i++)
+        {
+            string input = Config.CorrectorSeesInput
+                ? g.Node("Concat", $"correctors.{i}.input", [layers, x], OnnxGraph.Int("axis", 1))
+                : layers;
+            string correction = correctors[i].ToOnnx(g, input, divisors, $"correctors.{i}");
+            layers = g.Node("Add", $"correctors.{i}.corrected", [layers, correction]);
+        }
+
+        // Crop back to T, H, W and split the 3n channels: [B, 3n, T, H, W] -> [B, n, 3, T, H, W].
+        string cropped = g.Node("Slice", "output.cropped", [layers, g.Longs("output.crop_start", 0, 0, 0), thw,
+            g.Longs("output.crop_axes", 2, 3, 4)]);
+        string shape = g.Node("Concat", "output.shape", [batch, g.Longs("output.layers", Config.Layers, 3), thw], OnnxGraph.Int("axis", 0));
+        if (!Config.MixtureConsistency) return g.Node("Reshape", output, [cropped, shape]);
+        // O_i + (V - mean_i O_i): the outputs' average is exactly the input.
+        string split = g.Node("Reshape", "output.split", [cropped, shape]);
+        string mean = g.Node("ReduceMean", "output.mean", [split], OnnxGraph.Ints("axes", [1]), OnnxGraph.Int("keepdims", 1));
+        string unsqueezed = g.Node("Unsqueeze", "output.video", [video, g.Longs("output.layer_axis", 1)]);
+        return g.Node("Add", output, [split, g.Node("Sub", "output.consistency", [unsqueezed, mean])]);
+    }
+
+    private static Onnx.AttributeProto Fmod(long value) => OnnxGraph.Int("fmod", value);
 
     private static long RoundUp(long size, long multiple) => (size + multiple - 1) / multiple * multiple;
 }

@@ -29,6 +29,10 @@ public sealed class EncoderDecoder : Module<Tensor, Tensor>
     {
         using var scope = torch.NewDisposeScope();
         Tensor[] stages = encoder.forward(x);
-        return decoder.forward(x, stages).MoveToOuterDisposeScope();
+        return decoder.call(x, stages).MoveToOuterDisposeScope();
     }
+
+    /// <summary>The ONNX form of <see cref="forward"/> on <paramref name="x"/>, whose sizes are multiples of <paramref name="divisors"/>.</summary>
+    public string ToOnnx(OnnxGraph g, string x, long[] divisors, string path) =>
+        decoder.ToOnnx(g, x, divisors, encoder.ToOnnx(g, x, divisors, $"{path}.encoder"), $"{path}.decoder");
 }

@@ -9,7 +9,7 @@ namespace Centrifuge.Models;
 /// output width, 3x3 with the block's stride, 1x1 to the output width, added to the input (through a strided 1x1
 /// projection when the width or size changes), then ReLU. [N, Cin, H, W] -> [N, Cout, ceil(H/s), ceil(W/s)].
 /// </summary>
-public sealed class FrameBottleneck : Module<Tensor, Tensor>
+public sealed class FrameBottleneck : Module<Tensor, Tensor>, IOnnxLayer
 {
     private readonly Unit2D reduce;
     private readonly Unit2D spatial;
@@ -17,10 +17,6 @@ public sealed class FrameBottleneck : Module<Tensor, Tensor>
     private readonly Unit2D? shortcut;
 
     public long OutChannels { get; }
-
-    // Read-only views of the structure, for exporters: the residual branch in order, and the projection (null = identity).
-    public IReadOnlyList<Unit2D> Branch => [reduce, spatial, expand];
-    public Unit2D? Shortcut => shortcut;
 
     public FrameBottleneck(long inChannels, long outChannels, long stride, double momentum) : base(nameof(FrameBottleneck))
     {
@@ -39,8 +35,19 @@ public sealed class FrameBottleneck : Module<Tensor, Tensor>
     public override Tensor forward(Tensor x)
     {
         using var scope = torch.NewDisposeScope();
-        Tensor branch = expand.forward(spatial.forward(reduce.forward(x)));
-        Tensor identity = shortcut is null ? x : shortcut.forward(x);
+        Tensor branch = expand.call(spatial.call(reduce.call(x)));
+        Tensor identity = shortcut is null ? x : shortcut.call(x);
         return nn.functional.relu(branch.Plus(identity)).MoveToOuterDisposeScope();
+    }
+
+    // Relu(Add(branch, shortcut)), the shortcut a strided 1x1 projection or the input itself.
+    public string ToOnnx(OnnxGraph g, string x, long[] d, string path)
+    {
+        var shortcutDivisors = (long[])d.Clone();
+        string branch = x;
+        foreach ((Unit2D unit, string name) in new[] { reduce, spatial, expand }.Zip(new[] { "reduce", "spatial", "expand" }))
+            branch = unit.ToOnnx(g, branch, d, $"{path}.{name}");
+        string identity = shortcut is null ? x : shortcut.ToOnnx(g, x, shortcutDivisors, $"{path}.shortcut");
+        return g.Node("Relu", $"{path}.relu", [g.Node("Add", $"{path}.sum", [branch, identity])]);
     }
 }

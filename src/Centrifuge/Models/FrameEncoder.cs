@@ -27,7 +27,7 @@ public sealed class FrameEncoder : StageEncoder
 
     public override IReadOnlyList<long> StageChannels => _channels;
 
-    /// <summary>The stages in forward order, with their state-dict names (Stage_1 ...), for exporters and tests.</summary>
+    /// <summary>The stages in forward order, with their state-dict names (Stage_1 ...).</summary>
     public IReadOnlyList<(string Name, FrameStage Stage)> Stages => _stages;
 
     public FrameEncoder(ModelConfig config, long inChannels = 3) : base(nameof(FrameEncoder))
@@ -65,11 +65,25 @@ public sealed class FrameEncoder : StageEncoder
         {
             using Tensor frames = stage.Frames(current);
             endpointShapes?.Add(($"{name}.spatial", frames.shape));
-            current = stage.Temporal.forward(frames);
+            current = stage.Temporal.call(frames);
             endpointShapes?.Add(($"{name}.temporal", current.shape));
             stages.Add(current);
         }
         foreach (Tensor stage in stages) stage.MoveToOuterDisposeScope();
         return [.. stages];
+    }
+
+    // Every stage's output with the size multiples it keeps (T, H, W), shallow to deep.
+    public override List<(string Value, long[] Divisors)> ToOnnx(OnnxGraph g, string x, long[] divisors, string path)
+    {
+        var stages = new List<(string Value, long[] Divisors)>();
+        var d = (long[])divisors.Clone();
+        string current = x;
+        foreach ((string name, FrameStage stage) in _stages)
+        {
+            current = stage.ToOnnx(g, current, d, $"{path}.{name}");
+            stages.Add((current, (long[])d.Clone()));
+        }
+        return stages;
     }
 }

@@ -68,9 +68,6 @@ public sealed class I3dEncoder : StageEncoder
 
     public I3dEndpoint Endpoint { get; }
 
-    /// <summary>Every endpoint layer in forward order (for exporters); those named in <see cref="Stages"/> are returned.</summary>
-    public IReadOnlyList<(string Name, Module<Tensor, Tensor> Layer)> Endpoints => _endpoints;
-
     /// <summary>Channels of each stage's features (what <see cref="forward"/> returns), shallow to deep.</summary>
     public override IReadOnlyList<long> StageChannels { get; }
 
@@ -117,7 +114,7 @@ public sealed class I3dEncoder : StageEncoder
         Tensor current = x;
         foreach ((string name, Module<Tensor, Tensor> layer) in _endpoints)
         {
-            Tensor next = layer.forward(current);
+            Tensor next = layer.call(current);
             // Freed as soon as used (autograd keeps what backward needs): at inference the peak is one layer, not all.
             if (!ReferenceEquals(current, x) && !ReferenceEquals(current, next) && !stages.Any(s => ReferenceEquals(s, current)))
                 current.Dispose();
@@ -127,5 +124,19 @@ public sealed class I3dEncoder : StageEncoder
         }
         foreach (Tensor stage in stages) stage.MoveToOuterDisposeScope();
         return [.. stages];
+    }
+
+    // The endpoints in order; the output of each resolution stage's last one, with the size multiples it keeps.
+    public override List<(string Value, long[] Divisors)> ToOnnx(OnnxGraph g, string x, long[] divisors, string path)
+    {
+        var stages = new List<(string Value, long[] Divisors)>();
+        var d = (long[])divisors.Clone();
+        string current = x;
+        foreach ((string name, Module<Tensor, Tensor> layer) in _endpoints)
+        {
+            current = ((IOnnxLayer)layer).ToOnnx(g, current, d, $"{path}.{name}");
+            if (Stages.Any(s => s.Name == name)) stages.Add((current, (long[])d.Clone()));
+        }
+        return stages;
     }
 }

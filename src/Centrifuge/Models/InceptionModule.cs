@@ -19,7 +19,7 @@ public sealed record InceptionWidths(int B0, int B1a, int B1b, int B2a, int B2b,
 /// I3D's inflated Inception module: four branches concatenated on channels. Field names (b0, b1a, b1b, b2a, b2b, b3a,
 /// b3b) match the PyTorch I3D port.
 /// </summary>
-public sealed class InceptionModule : Module<Tensor, Tensor>
+public sealed class InceptionModule : Module<Tensor, Tensor>, IOnnxLayer
 {
     private readonly Unit3D b0;
     private readonly Unit3D b1a;
@@ -30,9 +30,6 @@ public sealed class InceptionModule : Module<Tensor, Tensor>
     private readonly Unit3D b3b;
 
     public long OutChannels { get; }
-
-    /// <summary>The four branches in concatenation order, each as its chain of layers (for exporters).</summary>
-    public IReadOnlyList<IReadOnlyList<Module<Tensor, Tensor>>> Branches => [[b0], [b1a, b1b], [b2a, b2b], [b3a, b3b]];
 
     public InceptionModule(long inChannels, InceptionWidths w, double momentum) : base(nameof(InceptionModule))
     {
@@ -51,10 +48,25 @@ public sealed class InceptionModule : Module<Tensor, Tensor>
     public override Tensor forward(Tensor x)
     {
         using var scope = torch.NewDisposeScope();
-        Tensor branch0 = b0.forward(x);
-        Tensor branch1 = b1b.forward(b1a.forward(x));
-        Tensor branch2 = b2b.forward(b2a.forward(x));
-        Tensor branch3 = b3b.forward(b3a.forward(x));
+        Tensor branch0 = b0.call(x);
+        Tensor branch1 = b1b.call(b1a.call(x));
+        Tensor branch2 = b2b.call(b2a.call(x));
+        Tensor branch3 = b3b.call(b3a.call(x));
         return torch.cat([branch0, branch1, branch2, branch3], 1).MoveToOuterDisposeScope();
+    }
+
+    // The four branches, each a chain of layers, concatenated on channels (stride 1: d is unchanged).
+    public string ToOnnx(OnnxGraph g, string x, long[] d, string path)
+    {
+        (string Name, IOnnxLayer Layer)[][] branches =
+            [[("b0", b0)], [("b1a", b1a), ("b1b", b1b)], [("b2a", b2a), ("b2b", b2b)], [("b3a", b3a), ("b3b", b3b)]];
+        var outputs = new List<string>();
+        foreach ((string Name, IOnnxLayer Layer)[] branch in branches)
+        {
+            string current = x;
+            foreach ((string name, IOnnxLayer layer) in branch) current = layer.ToOnnx(g, current, d, $"{path}.{name}");
+            outputs.Add(current);
+        }
+        return g.Node("Concat", $"{path}.concat", outputs, OnnxGraph.Int("axis", 1));
     }
 }

@@ -8,7 +8,7 @@ namespace Centrifuge.Models;
 /// I3D's max-pool with TensorFlow "SAME" padding. The padding value is 0, as in the PyTorch port: every I3D pool
 /// follows a ReLU, so its inputs are >= 0 and a 0 pad gives exactly TensorFlow's result (which ignores padded cells).
 /// </summary>
-public sealed class MaxPool3dSame : Module<Tensor, Tensor>
+public sealed class MaxPool3dSame : Module<Tensor, Tensor>, IOnnxLayer
 {
     private readonly long[] _kernel;
     private readonly long[] _stride;
@@ -19,9 +19,6 @@ public sealed class MaxPool3dSame : Module<Tensor, Tensor>
         _stride = stride;
     }
 
-    public IReadOnlyList<long> Kernel => _kernel;
-    public IReadOnlyList<long> Stride => _stride;
-
     // [B, C, T, H, W] (>= 0) -> [B, C, ceil(T/st), ceil(H/sh), ceil(W/sw)]
     public override Tensor forward(Tensor x)
     {
@@ -29,4 +26,10 @@ public sealed class MaxPool3dSame : Module<Tensor, Tensor>
         using Tensor padded = pad.Any(p => p != 0) ? nn.functional.pad(x, pad) : x.alias();
         return nn.functional.max_pool3d(padded, _kernel, _stride);
     }
+
+    // MaxPool with constant pads. ONNX's padding ignores padded cells where this pads with 0: the same result, as the
+    // inputs are >= 0.
+    public string ToOnnx(OnnxGraph g, string x, long[] d, string path) =>
+        g.Node("MaxPool", path, [x], OnnxGraph.Ints("kernel_shape", _kernel), OnnxGraph.Ints("strides", _stride),
+            OnnxGraph.Ints("pads", SamePadding.OnnxPads(_kernel, _stride, d, path)));
 }

@@ -38,7 +38,7 @@ public sealed record ModelSummary(
         using (var scope = torch.NewDisposeScope())
         {
             Tensor video = torch.zeros(new long[] { 1, 3, clip[0], clip[1], clip[2] });
-            using (var counter = new MacCounter())
+            using (var counter = new MacCounter(model))
             {
                 model.forward(video);
                 macs = counter.Macs;

@@ -26,6 +26,24 @@ public static class SamePadding
         return pad;
     }
 
+    /// <summary>
+    /// The ONNX form: Conv/MaxPool "pads" [t, h, w begin, t, h, w end] for sizes that are multiples of <paramref name="d"/>
+    /// (the graph pads its input so that they are). The strides divide such sizes, so the padding is the constant
+    /// max(k - s, 0), the smaller half in front; d is divided by the strides (<see cref="OnnxGraph.Divide"/>).
+    /// </summary>
+    public static long[] OnnxPads(IReadOnlyList<long> kernel, IReadOnlyList<long> stride, long[] d, string path)
+    {
+        var pads = new long[6];
+        for (int i = 0; i < 3; i++)
+        {
+            long total = Total(d[i], kernel[i], stride[i]);
+            pads[i] = total / 2;
+            pads[i + 3] = total - total / 2;
+        }
+        OnnxGraph.Divide(d, stride, path);
+        return pads;
+    }
+
     /// <summary>Output size of a SAME-padded convolution or pool along one dimension.</summary>
     public static long OutputSize(long size, long stride) => (size + stride - 1) / stride;
 }

@@ -18,6 +18,12 @@ public abstract class StageEncoder : Module<Tensor, Tensor[]>
     /// <summary>Runs the encoder and reports every endpoint's output shape [B, C, T, H, W] in order.</summary>
     public abstract Tensor[] Run(Tensor x, List<(string Name, long[] Shape)>? endpointShapes);
 
+    /// <summary>
+    /// The ONNX form (<see cref="IOnnxLayer"/>): every stage's output, shallow to deep, with the size multiples (T, H, W)
+    /// it keeps, given the input's <paramref name="divisors"/>.
+    /// </summary>
+    public abstract List<(string Value, long[] Divisors)> ToOnnx(OnnxGraph g, string x, long[] divisors, string path);
+
     /// <summary>The encoder <see cref="ModelConfig.Encoder"/> names, reading <paramref name="inChannels"/> channels.</summary>
     public static StageEncoder Create(ModelConfig config, long inChannels) => config.Encoder switch
     {

@@ -12,18 +12,12 @@ namespace Centrifuge.Models;
 /// with a 3x3x3 unit. A final 1x1x1 Conv3d with bias gives 3n linear channels (no squashing activation, so outputs
 /// can reach the input's [-1, 1] range and beyond).
 /// </summary>
-public sealed class UNetDecoder : Module<Tensor, Tensor[], Tensor>
+public sealed class UNetDecoder : Module<Tensor, Tensor[], Tensor>, IMacCounted
 {
     private readonly ModuleList<UpConvolution> up;
     private readonly ModuleList<Unit3D> fuse;
     private readonly ModuleList<Unit3D> refine;
     private readonly Conv3d output;
-
-    // Read-only views of the structure, for exporters: step i of Up/Fuse/Refine runs deep to shallow.
-    public IReadOnlyList<UpConvolution> Up => [.. up];
-    public IReadOnlyList<Unit3D> Fuse => [.. fuse];
-    public IReadOnlyList<Unit3D> Refine => [.. refine];
-    public Conv3d Output => output;
 
     public UNetDecoder(ModelConfig config, long inputChannels, IReadOnlyList<long> stageChannels, long outputChannels)
         : base(nameof(UNetDecoder))
@@ -49,6 +43,14 @@ public sealed class UNetDecoder : Module<Tensor, Tensor[], Tensor>
         RegisterComponents();
     }
 
+    /// <summary>Zeroes the output convolution, so that the decoder outputs 0 whatever it is fed (a corrector that adds nothing).</summary>
+    public void ZeroOutput()
+    {
+        using var noGrad = torch.no_grad();
+        output.weight!.zero_();
+        output.bias?.zero_();
+    }
+
     // input: [B, Cin, T, H, W] (T, H, W multiples of the encoder's total stride); stages: the encoder's features
     // -> [B, outputChannels, T, H, W], linear
     public override Tensor forward(Tensor input, Tensor[] stages)
@@ -61,16 +63,42 @@ public sealed class UNetDecoder : Module<Tensor, Tensor[], Tensor>
             Tensor skip = i == 0 ? input : stages[i - 1];
             // Each intermediate is freed once used (autograd keeps what backward needs): at inference the full-resolution
             // steps would otherwise hold every tensor of the decoder at once.
-            using Tensor upsampled = up[step].forward(x);
+            using Tensor upsampled = up[step].call(x);
             if (step > 0) x.Dispose();
             using Tensor joined = torch.cat([upsampled, skip], 1);
             upsampled.Dispose();
-            using Tensor fused = fuse[step].forward(joined);
+            using Tensor fused = fuse[step].call(joined);
             joined.Dispose();
-            x = refine[step].forward(fused);
+            x = refine[step].call(fused);
         }
         Tensor y = output.forward(x);
-        MacCounter.Add((double)y.numel() * x.shape[1]);
         return y.MoveToOuterDisposeScope();
+    }
+
+    // The output convolution's (its units count their own).
+    public double Macs(Tensor input, Tensor output) => (double)output.numel() * this.output.weight!.shape[1];
+
+    /// <summary>
+    /// The ONNX form of <see cref="forward"/>: <paramref name="x"/> the input with its size multiples
+    /// <paramref name="divisors"/>, <paramref name="stages"/> the encoder's (<see cref="StageEncoder.ToOnnx"/>).
+    /// </summary>
+    public string ToOnnx(OnnxGraph g, string x, long[] divisors, List<(string Value, long[] Divisors)> stages, string path)
+    {
+        (string current, long[] d) = stages[^1];
+        d = (long[])d.Clone();
+        for (int step = 0; step < up.Count; step++)
+        {
+            int i = stages.Count - 1 - step;
+            (string skip, long[] skipDivisors) = i == 0 ? (x, divisors) : stages[i - 1];
+            string p = $"{path}.{step}";
+            current = up[step].ToOnnx(g, current, d, $"{p}.up");
+            if (!d.SequenceEqual(skipDivisors))
+                throw new InvalidOperationException($"{p}: up-sampled size does not land on the skip's ({string.Join(",", d)} vs {string.Join(",", skipDivisors)})");
+            current = g.Node("Concat", $"{p}.concat", [current, skip], OnnxGraph.Int("axis", 1));
+            current = fuse[step].ToOnnx(g, current, d, $"{p}.fuse");
+            current = refine[step].ToOnnx(g, current, d, $"{p}.refine");
+        }
+        return g.Node("Conv", $"{path}.output", [current, g.Weight($"{path}.output.weight", output.weight!),
+            g.Weight($"{path}.output.bias", output.bias!)], OnnxGraph.Ints("kernel_shape", output.weight!.shape[2..]));
     }
 }

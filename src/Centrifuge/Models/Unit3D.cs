@@ -10,7 +10,7 @@ namespace Centrifuge.Models;
 /// input size (asymmetric when needed) and applied with F.pad before a padding-0 convolution, as the reference does.
 /// Submodule names (conv3d, bn) match the PyTorch I3D port, so state dict keys do too.
 /// </summary>
-public sealed class Unit3D : Module<Tensor, Tensor>
+public sealed class Unit3D : Module<Tensor, Tensor>, IOnnxLayer, IMacCounted
 {
     private readonly Conv3d conv3d;
     private readonly BatchNorm3d bn;
@@ -19,12 +19,6 @@ public sealed class Unit3D : Module<Tensor, Tensor>
     private readonly long _inChannels;
 
     public long OutChannels { get; }
-
-    // Read-only views of the structure, for exporters (Export/OnnxExporter) that rebuild the graph elsewhere.
-    public Conv3d Convolution => conv3d;
-    public BatchNorm3d Norm => bn;
-    public IReadOnlyList<long> Kernel => _kernel;
-    public IReadOnlyList<long> Stride => _stride;
 
     public Unit3D(long inChannels, long outChannels, long[] kernel, long[]? stride = null, double momentum = 0.01)
         : base(nameof(Unit3D))
@@ -48,8 +42,18 @@ public sealed class Unit3D : Module<Tensor, Tensor>
         long[] pad = SamePadding.For(x.shape.AsSpan(2), _kernel, _stride);
         using Tensor padded = pad.Any(p => p != 0) ? nn.functional.pad(x, pad) : x.alias();
         using Tensor convolved = conv3d.forward(padded);
-        MacCounter.Add((double)convolved.numel() * _inChannels * _kernel[0] * _kernel[1] * _kernel[2]);
         using Tensor normalised = bn.forward(convolved);
         return nn.functional.relu(normalised);
+    }
+
+    public double Macs(Tensor input, Tensor output) => (double)output.numel() * _inChannels * _kernel[0] * _kernel[1] * _kernel[2];
+
+    // Conv with SAME padding as constant pads (the graph's sizes are multiples of the strides) + BatchNormalization + Relu.
+    public string ToOnnx(OnnxGraph g, string x, long[] d, string path)
+    {
+        long[] pads = SamePadding.OnnxPads(_kernel, _stride, d, path);
+        string conv = g.Node("Conv", $"{path}.conv3d", [x, g.Weight($"{path}.conv3d.weight", conv3d.weight!)],
+            OnnxGraph.Ints("kernel_shape", _kernel), OnnxGraph.Ints("strides", _stride), OnnxGraph.Ints("pads", pads));
+        return g.Node("Relu", $"{path}.relu", [g.BatchNorm(bn, conv, $"{path}.bn")]);
     }
 }

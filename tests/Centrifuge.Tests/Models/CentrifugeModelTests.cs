@@ -171,9 +171,11 @@ public class CentrifugeModelTests
     public void Mac_count_of_a_unit_matches_its_shape()
     {
         using var unit = new Unit3D(4, 6, 3);
-        using var counter = new MacCounter();
-        using var y = unit.forward(torch.zeros(new long[] { 1, 4, 2, 5, 5 }));
+        using var counter = new MacCounter(unit);
+        using var y = unit.call(torch.zeros(new long[] { 1, 4, 2, 5, 5 }));
         Assert.Equal(6.0 * 2 * 5 * 5 * 4 * 27, counter.Macs);
+        using var plain = unit.forward(torch.zeros(new long[] { 1, 4, 2, 5, 5 }));
+        Assert.Equal(6.0 * 2 * 5 * 5 * 4 * 27, counter.Macs);   // forward itself counts nothing: only hooks do
     }
 }
 

@@ -163,13 +163,16 @@ public class FrameEncoderTests
     public void Mac_count_of_a_2D_unit_and_a_temporal_convolution_match_their_shapes()
     {
         using var unit = new Unit2D(4, 6, 3, stride: 2);
-        using (var counter = new MacCounter())
-        using (var y = unit.forward(torch.zeros(new long[] { 3, 4, 10, 10 })))
+        using (var counter = new MacCounter(unit))
+        using (var y = unit.call(torch.zeros(new long[] { 3, 4, 10, 10 })))
             Assert.Equal(3.0 * 6 * 5 * 5 * 4 * 9, counter.Macs);
         using var mixing = new TemporalMixing(6, 2, 0.1);
-        using (var counter = new MacCounter())
-        using (var y = mixing.forward(torch.zeros(new long[] { 1, 6, 4, 5, 5 })))
-            Assert.Equal(6.0 * 2 * 5 * 5 * 6 * 3, counter.Macs);
+        var closed = new MacCounter(mixing);
+        using (closed)
+        using (var y = mixing.call(torch.zeros(new long[] { 1, 6, 4, 5, 5 })))
+            Assert.Equal(6.0 * 2 * 5 * 5 * 6 * 3, closed.Macs);
+        using (var y = mixing.call(torch.zeros(new long[] { 1, 6, 4, 5, 5 })))
+            Assert.Equal(6.0 * 2 * 5 * 5 * 6 * 3, closed.Macs);   // a closed counter's hooks are removed
     }
 
     [Fact]

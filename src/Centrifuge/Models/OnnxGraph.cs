@@ -2,17 +2,19 @@ using System.Runtime.InteropServices;
 using Google.Protobuf;
 using Onnx;
 using TorchSharp;
+using TorchSharp.Modules;
 using static TorchSharp.torch;
 
-namespace Centrifuge.Export;
+namespace Centrifuge.Models;
 
 /// <summary>
 /// Builds one ONNX graph (the protobuf classes of the OnnxSharp package, generated from onnx.proto): float32
 /// initializers copied from TorchSharp tensors, int64 constants, and nodes whose outputs get unique names. Values are
 /// named by the module path that makes them ("predictor.encoder.Mixed_3b.b1b.conv"), so a graph viewer reads like
-/// the model's module tree.
+/// the model's module tree. Each module writes its own ONNX form into it, beside its forward (<see cref="IOnnxLayer"/>,
+/// <see cref="CentrifugeModel.ToOnnx"/>); Export/OnnxExporter makes the file.
 /// </summary>
-internal sealed class OnnxGraph
+public sealed class OnnxGraph
 {
     private readonly GraphProto _graph = new() { Name = "centrifuge" };
     private readonly HashSet<string> _names = new(StringComparer.Ordinal);
@@ -81,6 +83,36 @@ internal sealed class OnnxGraph
                 TensorType = new TypeProto.Types.Tensor { ElemType = (int)TensorProto.Types.DataType.Float, Shape = shape },
             },
         };
+    }
+
+    /// <summary>Eval-mode batch norm of any rank (BatchNorm2d's and 3d's parameters are the same per-channel vectors).</summary>
+    public string BatchNorm(BatchNorm bn, string x, string path) =>
+        Node("BatchNormalization", path, [x, Weight($"{path}.weight", bn.weight!), Weight($"{path}.bias", bn.bias!),
+            Weight($"{path}.running_mean", bn.running_mean!), Weight($"{path}.running_var", bn.running_var!)],
+            Float("epsilon", (float)bn.eps));
+
+    /// <summary>[B, C, T, H, W] -> the int64 vectors [B] and [T, H, W], read at run time.</summary>
+    public (string Batch, string Size) BatchAndSize(string x, string path)
+    {
+        string shape = Node("Shape", $"{path}.shape", [x]);
+        string batch = Node("Slice", $"{path}.batch", [shape, Longs($"{path}.batch_start", 0), Longs($"{path}.batch_end", 1)]);
+        string size = Node("Slice", $"{path}.size_thw", [shape, Longs($"{path}.size_start", 2), Longs($"{path}.size_end", 5)]);
+        return (batch, size);
+    }
+
+    /// <summary>
+    /// Divides <paramref name="d"/> (per dimension T, H, W, a number the size is always a multiple of) by a layer's
+    /// stride; refuses a stride that does not divide it, since the layer's padding would then depend on the input size.
+    /// </summary>
+    public static void Divide(long[] d, IReadOnlyList<long> stride, string path)
+    {
+        for (int i = 0; i < 3; i++)
+        {
+            if (d[i] % stride[i] != 0)
+                throw new InvalidOperationException(
+                    $"{path}: stride {stride[i]} does not divide the guaranteed size multiple {d[i]}: the padding would depend on the input size");
+            d[i] /= stride[i];
+        }
     }
 
     public static AttributeProto Ints(string name, IEnumerable<long> values)
