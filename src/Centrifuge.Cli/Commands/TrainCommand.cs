@@ -19,7 +19,7 @@ public static class TrainCommand
         var noCache = new Option<bool>("--no-cache") { Description = "Decode clips from the video files at every step instead of caching them (slow)" };
         var preset = new Option<string?>("--preset") { Description = $"Training preset: {string.Join(", ", TrainingPresets.Names)} (model and recipe)" };
         var outDir = new Option<string>("--out") { Description = "Run folder (config.json, checkpoints/, best.ckpt, metrics.jsonl, loss.png)", Required = true };
-        var config = new Option<string[]>("--config") { Description = "A training config JSON; repeat to layer patches (a later file overrides what it names), on --preset when given; flags override them" };
+        var config = new Option<string[]>("--config") { Description = "A training config JSON; repeat to layer patches (a later file overrides what it names), on --preset when given (a config naming its own \"preset\" takes no other); a file's \"base\" comes first; flags override them" };
         var resume = new Option<bool>("--resume") { Description = "Continue the run in --out from its last checkpoint (starts fresh if it has none)" };
         var force = new Option<bool>("--force") { Description = "Start over in a non-empty --out, deleting the previous run's files" };
         var iterations = new Option<long?>("--iterations") { Description = "Total training steps (the schedule's milestones scale with it)" };
