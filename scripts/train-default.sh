@@ -1,21 +1,28 @@
 #!/usr/bin/env bash
-# Trains the shipped default model (models/centrifuge-cpu-small.ckpt, second generation: models/README.md) from
+# Trains the shipped default model (models/centrifuge-cpu-small.ckpt, third generation: models/README.md) from
 # scratch, resumably: run it again after any interruption and it continues from the last checkpoint of the leg it was
-# in. Builds the corpus first (scripts/fetch-training-data.sh: Debian packages only). Two legs, as the shipped weights
-# were trained, both with a quarter of the layers composited moving-object pseudo-videos, no camera-motion photos, and
+# in. Builds the corpus first (scripts/fetch-training-data.sh: Debian packages only). Three legs, as the shipped weights
+# were trained, all with a quarter of the layers composited moving-object pseudo-videos, no camera-motion photos, and
 # mixture consistency (the two outputs projected to average to the input):
 #   1. runs/cpu-small-leg1: 1,027 steps from a random initialisation, Adam at a constant 1e-3, validation every 300
 #      steps (configs/cpu-small-default-leg1.json);
 #   2. runs/cpu-small-leg2: from leg 1's best weights (--init), a fresh Adam at 5e-4, 2,000 steps with the paper's
-#      step-down schedule scaled to them (configs/cpu-small-default.json), validation every 500 steps.
-# When done, copy runs/cpu-small-leg2/best.ckpt to models/centrifuge-cpu-small.ckpt. Extra arguments go to both runs
-# (e.g. --threads 1: the shipped leg 1 ran on one libtorch thread, leg 2 on one and, after resumes, on two).
+#      step-down schedule scaled to them (configs/cpu-small-default.json), validation every 500 steps (the second
+#      generation);
+#   3. runs/cpu-small-leg3: from leg 2's best weights, the same again with the full augmentation
+#      (configs/variants/augment-all.json: random resized crops of frames cached at short side 192, strides 1-4, time
+#      reversal, per-layer colour changes).
+# When done, copy runs/cpu-small-leg3/best.ckpt to models/centrifuge-cpu-small.ckpt. Extra arguments go to every run
+# (e.g. --threads 1: the shipped legs ran on one libtorch thread, leg 2 on two after resumes).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 scripts/fetch-training-data.sh
 ./centrifuge train --data data/corpus --cache data/cache/cpu-small --config configs/cpu-small-default-leg1.json \
   --photo 0 --composite 0.25 --mixture-consistency --iterations 1027 --val-every 300 --out runs/cpu-small-leg1 --resume "$@"
-exec ./centrifuge train --data data/corpus --cache data/cache/cpu-small --config configs/cpu-small-default.json \
+./centrifuge train --data data/corpus --cache data/cache/cpu-small --config configs/cpu-small-default.json \
   --photo 0 --composite 0.25 --mixture-consistency --iterations 2000 --lr 0.0005 --val-every 500 \
   --init runs/cpu-small-leg1/best.ckpt --out runs/cpu-small-leg2 --resume "$@"
+exec ./centrifuge train --data data/corpus --cache data/cache/cpu-small --config configs/cpu-small-default.json \
+  --config configs/variants/augment-all.json --photo 0 --composite 0.25 --mixture-consistency --iterations 2000 \
+  --lr 0.0005 --val-every 500 --checkpoint-every 100 --init runs/cpu-small-leg2/best.ckpt --out runs/cpu-small-leg3 --resume "$@"
