@@ -40,6 +40,7 @@ public sealed class CliContext
     public int Execute(ParseResult parse, Func<int> body)
     {
         bool verbose = parse.GetValue(VerboseOption);
+        Runtime.TorchRuntime.NativeWarnings = verbose;
         void Notice(string line) => Error.WriteLine("centrifuge: " + line);
         Runtime.KernelGuard.Notice += Notice;   // the kernel self-check, when it runs (once per CPU), says so
         try

@@ -13,6 +13,9 @@ public static class TorchRuntime
     private static readonly object Gate = new();
     private static bool _loaded;
 
+    /// <summary>Show libtorch's own warnings (<see cref="NativeLog"/>; the CLI's --verbose); read when libtorch loads.</summary>
+    public static bool NativeWarnings { get; set; }
+
     /// <summary>Loads libtorch (CPU backend) or throws a <see cref="CentrifugeException"/> saying what is wrong.</summary>
     public static void EnsureLoaded()
     {
@@ -26,6 +29,7 @@ public static class TorchRuntime
                 torch.InitializeDeviceType(DeviceType.CPU);
                 kernels?.ApplyAfterLoad();
                 using var probe = torch.zeros(1);
+                NativeLog.SetThreshold(NativeWarnings ? NativeLog.Warning : NativeLog.Error);
             }
             catch (Exception e) when (e is NotSupportedException || e is DllNotFoundException || e is TypeInitializationException || e is BadImageFormatException)
             {
