@@ -14,7 +14,7 @@ public static class TrainCommand
     public static Command Create(CliContext context)
     {
         var data = new Option<string[]>("--data") { Description = $"Training videos: a folder, a list of paths, a Kinetics CSV, or {TrainingConfig.SyntheticShapes} (repeatable)", AllowMultipleArgumentsPerToken = false };
-        var cache = new Option<string?>("--cache") { Description = "Decoded-clip cache folder: built or topped up before the first step, reused by later runs (default: the user's shared cache, ~/.cache/centrifuge/clips)" };
+        var cache = new Option<string?>("--cache") { Description = "Decoded-clip cache folder: built or topped up before the first step, reused by later runs (default: the user's shared cache, ~/.cache/centrifuge/clips, or $XDG_CACHE_HOME/centrifuge/clips)" };
         var noCache = new Option<bool>("--no-cache") { Description = "Decode clips from the video files at every step instead of caching them (slow)" };
         var preset = new Option<string?>("--preset") { Description = $"Training preset: {string.Join(", ", TrainingPresets.Names)} (model and recipe)" };
         var outDir = new Option<string>("--out") { Description = "Run folder (config.json, checkpoints/, best.ckpt, metrics.jsonl, loss.png)", Required = true };
