@@ -157,7 +157,8 @@ public static class SeparateCommand
                     context.Output.WriteLine(
                         $"{outcome.Input} -> {r.OutputFolder}/ ({r.Summary.Frames} frames, {r.Summary.Width}x{r.Summary.Height}, " +
                         $"{r.Summary.Layers} layers, pair {r.Summary.Pair[0]}+{r.Summary.Pair[1]}, {r.Summary.Seconds:F1} s, " +
-                        $"{r.Summary.FramesPerSecond:F2} frames/s{(r.Summary.FramesLost.Any ? $"; {r.Summary.FramesLost.Describe()} to damage" : "")})");
+                        $"{r.Summary.FramesPerSecond:F2} frames/s, peak memory {r.Summary.PeakMemoryMb:F0} MB + {r.Summary.FfmpegPeakMemoryMb:F0} MB in ffmpeg" +
+                        $"{(r.Summary.FramesLost.Any ? $"; {r.Summary.FramesLost.Describe()} to damage" : "")})");
             }
             else
             {

@@ -125,6 +125,7 @@ public sealed class VideoWriter : IDisposable
             throw Failed();   // ffmpeg exited (bad option, disk full): its stderr says why
         }
         FramesWritten += frames.Frames;
+        _process.SampleMemory();
     }
 
     /// <summary>Appends frames given as a tensor: [3, T, H, W] in [-1, 1].</summary>
@@ -140,6 +141,7 @@ public sealed class VideoWriter : IDisposable
         ObjectDisposedException.ThrowIf(_done, this);
         if (FramesWritten == 0)
             throw new CentrifugeException($"{Path}: no frames were written", ExitCodes.WriteFailed);
+        _process.SampleMemory();
         try { _process.StandardInput.Close(); }
         catch (IOException) { throw Failed(); }
         int code = _process.WaitForExit(out string stderr);

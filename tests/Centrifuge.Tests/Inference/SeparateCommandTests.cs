@@ -38,7 +38,7 @@ public class SeparateCommandTests(SeparationFixture clips) : IClassFixture<Separ
 
             using JsonDocument summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, "summary.json")));
             Assert.Equal(
-                new[] { "input", "frames", "width", "height", "fps", "layers", "pair", "seconds", "frames_per_second", "peak_memory_mb", "frames_lost", "input_stamp" },
+                new[] { "input", "frames", "width", "height", "fps", "layers", "pair", "seconds", "frames_per_second", "peak_memory_mb", "ffmpeg_peak_memory_mb", "frames_lost", "input_stamp" },
                 summary.RootElement.EnumerateObject().Select(p => p.Name));
             Assert.Equal(source.Frames, summary.RootElement.GetProperty("frames").GetInt32());
             Assert.Equal(2, summary.RootElement.GetProperty("layers").GetInt32());
@@ -46,6 +46,29 @@ public class SeparateCommandTests(SeparationFixture clips) : IClassFixture<Separ
             Assert.Contains($"{input} -> ", result.Output);
         }
         Assert.Equal(2, Directory.GetFileSystemEntries(outDir).Length);   // no temporary folders left
+    }
+
+    /// <summary>
+    /// Issue 30, case 9g: the summary's peak memory was this process's alone (421 MB where the run, with its ffmpeg
+    /// processes, peaked at 882 MB). It now names both: this process's, and the ffmpeg processes' (a reader and one
+    /// writer per video, side by side), in summary.json and in the line printed for the input.
+    /// </summary>
+    [SkippableFact]
+    public void The_summary_reports_the_peak_memory_of_this_process_and_of_its_ffmpeg_processes()
+    {
+        Skip.IfNot(File.Exists("/proc/self/status"), "memory is read from /proc");
+        using var dir = new TempDir();
+        CliResult result = Separate(dir.File("out"), clips.Testsrc);
+        Assert.True(result.ExitCode == 0, result.Error + result.Output);
+
+        using JsonDocument summary = JsonDocument.Parse(File.ReadAllText(dir.File("out/testsrc/summary.json")));
+        double own = summary.RootElement.GetProperty("peak_memory_mb").GetDouble();
+        double ffmpeg = summary.RootElement.GetProperty("ffmpeg_peak_memory_mb").GetDouble();
+        int writers = summary.RootElement.GetProperty("layers").GetInt32() + 1;   // layer-K.mp4 and preview.mp4
+        // Every ffmpeg maps several megabytes of libraries: the writers alone (each one sampled while it ran) exceed this.
+        Assert.True(ffmpeg >= 5 * writers, $"ffmpeg_peak_memory_mb = {ffmpeg} for {writers} writers and a reader");
+        Assert.True(own > 0);
+        Assert.Contains($"peak memory {own:F0} MB + {ffmpeg:F0} MB in ffmpeg", result.Output);
     }
 
     [Fact]

@@ -104,6 +104,7 @@ public sealed class Separator
     {
         ProcessMemory.ReleaseFreeMemory();   // the previous input's buffers: its peak is not this one's
         ProcessMemory.ResetPeak();
+        FfmpegMemory.Reset();   // the reader already running is counted from its start
         var clock = Stopwatch.StartNew();
         var engine = new SlidingWindowSeparation(new WindowPlanner(Options.WindowFrames, Options.OverlapFrames), Options.CrossFade, Options.AlignLayers);
         SlidingWindowStats stats;
@@ -136,7 +137,11 @@ public sealed class Separator
             double seconds = clock.Elapsed.TotalSeconds;
             var summary = new SeparationSummary(input, stats.Frames, width + width % 2, height + height % 2, fps, stats.Layers,
                 [stats.Pair.A + 1, stats.Pair.B + 1], Math.Round(seconds, 3), Math.Round(stats.Frames / seconds, 3),
-                Math.Round(ProcessMemory.PeakMegabytes(), 1)) { FramesLost = lost, Damage = damage, Metrics = metrics, InputStamp = stamp };
+                Math.Round(ProcessMemory.PeakMegabytes(), 1))
+            {
+                FfmpegPeakMemoryMb = Math.Round(FfmpegMemory.PeakMegabytes(), 1),
+                FramesLost = lost, Damage = damage, Metrics = metrics, InputStamp = stamp,
+            };
             File.WriteAllText(folder.File("summary.json"), JsonDefaults.Serialize(summary) + "\n");
             var warnings = (source is VideoFrameSource frames ? frames.Warnings : []).Concat(writer.Warnings).ToList();
             writer.Dispose();
