@@ -152,7 +152,7 @@ public sealed class VideoWriter : IDisposable
         if (packets != FramesWritten)
             throw new CentrifugeException(
                 $"{Path}: encoding ended early: the file holds {Math.Max(0, packets)} of {FramesWritten} frames " +
-                $"({(FfmpegProcess.FirstLine(stderr) is { Length: > 0 } reason ? reason : "disk full?")})", ExitCodes.WriteFailed);
+                $"({(Reason(stderr) is { Length: > 0 } reason ? reason : "disk full?")})", ExitCodes.WriteFailed);
         if (File.Exists(Path) && !_options.Force)
             throw new CentrifugeException($"{Path}: already exists", ExitCodes.OutputExists);
         AtomicFile.Commit(TempPath, Path, _options.Force);
@@ -169,10 +169,13 @@ public sealed class VideoWriter : IDisposable
         try { File.Delete(TempPath); } catch (IOException) { } catch (UnauthorizedAccessException) { }
     }
 
+    // ffmpeg's first line, naming the file as the caller knows it, not the temporary name it is being written as.
+    private string Reason(string stderr) => FfmpegProcess.FirstLine(stderr).Replace(TempPath, Path);
+
     private CentrifugeException Failed(string? stderr = null)
     {
         if (stderr is null) _process.WaitForExit(out stderr);
-        string reason = FfmpegProcess.FirstLine(stderr);
+        string reason = Reason(stderr);
         return new CentrifugeException($"{Path}: encoding failed ({(reason.Length == 0 ? "ffmpeg stopped" : reason)})",
             ExitCodes.WriteFailed);
     }

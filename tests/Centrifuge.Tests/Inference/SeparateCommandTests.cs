@@ -71,6 +71,37 @@ public class SeparateCommandTests(SeparationFixture clips) : IClassFixture<Separ
         Assert.Contains($"peak memory {own:F0} MB + {ffmpeg:F0} MB in ffmpeg", result.Output);
     }
 
+    /// <summary>
+    /// Issue 30, case 9d: a warning about an output named the file inside the hidden temporary folder
+    /// (OUTDIR/.odd.tmp-XXXX/layer-1.mp4), a name that is gone once the run ends. It names the output the user gets.
+    /// </summary>
+    [Fact]
+    public void Warnings_name_the_output_files_not_the_temporary_folder_they_are_written_in()
+    {
+        using var dir = new TempDir();
+        string odd = dir.File("odd.mkv");   // 65x49: the layers are padded to 66x50 for H.264, with a warning per video
+        var start = new System.Diagnostics.ProcessStartInfo("ffmpeg") { RedirectStandardError = true, UseShellExecute = false };
+        foreach (string arg in new[] { "-nostdin", "-v", "error", "-f", "lavfi", "-i", "testsrc2=size=66x50:rate=12",
+                     "-vf", "format=yuv444p,crop=65:49:0:0", "-frames:v", "10", "-c:v", "ffv1", "-y", odd })
+            start.ArgumentList.Add(arg);
+        using (var ffmpeg = System.Diagnostics.Process.Start(start)!)
+        {
+            string why = ffmpeg.StandardError.ReadToEnd();
+            ffmpeg.WaitForExit();
+            Assert.True(ffmpeg.ExitCode == 0, why);
+        }
+        string outDir = dir.File("out");
+        CliResult result = Separate(outDir, odd);
+        Assert.True(result.ExitCode == 0, result.Error + result.Output);
+
+        string[] warnings = result.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(l => l.Contains("warning")).ToArray();
+        Assert.Equal(
+            [$"centrifuge: warning: {Path.Combine(outDir, "odd", "layer-1.mp4")}: 65x49 padded to 66x50 (H.264 yuv420p needs even sizes)",
+             $"centrifuge: warning: {Path.Combine(outDir, "odd", "layer-2.mp4")}: 65x49 padded to 66x50 (H.264 yuv420p needs even sizes)"],
+            warnings.Select(w => w.TrimEnd()));
+        Assert.DoesNotContain(".tmp-", result.Error + result.Output);
+    }
+
     [Fact]
     public void A_bad_file_among_good_ones_is_reported_and_skipped_and_leaves_nothing()
     {

@@ -69,8 +69,39 @@ public sealed class SeparateFailureTests(DamagedClips clips) : IClassFixture<Dam
             string line = Assert.Single(result.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries), l => !l.Contains("warning"));
             Assert.StartsWith($"centrifuge: error: {clips.Clean}: ", line);
             // Nothing of the failed input is left: no partial folder, no temporary folder, no lock file.
-            Assert.Equal(["clean"], Directory.GetFileSystemEntries(outDir).Select(Path.GetFileName));
+            Assert.Equal(["damaged-but-complete"], Directory.GetFileSystemEntries(outDir).Select(Path.GetFileName));
             Assert.Equal(7, Directory.GetFiles(Path.Combine(outDir, "damaged-but-complete")).Length);
+        }
+        finally
+        {
+            RunProcess("umount", mount);
+        }
+    }
+
+    /// <summary>
+    /// Issue 30, case 9d: a layer video that did not fit on the disk was reported by its name inside the hidden
+    /// temporary folder, and by ffmpeg's temporary file name in it (OUTDIR/.clean.tmp-XXXX/.layer-2.mp4.tmp-PID-ID.mp4).
+    /// The line names the input and the output file the user asked for.
+    /// </summary>
+    [SkippableFact]
+    public void A_full_disk_names_the_input_and_the_output_file_never_a_temporary_name()
+    {
+        Skip.IfNot(OperatingSystem.IsLinux() && Environment.UserName == "root", "mounting a small tmpfs needs root on Linux");
+        using var dir = new TempDir();
+        string mount = dir.File("disk");
+        Directory.CreateDirectory(mount);
+        (int mounted, _, string why) = RunProcess("mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", mount);
+        Skip.If(mounted != 0, $"cannot mount a tmpfs here: {why.Trim()}");
+        try
+        {
+            string outDir = Path.Combine(mount, "o");
+            CliResult result = CliRunner.Run(Args(outDir, clips.Clean));
+            Assert.Equal(ExitCodes.WriteFailed, result.ExitCode);
+            string line = Assert.Single(result.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries), l => l.StartsWith("centrifuge:"));
+            Assert.StartsWith($"centrifuge: error: {clips.Clean}: writing the outputs failed: ", line);
+            Assert.Contains("no space left on device", line, StringComparison.OrdinalIgnoreCase);
+            Assert.DoesNotContain(".tmp-", line);
+            Assert.Empty(Directory.GetFileSystemEntries(outDir));
         }
         finally
         {

@@ -97,10 +97,31 @@ public sealed class Separator
     }
 
     // damage: the probe's reason for a damaged input (null when clean); blendLost: frames lost from a blend's two videos.
+    // Messages name the output folder as it will be, never its temporary name.
     private SeparationResult Run(SeparationOutputFolder folder, string input, IFrameSource source, int expectedFrames,
         int width, int height, double fps, (string A, string B, double Alpha)? blend, Action<SeparationProgress>? progress,
         string? damage = null, FrameLoss blendLost = default, IReadOnlyList<double>? frameTimes = null, InputStamp? stamp = null,
         CancellationToken stop = default)
+    {
+        try
+        {
+            return SeparateInto(folder, input, source, expectedFrames, width, height, fps, blend, progress, damage, blendLost, frameTimes, stamp, stop);
+        }
+        catch (CentrifugeException e) when (folder.Shown(e.Message) is var shown && shown != e.Message)
+        {
+            // A writer names the file it failed to write, inside the temporary folder: name the input and the output file.
+            throw new CentrifugeException($"{input}: writing the outputs failed: {shown}; nothing was kept", e.ExitCode, e);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            string reason = FileErrors.IsDiskFull(e) ? "no space left on device" : folder.Shown(e.Message);
+            throw new CentrifugeException($"{input}: writing the outputs failed: {reason}; nothing was kept", ExitCodes.WriteFailed, e);
+        }
+    }
+
+    private SeparationResult SeparateInto(SeparationOutputFolder folder, string input, IFrameSource source, int expectedFrames,
+        int width, int height, double fps, (string A, string B, double Alpha)? blend, Action<SeparationProgress>? progress,
+        string? damage, FrameLoss blendLost, IReadOnlyList<double>? frameTimes, InputStamp? stamp, CancellationToken stop)
     {
         ProcessMemory.ReleaseFreeMemory();   // the previous input's buffers: its peak is not this one's
         ProcessMemory.ResetPeak();
