@@ -45,7 +45,7 @@ public static class AtomicFile
         catch (Exception e)
         {
             TryDelete(temp);
-            if (WriteError(full, e) is var mapped && !ReferenceEquals(mapped, e)) throw mapped;
+            if (WriteError(full, e, temp) is var mapped && !ReferenceEquals(mapped, e)) throw mapped;
             throw;
         }
         Commit(temp, full, overwrite);
@@ -69,7 +69,7 @@ public static class AtomicFile
         catch (Exception e)
         {
             TryDelete(temp);
-            if (WriteError(full, e) is var mapped && !ReferenceEquals(mapped, e)) throw mapped;
+            if (WriteError(full, e, temp) is var mapped && !ReferenceEquals(mapped, e)) throw mapped;
             throw;
         }
     }
@@ -125,8 +125,9 @@ public static class AtomicFile
     /// <summary>
     /// The one-line error for a failed write of <paramref name="path"/>: a full disk, a permission problem or a missing
     /// folder become <see cref="ExitCodes.WriteFailed"/>; our own exceptions pass unchanged; anything else (a bug) too.
+    /// The message names <paramref name="path"/>, never the temporary file <paramref name="temp"/> it was written as.
     /// </summary>
-    public static Exception WriteError(string path, Exception e) => e switch
+    public static Exception WriteError(string path, Exception e, string? temp = null) => e switch
     {
         CentrifugeException => e,
         _ when IsDiskFull(e) => new CentrifugeException(
@@ -134,7 +135,7 @@ public static class AtomicFile
         UnauthorizedAccessException => new CentrifugeException($"{path}: cannot write: permission denied", ExitCodes.WriteFailed, e),
         DirectoryNotFoundException => new CentrifugeException(
             $"{path}: cannot write: folder {Path.GetDirectoryName(path)} does not exist", ExitCodes.WriteFailed, e),
-        IOException => new CentrifugeException($"{path}: cannot write: {e.Message}", ExitCodes.WriteFailed, e),
+        IOException => new CentrifugeException($"{path}: cannot write: {(temp is null ? e.Message : e.Message.Replace(temp, path))}", ExitCodes.WriteFailed, e),
         _ => e,
     };
 

@@ -2,7 +2,8 @@ namespace Centrifuge;
 
 /// <summary>
 /// The per-user folder for things worth keeping between runs (frame counts, decoded training clips):
-/// $CENTRIFUGE_CACHE_DIR, else $XDG_CACHE_HOME/centrifuge, else ~/.cache/centrifuge.
+/// $CENTRIFUGE_CACHE_DIR, else $XDG_CACHE_HOME/centrifuge, else ~/.cache/centrifuge, else (no home folder) a folder
+/// of the user's in the system's temporary folder.
 /// </summary>
 public static class UserCache
 {
@@ -28,14 +29,25 @@ public static class UserCache
         }
     }
 
-    // $XDG_CACHE_HOME/centrifuge, else ~/.cache/centrifuge.
+    /// <remarks>
+    /// $XDG_CACHE_HOME/centrifuge (an absolute path, as the XDG spec asks; a relative one is ignored), else
+    /// ~/.cache/centrifuge when the home folder ($HOME, or the user database's when it is unset) exists, else centrifuge-cache-&lt;user&gt; in the system's
+    /// temporary folder ($TMPDIR, else /tmp).
+    /// </remarks>
+    // Without a home (HOME unset or pointing nowhere, as for service accounts and containers run under an arbitrary
+    // uid), .NET's user profile is "", which used to put the cache in ./.cache, wherever the command happened to run.
+    // The temporary folder rather than an error: every cache here is only a speed-up, rebuilt when it is missing, so a
+    // lost cache costs time and a refused command would cost the run. Per user, so two users do not share one folder.
     private static string DefaultFolder
     {
         get
         {
             string? xdg = Environment.GetEnvironmentVariable("XDG_CACHE_HOME");
-            string home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
-            return Path.Combine(string.IsNullOrEmpty(xdg) ? Path.Combine(home, ".cache") : xdg, "centrifuge");
+            if (!string.IsNullOrEmpty(xdg) && Path.IsPathRooted(xdg)) return Path.Combine(xdg, "centrifuge");
+            string home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);   // $HOME, else the user database's
+            if (home.Length > 0 && Path.IsPathRooted(home) && Directory.Exists(home)) return Path.Combine(home, ".cache", "centrifuge");
+            string user = Environment.UserName is { Length: > 0 } name ? name : "user";
+            return Path.Combine(Path.GetTempPath(), $"centrifuge-cache-{user}");
         }
     }
 

@@ -161,4 +161,22 @@ public sealed class AtomicFileTests
         AtomicFile.RemoveStaleTemps(dir.Path);
         Assert.Equal(["step-0.ckpt"], Directory.GetFileSystemEntries(dir.Path).Select(Path.GetFileName));
     }
+
+    /// <summary>Issue 30, case 9d: a failed write names the file the caller asked for, not the temporary name it was written as.</summary>
+    [Fact]
+    public void A_failed_write_is_named_by_its_final_path_not_its_temporary_one()
+    {
+        using var dir = new TempDir();
+        string path = dir.File("report.json");
+        string? temp = null;
+        var error = Assert.Throws<CentrifugeException>(() => AtomicFile.Produce(path, t =>
+        {
+            temp = t;
+            throw new IOException($"Input/output error : '{t}'");   // as .NET words a failed write: with the path it wrote
+        }));
+        Assert.Equal(ExitCodes.WriteFailed, error.ExitCode);
+        Assert.DoesNotContain(Path.GetFileName(temp!), error.Message);
+        Assert.Equal($"{path}: cannot write: Input/output error : '{path}'", error.Message);
+        Assert.Empty(Directory.GetFileSystemEntries(dir.Path));
+    }
 }

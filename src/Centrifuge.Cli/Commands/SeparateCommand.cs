@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Runtime.InteropServices;
 using Centrifuge.Inference.Batch;
 using Centrifuge.Inference.Separation;
 using Centrifuge.Runtime;
@@ -71,12 +72,33 @@ public static class SeparateCommand
             using IDisposable owner = loaded;
             var separator = new Separator(separate, options);
             bool asJson = parse.GetValue(json);
+            // A signal stops the run between two windows: the input in progress leaves nothing behind, the finished ones
+            // stay, and the run ends with one line and 130 / 143. A second signal quits at once.
+            using var stop = new StopSignals(first: _ => { }, second: signal =>
+            {
+                context.Error.WriteLine($"centrifuge: separate: second {signal}: quitting at once; the next separate into {outDir} removes the unfinished output");
+                context.Error.Flush();
+                Environment.Exit(signal == PosixSignal.SIGTERM ? ExitCodes.Terminated : ExitCodes.Interrupted);
+            });
             var job = new SeparationJob(files, outDir)
             {
+                Stop = stop.Token,
                 AllInputs = list, Shard = shardSpec, SkipExisting = parse.GetValue(skipExisting),
                 Blend = blendPair is [string a, string b] ? (a, b, blendAlpha) : null,
             };
-            IReadOnlyList<SeparationOutcome> outcomes = SeparationBatch.Run(separator, job, new BatchView(context, command, asJson));
+            var view = new BatchView(context, command, asJson);
+            IReadOnlyList<SeparationOutcome> outcomes;
+            try
+            {
+                outcomes = SeparationBatch.Run(separator, job, view);
+            }
+            catch (OperationCanceledException) when (stop.Token.IsCancellationRequested)
+            {
+                string unfinished = view.Current is { } current ? $"{current} was not finished and left no output; " : "";
+                context.Error.WriteLine($"centrifuge: separate: interrupted by {stop.Received}: {unfinished}" +
+                                        $"{view.Done} finished input{(view.Done == 1 ? " is" : "s are")} in {outDir}");
+                return stop.ExitCode;
+            }
             if (asJson)
                 context.Output.WriteLine(JsonDefaults.Serialize(outcomes.Select(o => new
                 {
@@ -99,8 +121,15 @@ public static class SeparateCommand
     {
         private readonly ProgressReporter _progress = new(context, json ? ProgressMode.None : ProgressMode.Auto);
 
+        /// <summary>The input being separated, or null between inputs.</summary>
+        public string? Current { get; private set; }
+
+        /// <summary>Inputs finished so far: separated, skipped or failed.</summary>
+        public int Done { get; private set; }
+
         public SeparationOutcome Track(string input, Func<Action<SeparationProgress>?, SeparationOutcome> separate)
         {
+            Current = input;
             string name = Path.GetFileName(input);
             return _progress.Run(name, update => separate(update is null ? null : p =>
             {
@@ -115,6 +144,8 @@ public static class SeparateCommand
 
         public void Finished(SeparationOutcome outcome)
         {
+            Current = null;
+            Done++;
             if (outcome.Skipped is { } why)
             {
                 if (!json) context.Output.WriteLine($"{outcome.Input}: skipped, already separated: {why}");
@@ -126,7 +157,8 @@ public static class SeparateCommand
                     context.Output.WriteLine(
                         $"{outcome.Input} -> {r.OutputFolder}/ ({r.Summary.Frames} frames, {r.Summary.Width}x{r.Summary.Height}, " +
                         $"{r.Summary.Layers} layers, pair {r.Summary.Pair[0]}+{r.Summary.Pair[1]}, {r.Summary.Seconds:F1} s, " +
-                        $"{r.Summary.FramesPerSecond:F2} frames/s{(r.Summary.FramesLost.Any ? $"; {r.Summary.FramesLost.Describe()} to damage" : "")})");
+                        $"{r.Summary.FramesPerSecond:F2} frames/s, peak memory {r.Summary.PeakMemoryMb:F0} MB + {r.Summary.FfmpegPeakMemoryMb:F0} MB in ffmpeg" +
+                        $"{(r.Summary.FramesLost.Any ? $"; {r.Summary.FramesLost.Describe()} to damage" : "")})");
             }
             else
             {

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using Centrifuge.Runtime;
-using System.Runtime.InteropServices;
 using Centrifuge.Models;
 using Centrifuge.Training;
 
@@ -15,7 +14,7 @@ public static class TrainCommand
     public static Command Create(CliContext context)
     {
         var data = new Option<string[]>("--data") { Description = $"Training videos: a folder, a list of paths, a Kinetics CSV, or {TrainingConfig.SyntheticShapes} (repeatable)", AllowMultipleArgumentsPerToken = false };
-        var cache = new Option<string?>("--cache") { Description = "Decoded-clip cache folder: built or topped up before the first step, reused by later runs (default: the user's shared cache, ~/.cache/centrifuge/clips)" };
+        var cache = new Option<string?>("--cache") { Description = "Decoded-clip cache folder: built or topped up before the first step, reused by later runs (default: the user's shared cache, ~/.cache/centrifuge/clips, or $XDG_CACHE_HOME/centrifuge/clips)" };
         var noCache = new Option<bool>("--no-cache") { Description = "Decode clips from the video files at every step instead of caching them (slow)" };
         var preset = new Option<string?>("--preset") { Description = $"Training preset: {string.Join(", ", TrainingPresets.Names)} (model and recipe)" };
         var outDir = new Option<string>("--out") { Description = "Run folder (config.json, checkpoints/, best.ckpt, metrics.jsonl, loss.png)", Required = true };
@@ -92,41 +91,22 @@ public static class TrainCommand
             RunFolder folder = RunFolder.Open(parse.GetValue(outDir)!, resuming, parse.GetValue(force));
             TrainingConfig effective = TrainingSetup.Compose(folder, resuming, parse.GetValue(preset), parse.GetValue(config) ?? [], overrides, view.Note);
 
-            using var stop = new CancellationTokenSource();
-            PosixSignal? received = null;
-            bool trained = false;   // once Trainer.Run has returned, what it saved is saved: a signal changes nothing
-            void OnSignal(PosixSignalContext s)
-            {
-                PosixSignal? first = RequestStop(s, stop, view, context, trained);
-                received ??= first;
-            }
-            using PosixSignalRegistration sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
-            using PosixSignalRegistration sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
+            // First signal: finish the current step (or abandon the current validation), checkpoint, exit 130 / 143. A second
+            // one quits at once with StoppedUnsaved, which does not claim a checkpoint of the last step.
+            using var stop = new StopSignals(
+                first: signal => view.Note($"{signal}: finishing the current step, then saving a checkpoint (send again to quit at once)"),
+                second: signal =>
+                {
+                    context.Error.WriteLine($"centrifuge: train: second {signal}: quitting without saving; the newest checkpoint may be older than the last step");
+                    context.Error.Flush();
+                    Environment.Exit(ExitCodes.StoppedUnsaved);
+                });
             TrainingOutcome outcome = view.Run(observer => Trainer.Run(effective, folder, resuming, observer: observer, cancel: stop.Token));
-            trained = true;
+            stop.Settle();   // once Trainer.Run has returned, what it saved is saved: a signal changes nothing
             view.Summarise(outcome, folder);
-            if (outcome.Reason == TrainingStopReason.Interrupted)
-                return received == PosixSignal.SIGTERM ? ExitCodes.Terminated : ExitCodes.Interrupted;
+            if (outcome.Reason == TrainingStopReason.Interrupted) return stop.ExitCode;
             return outcome.FramesLost.Any ? ExitCodes.CompletedWithLosses : ExitCodes.Ok;
         }));
         return command;
-    }
-
-    // First signal: finish the current step (or abandon the current validation), checkpoint, exit 130 / 143. A second
-    // one quits at once with StoppedUnsaved, which does not claim a checkpoint of the last step.
-    private static PosixSignal? RequestStop(PosixSignalContext signal, CancellationTokenSource stop, TrainProgressView view, CliContext context,
-        bool trained)
-    {
-        signal.Cancel = true;
-        if (trained) return null;
-        if (stop.IsCancellationRequested)
-        {
-            context.Error.WriteLine($"centrifuge: train: second {signal.Signal}: quitting without saving; the newest checkpoint may be older than the last step");
-            context.Error.Flush();
-            Environment.Exit(ExitCodes.StoppedUnsaved);
-        }
-        view.Note($"{signal.Signal}: finishing the current step, then saving a checkpoint (send again to quit at once)");
-        stop.Cancel();
-        return signal.Signal;
     }
 }

@@ -6,7 +6,9 @@ namespace Centrifuge.Data;
 /// <summary>
 /// The decoded-clip cache `centrifuge prepare` builds: a folder with index.json and one uint8 RGB file per video
 /// ([frames, H, W, 3], no header) under clips/. Reading memory-maps the files, so crops are copied straight out of
-/// the page cache; at most <see cref="MaxMapped"/> files are mapped at once (least recently used are unmapped).
+/// the page cache; at most <see cref="MaxMapped"/> files are mapped at once (least recently used are unmapped). Each
+/// clip's checksum is checked the first time this process reads it: a damaged one is rebuilt from its video (as
+/// prepare does, reported and counted in <see cref="Rebuilt"/>) or, without a decoder, refused; never used.
 /// </summary>
 public sealed class ClipCache : IFrameStore
 {
@@ -17,29 +19,41 @@ public sealed class ClipCache : IFrameStore
     private readonly object _gate = new();
     private readonly Dictionary<int, Mapping> _mapped = new();
     private readonly Lazy<Dictionary<string, int>> _byId;
+    private readonly bool[] _checked;
+    private readonly ISourceDecoder? _rebuildFrom;
+    private readonly Action<string>? _note;
     private long _clock;
     private bool _disposed;
+
+    /// <summary>Clips found damaged when read (checksum mismatch) and rebuilt from their videos by this process.</summary>
+    public int Rebuilt { get; private set; }
 
     public string Folder { get; }
     public CacheIndex Index { get; }
     public IReadOnlyList<CacheEntry> Entries => Index.Entries;
     public IReadOnlyList<StoredVideo> Videos { get; }
 
-    private ClipCache(string folder, CacheIndex index)
+    private ClipCache(string folder, CacheIndex index, ISourceDecoder? rebuildFrom, Action<string>? note, bool checkOnRead)
     {
         Folder = folder;
         Index = index;
+        _rebuildFrom = rebuildFrom;
+        _note = note;
+        _checked = Enumerable.Repeat(!checkOnRead, index.Entries.Count).ToArray();
         Videos = index.Entries.Select(e => e.ToStored()).ToList();
         _byId = new(() => Enumerable.Range(0, index.Entries.Count).ToDictionary(i => index.Entries[i].Id, StringComparer.Ordinal));
     }
 
     /// <summary>Opens a cache; entries whose data file is missing or has the wrong size are left out (prepare rebuilds them).</summary>
-    public static ClipCache Open(string folder)
+    /// <param name="rebuildFrom">decodes a clip found damaged when it is read again from its video; null: such a clip is an error</param>
+    /// <param name="note">told of each clip rebuilt</param>
+    /// <param name="checkOnRead">false when every checksum was just verified (a prepare with checksums)</param>
+    public static ClipCache Open(string folder, ISourceDecoder? rebuildFrom = null, Action<string>? note = null, bool checkOnRead = true)
     {
         CacheIndex index = ReadIndex(folder)
             ?? throw new CentrifugeException($"{folder}: not a clip cache (no {IndexFile}); build it with `centrifuge prepare --data SRC --cache {folder}`", ExitCodes.MissingInput);
         var usable = index.Entries.Where(e => HasExpectedSize(folder, e)).ToList();
-        return new ClipCache(Path.GetFullPath(folder), index with { Entries = usable });
+        return new ClipCache(Path.GetFullPath(folder), index with { Entries = usable }, rebuildFrom, note, checkOnRead);
     }
 
     /// <summary>The index, or null when the folder has none. A damaged index is an error naming the file.</summary>
@@ -124,6 +138,7 @@ public sealed class ClipCache : IFrameStore
             ObjectDisposedException.ThrowIf(_disposed, this);
             if (!_mapped.TryGetValue(video, out Mapping? map))
             {
+                if (!_checked[video]) Check(video);   // once per clip: the whole file is read to hash it
                 if (_mapped.Count >= MaxMapped) EvictLeastRecent();
                 map = Mapping.Open(Path.Combine(Folder, Index.Entries[video].File));
                 _mapped[video] = map;
@@ -132,6 +147,28 @@ public sealed class ClipCache : IFrameStore
             map.LastUse = ++_clock;
             return map;
         }
+    }
+
+    // A clip whose data no longer matches its checksum (a flipped bit on disk, a partial copy) is never used.
+    private void Check(int video)
+    {
+        CacheEntry e = Index.Entries[video];
+        if (!Verify(Folder, e))
+        {
+            string file = Path.Combine(Folder, e.File);
+            if (_rebuildFrom is null)
+                throw new CentrifugeException(
+                    $"{e.Path}: its cached clip {file} is damaged (checksum mismatch); run `centrifuge prepare` on the cache {Folder} to rebuild it",
+                    ExitCodes.InvalidInput);
+            CacheEntry rebuilt = ClipCacheBuilder.Rebuild(Folder, e, _rebuildFrom, _note);
+            if (rebuilt.Frames != e.Frames || rebuilt.Width != e.Width || rebuilt.Height != e.Height)
+                throw new CentrifugeException(
+                    $"{e.Path}: its cached clip {file} was damaged and decodes now as {rebuilt.Frames} frames of {rebuilt.Width}x{rebuilt.Height}, " +
+                    $"not {e.Frames} of {e.Width}x{e.Height}; run `centrifuge prepare` on the cache {Folder}", ExitCodes.InvalidInput);
+            Rebuilt++;
+            _note?.Invoke($"clip cache: {e.Path}: cached clip damaged (checksum mismatch), rebuilt from the video ({Rebuilt} this run)");
+        }
+        _checked[video] = true;
     }
 
     private void Release(Mapping map)

@@ -140,6 +140,32 @@ public static class ClipCacheBuilder
         };
     }
 
+    /// <summary>
+    /// Rebuilds the data file of an entry that failed its checksum when it was read (<see cref="ClipCache"/> checks each
+    /// clip once per process), as prepare would: under the folder's lock, decoded again from its source if the source
+    /// is unchanged, and the index updated. Returns the new entry; a source that is gone or changed is an error naming
+    /// it (prepare would skip it, but a running training cannot drop a clip it has sampled).
+    /// </summary>
+    public static CacheEntry Rebuild(string folder, CacheEntry damaged, ISourceDecoder decoder, Action<string>? waiting = null)
+    {
+        using FileStream gate = Lock(folder, new PrepareOptions { Waiting = waiting });
+        CacheIndex index = ClipCache.ReadIndex(folder)
+            ?? throw new CentrifugeException($"{folder}: the clip cache's {ClipCache.IndexFile} is gone", ExitCodes.MissingInput);
+        if (index.Entries.FirstOrDefault(e => e.Id == damaged.Id) is { } current && ClipCache.Verify(folder, current))
+            return current;   // another process rebuilt it meanwhile
+        VideoSource source = damaged.ToSource();
+        SourceStamp stamp = SourceStamp.Of(source);
+        if (stamp.Bytes != damaged.SourceBytes || stamp.MtimeMs != damaged.SourceMtime)
+            throw new CentrifugeException(
+                $"{damaged.Path}: its cached clip {Path.Combine(folder, damaged.File)} is damaged (checksum mismatch) and the video " +
+                $"{(stamp.Bytes < 0 ? "is gone" : "changed since it was cached")}; run `centrifuge prepare` on the cache {folder}", ExitCodes.InvalidInput);
+        int shortSide = source.Kind == SourceKind.Photo ? index.PhotoShortSide : index.ShortSide;
+        CacheEntry rebuilt = Decode(source, stamp, folder, shortSide, minFrames: 1, decoder);
+        var entries = index.Entries.Select(e => e.Id == damaged.Id ? rebuilt : e).ToList();
+        AtomicFile.WriteText(Path.Combine(folder, ClipCache.IndexFile), JsonDefaults.Serialize(index with { Entries = entries }));
+        return rebuilt;
+    }
+
     /// <summary>The data file name of a source: a hash of its id, so renames of the cache folder keep working.</summary>
     public static string DataFileName(VideoSource source) =>
         Path.Combine(ClipCache.ClipsFolder, Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(source.Id)))[..24] + ".u8");

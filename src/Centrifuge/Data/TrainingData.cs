@@ -25,14 +25,18 @@ public sealed class TrainingData : IDisposable
     }
 
     /// <summary>Opens the cache named by <see cref="DataConfig.Cache"/>, or decodes the sources' files with ffmpeg.</summary>
-    public static TrainingData Open(DataConfig config) => Open(config, VideoSourceDecoder.Instance);
+    /// <param name="note">told of each cached clip found damaged when read, and rebuilt</param>
+    public static TrainingData Open(DataConfig config, Action<string>? note = null) => Open(config, VideoSourceDecoder.Instance, note);
 
-    /// <summary>Opens the cache named by <see cref="DataConfig.Cache"/>, or decodes the sources' files with <paramref name="decoder"/>.</summary>
-    public static TrainingData Open(DataConfig config, ISourceDecoder decoder)
+    /// <summary>
+    /// Opens the cache named by <see cref="DataConfig.Cache"/>, or decodes the sources' files with <paramref name="decoder"/>
+    /// (which also rebuilds a cached clip found damaged when it is read).
+    /// </summary>
+    public static TrainingData Open(DataConfig config, ISourceDecoder decoder, Action<string>? note = null)
     {
         config.Validate();
         if (config.Cache is null) return FromSources(config, decoder);
-        var cache = ClipCache.Open(config.Cache);
+        var cache = ClipCache.Open(config.Cache, decoder, note);
         if (cache.Index.ShortSide < config.StoredShortSide)
         {
             cache.Dispose();

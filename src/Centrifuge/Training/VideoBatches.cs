@@ -79,8 +79,8 @@ public sealed class VideoBatches : ITrainingBatches
             note?.Invoke("--no-cache: clips are decoded from the video files at every step");
             return TrainingData.Open(data);
         }
-        PrepareCache(data, cache, note);
-        return TrainingData.Open(data with { Cache = cache });
+        PrepareCache(data, cache, note);   // without checksums (each clip's is checked when first read)
+        return TrainingData.Open(data with { Cache = cache }, note);
     }
 
     // Decodes each video not cached yet, one progress line per video; another process preparing the same folder is waited for.

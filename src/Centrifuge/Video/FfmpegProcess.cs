@@ -11,12 +11,20 @@ internal sealed class FfmpegProcess : IDisposable
 {
     private readonly Process _process;
     private readonly Task<string> _stderr;
+    private readonly FfmpegMemory.Peak _memory;
     private bool _exited;
 
     private FfmpegProcess(Process process)
     {
         _process = process;
+        _memory = FfmpegMemory.Started(process.Id);
         _stderr = Task.Run(() => DrainBounded(process.StandardError));
+    }
+
+    /// <summary>Samples the process's peak memory (<see cref="FfmpegMemory"/>): readers and writers call it at every chunk.</summary>
+    public void SampleMemory()
+    {
+        if (!_process.HasExited) _memory.Sample();   // once reaped, its process id may belong to another process
     }
 
     public Stream StandardOutput => _process.StandardOutput.BaseStream;
@@ -50,7 +58,9 @@ internal sealed class FfmpegProcess : IDisposable
     /// <summary>Waits for the process to end; returns its exit code and everything it wrote to stderr.</summary>
     public int WaitForExit(out string stderr)
     {
+        SampleMemory();   // the last chance: an exited process's memory is gone
         _process.WaitForExit();
+        FfmpegMemory.Ended(_memory);
         _exited = true;
         stderr = _stderr.Result;
         return _process.ExitCode;
@@ -58,6 +68,8 @@ internal sealed class FfmpegProcess : IDisposable
 
     public void Dispose()
     {
+        if (!_exited) SampleMemory();
+        FfmpegMemory.Ended(_memory);
         if (!_exited)
         {
             try

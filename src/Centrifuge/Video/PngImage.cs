@@ -25,6 +25,6 @@ public static class PngImage
         catch (IOException) { }   // ffmpeg stopped early: its exit code and stderr say why
         int exitCode = process.WaitForExit(out string stderr);
         if (exitCode != 0 || !File.Exists(temp))
-            throw new CentrifugeException($"{path}: writing the PNG failed ({FfmpegProcess.FirstLine(stderr)})", ExitCodes.WriteFailed);
+            throw new CentrifugeException($"{path}: writing the PNG failed ({FfmpegProcess.FirstLine(stderr).Replace(temp, path)})", ExitCodes.WriteFailed);
     }
 }

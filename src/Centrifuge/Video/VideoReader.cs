@@ -71,6 +71,7 @@ public sealed class VideoReader : IDisposable
         }
         int frameBytes = Width * Height * 3;
         var buffer = new byte[(long)wanted * frameBytes];
+        _process.SampleMemory();
         int filled = ReadFully(_process.StandardOutput, buffer);
         int frames = filled / frameBytes;
         FramesRead += frames;

@@ -125,6 +125,7 @@ public sealed class VideoWriter : IDisposable
             throw Failed();   // ffmpeg exited (bad option, disk full): its stderr says why
         }
         FramesWritten += frames.Frames;
+        _process.SampleMemory();
     }
 
     /// <summary>Appends frames given as a tensor: [3, T, H, W] in [-1, 1].</summary>
@@ -140,6 +141,7 @@ public sealed class VideoWriter : IDisposable
         ObjectDisposedException.ThrowIf(_done, this);
         if (FramesWritten == 0)
             throw new CentrifugeException($"{Path}: no frames were written", ExitCodes.WriteFailed);
+        _process.SampleMemory();
         try { _process.StandardInput.Close(); }
         catch (IOException) { throw Failed(); }
         int code = _process.WaitForExit(out string stderr);
@@ -150,7 +152,7 @@ public sealed class VideoWriter : IDisposable
         if (packets != FramesWritten)
             throw new CentrifugeException(
                 $"{Path}: encoding ended early: the file holds {Math.Max(0, packets)} of {FramesWritten} frames " +
-                $"({(FfmpegProcess.FirstLine(stderr) is { Length: > 0 } reason ? reason : "disk full?")})", ExitCodes.WriteFailed);
+                $"({(Reason(stderr) is { Length: > 0 } reason ? reason : "disk full?")})", ExitCodes.WriteFailed);
         if (File.Exists(Path) && !_options.Force)
             throw new CentrifugeException($"{Path}: already exists", ExitCodes.OutputExists);
         AtomicFile.Commit(TempPath, Path, _options.Force);
@@ -167,10 +169,13 @@ public sealed class VideoWriter : IDisposable
         try { File.Delete(TempPath); } catch (IOException) { } catch (UnauthorizedAccessException) { }
     }
 
+    // ffmpeg's first line, naming the file as the caller knows it, not the temporary name it is being written as.
+    private string Reason(string stderr) => FfmpegProcess.FirstLine(stderr).Replace(TempPath, Path);
+
     private CentrifugeException Failed(string? stderr = null)
     {
         if (stderr is null) _process.WaitForExit(out stderr);
-        string reason = FfmpegProcess.FirstLine(stderr);
+        string reason = Reason(stderr);
         return new CentrifugeException($"{Path}: encoding failed ({(reason.Length == 0 ? "ffmpeg stopped" : reason)})",
             ExitCodes.WriteFailed);
     }

@@ -117,6 +117,47 @@ public class ClipCacheTests(CacheClips clips) : IClassFixture<CacheClips>
         Assert.Empty(Directory.GetFiles(cache, ".*.tmp-*", SearchOption.AllDirectories));
     }
 
+    /// <summary>
+    /// Issue 30, case 9f: a reader (train, whose prepare skips checksums for speed) used a bit-flipped clip without
+    /// noticing. Each clip's checksum is now checked the first time a process reads it: with a decoder the clip is
+    /// rebuilt from its video, reported and counted; without one it is refused in one line naming the video.
+    /// </summary>
+    [Fact]
+    public void A_bit_flipped_clip_is_caught_when_first_read_and_rebuilt_or_refused_never_used()
+    {
+        using var dir = new TempDir();
+        string cache = clips.CopyCache(dir.File("cache"));
+        CacheIndex index = ClipCache.ReadIndex(cache)!;
+        CacheEntry entry = index.Entries.First(e => e.Kind == SourceKind.Video);
+        string file = Path.Combine(cache, entry.File);
+        byte[] original = File.ReadAllBytes(file);
+        byte[] flipped = (byte[])original.Clone();
+        flipped[flipped.Length / 2] ^= 0x40;
+        File.WriteAllBytes(file, flipped);
+        var box = new CropBox(0, 0, 8, 8);
+        byte[] crop = new byte[2 * 8 * 8 * 3];
+
+        using (ClipCache refusing = ClipCache.Open(cache))
+        {
+            int video = refusing.Find(entry.ToSource());
+            var error = Assert.Throws<CentrifugeException>(() => refusing.CopyCrop(video, [0, 1], box, crop));
+            Assert.Equal($"{entry.Path}: its cached clip {file} is damaged (checksum mismatch); run `centrifuge prepare` on the cache {cache} to rebuild it",
+                error.Message);
+        }
+
+        var notes = new List<string>();
+        using (ClipCache rebuilding = ClipCache.Open(cache, new CountingDecoder(), notes.Add))
+        {
+            int video = rebuilding.Find(entry.ToSource());
+            rebuilding.CopyCrop(video, [0, 1], box, crop);
+            rebuilding.CopyCrop(video, [2, 3], box, crop);   // checked once: no second rebuild
+            Assert.Equal(1, rebuilding.Rebuilt);
+        }
+        Assert.Equal([$"clip cache: {entry.Path}: cached clip damaged (checksum mismatch), rebuilt from the video (1 this run)"], notes);
+        Assert.Equal(original, File.ReadAllBytes(file));
+        Assert.All(ClipCache.ReadIndex(cache)!.Entries, e => Assert.True(ClipCache.Verify(cache, e)));
+    }
+
     [Fact]
     public void Changed_sources_are_decoded_again()
     {

@@ -38,7 +38,7 @@ public class SeparateCommandTests(SeparationFixture clips) : IClassFixture<Separ
 
             using JsonDocument summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, "summary.json")));
             Assert.Equal(
-                new[] { "input", "frames", "width", "height", "fps", "layers", "pair", "seconds", "frames_per_second", "peak_memory_mb", "frames_lost", "input_stamp" },
+                new[] { "input", "frames", "width", "height", "fps", "layers", "pair", "seconds", "frames_per_second", "peak_memory_mb", "ffmpeg_peak_memory_mb", "frames_lost", "input_stamp" },
                 summary.RootElement.EnumerateObject().Select(p => p.Name));
             Assert.Equal(source.Frames, summary.RootElement.GetProperty("frames").GetInt32());
             Assert.Equal(2, summary.RootElement.GetProperty("layers").GetInt32());
@@ -46,6 +46,60 @@ public class SeparateCommandTests(SeparationFixture clips) : IClassFixture<Separ
             Assert.Contains($"{input} -> ", result.Output);
         }
         Assert.Equal(2, Directory.GetFileSystemEntries(outDir).Length);   // no temporary folders left
+    }
+
+    /// <summary>
+    /// Issue 30, case 9g: the summary's peak memory was this process's alone (421 MB where the run, with its ffmpeg
+    /// processes, peaked at 882 MB). It now names both: this process's, and the ffmpeg processes' (a reader and one
+    /// writer per video, side by side), in summary.json and in the line printed for the input.
+    /// </summary>
+    [SkippableFact]
+    public void The_summary_reports_the_peak_memory_of_this_process_and_of_its_ffmpeg_processes()
+    {
+        Skip.IfNot(File.Exists("/proc/self/status"), "memory is read from /proc");
+        using var dir = new TempDir();
+        CliResult result = Separate(dir.File("out"), clips.Testsrc);
+        Assert.True(result.ExitCode == 0, result.Error + result.Output);
+
+        using JsonDocument summary = JsonDocument.Parse(File.ReadAllText(dir.File("out/testsrc/summary.json")));
+        double own = summary.RootElement.GetProperty("peak_memory_mb").GetDouble();
+        double ffmpeg = summary.RootElement.GetProperty("ffmpeg_peak_memory_mb").GetDouble();
+        int writers = summary.RootElement.GetProperty("layers").GetInt32() + 1;   // layer-K.mp4 and preview.mp4
+        // Every ffmpeg maps several megabytes of libraries: the writers alone (each one sampled while it ran) exceed this.
+        Assert.True(ffmpeg >= 5 * writers, $"ffmpeg_peak_memory_mb = {ffmpeg} for {writers} writers and a reader");
+        Assert.True(own > 0);
+        Assert.Contains($"peak memory {own:F0} MB + {ffmpeg:F0} MB in ffmpeg", result.Output);
+    }
+
+    /// <summary>
+    /// Issue 30, case 9d: a warning about an output named the file inside the hidden temporary folder
+    /// (OUTDIR/.odd.tmp-XXXX/layer-1.mp4), a name that is gone once the run ends. It names the output the user gets.
+    /// </summary>
+    [Fact]
+    public void Warnings_name_the_output_files_not_the_temporary_folder_they_are_written_in()
+    {
+        using var dir = new TempDir();
+        string odd = dir.File("odd.mkv");   // 65x49: the layers are padded to 66x50 for H.264, with a warning per video
+        var start = new System.Diagnostics.ProcessStartInfo("ffmpeg") { RedirectStandardError = true, UseShellExecute = false };
+        foreach (string arg in new[] { "-nostdin", "-v", "error", "-f", "lavfi", "-i", "testsrc2=size=66x50:rate=12",
+                     "-vf", "format=yuv444p,crop=65:49:0:0", "-frames:v", "10", "-c:v", "ffv1", "-y", odd })
+            start.ArgumentList.Add(arg);
+        using (var ffmpeg = System.Diagnostics.Process.Start(start)!)
+        {
+            string why = ffmpeg.StandardError.ReadToEnd();
+            ffmpeg.WaitForExit();
+            Assert.True(ffmpeg.ExitCode == 0, why);
+        }
+        string outDir = dir.File("out");
+        CliResult result = Separate(outDir, odd);
+        Assert.True(result.ExitCode == 0, result.Error + result.Output);
+
+        string[] warnings = result.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(l => l.Contains("warning")).ToArray();
+        Assert.Equal(
+            [$"centrifuge: warning: {Path.Combine(outDir, "odd", "layer-1.mp4")}: 65x49 padded to 66x50 (H.264 yuv420p needs even sizes)",
+             $"centrifuge: warning: {Path.Combine(outDir, "odd", "layer-2.mp4")}: 65x49 padded to 66x50 (H.264 yuv420p needs even sizes)"],
+            warnings.Select(w => w.TrimEnd()));
+        Assert.DoesNotContain(".tmp-", result.Error + result.Output);
     }
 
     [Fact]

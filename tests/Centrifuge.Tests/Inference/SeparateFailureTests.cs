@@ -78,6 +78,37 @@ public sealed class SeparateFailureTests(DamagedClips clips) : IClassFixture<Dam
         }
     }
 
+    /// <summary>
+    /// Issue 30, case 9d: a layer video that did not fit on the disk was reported by its name inside the hidden
+    /// temporary folder, and by ffmpeg's temporary file name in it (OUTDIR/.clean.tmp-XXXX/.layer-2.mp4.tmp-PID-ID.mp4).
+    /// The line names the input and the output file the user asked for.
+    /// </summary>
+    [SkippableFact]
+    public void A_full_disk_names_the_input_and_the_output_file_never_a_temporary_name()
+    {
+        Skip.IfNot(OperatingSystem.IsLinux() && Environment.UserName == "root", "mounting a small tmpfs needs root on Linux");
+        using var dir = new TempDir();
+        string mount = dir.File("disk");
+        Directory.CreateDirectory(mount);
+        (int mounted, _, string why) = RunProcess("mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", mount);
+        Skip.If(mounted != 0, $"cannot mount a tmpfs here: {why.Trim()}");
+        try
+        {
+            string outDir = Path.Combine(mount, "o");
+            CliResult result = CliRunner.Run(Args(outDir, clips.Clean));
+            Assert.Equal(ExitCodes.WriteFailed, result.ExitCode);
+            string line = Assert.Single(result.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries), l => l.StartsWith("centrifuge:"));
+            Assert.StartsWith($"centrifuge: error: {clips.Clean}: writing the outputs failed: ", line);
+            Assert.Contains("no space left on device", line, StringComparison.OrdinalIgnoreCase);
+            Assert.DoesNotContain(".tmp-", line);
+            Assert.Empty(Directory.GetFileSystemEntries(outDir));
+        }
+        finally
+        {
+            RunProcess("umount", mount);
+        }
+    }
+
     [SkippableFact]
     public void A_killed_run_leaves_a_temporary_folder_that_the_next_run_removes()
     {
@@ -117,6 +148,44 @@ public sealed class SeparateFailureTests(DamagedClips clips) : IClassFixture<Dam
         }
         Assert.Equal(1, SeparationOutputFolder.RemoveStale(outDir, "long"));   // released: now provably dead
         Assert.Equal(["long"], Directory.GetFileSystemEntries(outDir).Select(Path.GetFileName));
+    }
+
+    /// <summary>
+    /// Issue 30, case 9b: Ctrl-C or TERM during `separate` used to end the process on the spot (.NET's default), leaving
+    /// OUTDIR/.&lt;name&gt;.tmp-XXXX/ and its lock and printing nothing. Now the run stops at the next window, removes
+    /// them, says so in one line and exits 130 / 143; the input finished before the signal stays.
+    /// </summary>
+    [SkippableTheory]
+    [InlineData("INT", ExitCodes.Interrupted)]
+    [InlineData("TERM", ExitCodes.Terminated)]
+    public void A_signal_during_separate_removes_the_temporary_folder_says_so_in_one_line_and_exits_130_or_143(string signal, int expected)
+    {
+        Skip.IfNot(OperatingSystem.IsLinux(), "POSIX signals and /proc");
+        // A shell starts background jobs with SIGINT ignored and children inherit it: then Ctrl-C cannot reach them at all.
+        Skip.If(signal == "INT" && SignalIgnoredByInheritance(2), "SIGINT is ignored in this process tree (started in the background by a shell)");
+        using var dir = new TempDir();
+        string outDir = dir.File("out");
+        string input = clips.File("minutes.mp4");   // 10 minutes at 64x48: far longer than the test waits
+        if (!File.Exists(input))
+            RunProcess("ffmpeg", "-nostdin", "-v", "error", "-y", "-f", "lavfi", "-i", "testsrc2=size=64x48:rate=25:duration=600",
+                "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", input);
+        using var separate = CliProcess.Start(Args(outDir, clips.Clean, input));
+        var clock = Stopwatch.StartNew();
+        // Signal once the long input's layers are being written (its temporary folder holds a layer video). Only the
+        // temporary folder counts: a poll that also accepts the finished output folder signals a run that has already
+        // ended, and sees exit 0 (an earlier version of this test, on a 3000-frame input the tiny model finished in seconds).
+        while (!separate.Process.HasExited && clock.Elapsed < TimeSpan.FromMinutes(3) &&
+               !(Directory.Exists(outDir) && Directory.GetDirectories(outDir, ".minutes.tmp-*").Any(d => Directory.GetFiles(d, "*layer-1*").Length > 0)))
+            Thread.Sleep(10);
+        Assert.False(separate.Process.HasExited, "separate ended before it could be signalled: " + separate.Error);
+        separate.Signal(signal);
+        int code = separate.Exit(TimeSpan.FromMinutes(1));
+
+        Assert.True(code == expected, $"exit {code}: {separate.Error}");
+        Assert.Equal(["clean"], Directory.GetFileSystemEntries(outDir).Select(Path.GetFileName));   // no temp folder, no lock
+        string line = Assert.Single(separate.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries), l => l.StartsWith("centrifuge:"));
+        Assert.Equal($"centrifuge: separate: interrupted by SIG{signal}: {input} was not finished and left no output; 1 finished input is in {outDir}",
+            line.TrimEnd());
     }
 
     [Fact]
@@ -162,6 +231,13 @@ public sealed class SeparateFailureTests(DamagedClips clips) : IClassFixture<Dam
             for (int i = 0; i < input.Length; i++) Assert.True(Math.Abs(input[i] - output[i]) < 0.0015, $"{video} frame {i}: {output[i]} s, input {input[i]} s");
             Assert.Equal(VideoProbe.Probe(clips.VariableRate).DurationSeconds, VideoProbe.Probe(path).DurationSeconds, 2);
         }
+    }
+
+    // True when this process ignores signal number <paramref name="number"/> (SigIgn in /proc/self/status): children inherit it.
+    private static bool SignalIgnoredByInheritance(int number)
+    {
+        string? line = File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("SigIgn:", StringComparison.Ordinal));
+        return line is not null && (Convert.ToUInt64(line["SigIgn:".Length..].Trim(), 16) & (1UL << (number - 1))) != 0;
     }
 
     private static long FolderBytes(string folder) => Directory.GetFiles(folder).Sum(f => (new FileInfo(f).Length + 4095) / 4096 * 4096);

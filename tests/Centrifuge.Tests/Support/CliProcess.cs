@@ -11,10 +11,11 @@ public sealed class CliProcess : IDisposable
 
     public Process Process { get; }
 
-    private CliProcess(string[] args)
+    private CliProcess(string[] args, Action<ProcessStartInfo>? configure = null)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (string arg in (string[])[CliRunner.ExecutableDll, .. args]) start.ArgumentList.Add(arg);
+        configure?.Invoke(start);
         Process = Process.Start(start)!;
         Process.OutputDataReceived += (_, e) => Collect(e.Data, _output, _outputWaits);
         Process.ErrorDataReceived += (_, e) => Collect(e.Data, _error, _errorWaits);
@@ -24,6 +25,9 @@ public sealed class CliProcess : IDisposable
 
     /// <summary>Starts `centrifuge ARGS` (skips the calling test when the CLI is not built).</summary>
     public static CliProcess Start(params string[] args) => new(args);
+
+    /// <summary>Starts `centrifuge ARGS` with its environment or working folder set by <paramref name="configure"/>.</summary>
+    public static CliProcess Start(Action<ProcessStartInfo> configure, params string[] args) => new(args, configure);
 
     public string Output { get { lock (_output) return _output.ToString(); } }
     public string Error { get { lock (_error) return _error.ToString(); } }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Centrifuge.Data;
 using Centrifuge.Tests.Support;
 using Centrifuge.Training;
 
@@ -135,6 +136,42 @@ public sealed class TrainOnVideosTests
         {
             Environment.SetEnvironmentVariable("CENTRIFUGE_CACHE_DIR", previous);
         }
+    }
+
+    /// <summary>
+    /// Issue 30, case 9f, end to end: `train` on a cache whose clips each have a flipped bit. prepare catches that by
+    /// checksum, train (which skips checksums when topping up the cache) used to train on them without a word. Now
+    /// every clip the run reads is checked once, rebuilt from its video and reported.
+    /// </summary>
+    [Fact]
+    public void TrainRebuildsABitFlippedCacheClipInsteadOfUsingIt()
+    {
+        using var dir = new TempDir();
+        string videos = Directory.CreateDirectory(dir.File("videos")).FullName;
+        foreach (string source in (string[])["testsrc2", "mandelbrot", "smptebars", "rgbtestsrc"])
+            Ffmpeg("-f", "lavfi", "-i", $"{source}=size=64x48:rate=10", "-frames:v", "12", "-pix_fmt", "yuv420p",
+                Path.Combine(videos, source + ".mp4"));
+        string cache = dir.File("cache");
+        string[] args = ["train", "--data", videos, "--cache", cache, "--preset", "tiny", "--iterations", "1", "--val-every", "1",
+            "--clip", "4,16,16", "--batch", "2", "--threads", "1"];
+        CliResult first = CliRunner.Run([.. args, "--out", dir.File("run1")]);
+        Assert.True(first.ExitCode == 0, first.Error + first.Output);
+        CacheIndex index = ClipCache.ReadIndex(cache)!;
+        Assert.Equal(4, index.Entries.Count);
+        foreach (CacheEntry entry in index.Entries)
+        {
+            string file = Path.Combine(cache, entry.File);
+            byte[] bytes = File.ReadAllBytes(file);
+            bytes[bytes.Length / 2] ^= 0x01;
+            File.WriteAllBytes(file, bytes);
+        }
+
+        CliResult second = CliRunner.Run([.. args, "--out", dir.File("run2")]);
+        Assert.True(second.ExitCode == 0, second.Error + second.Output);
+        string[] rebuilt = (second.Output + second.Error).Split('\n').Where(l => l.Contains("cached clip damaged (checksum mismatch), rebuilt from the video")).ToArray();
+        Assert.NotEmpty(rebuilt);   // a step and a validation read some of the four
+        foreach (CacheEntry entry in ClipCache.ReadIndex(cache)!.Entries)
+            Assert.Equal(rebuilt.Any(l => l.Contains(entry.Path + ":")), ClipCache.Verify(cache, entry));   // rebuilt exactly the clips it read
     }
 
     private static void Ffmpeg(params string[] args)

@@ -37,7 +37,7 @@ public sealed class HeldOutVideos : IDisposable
         try
         {
             PrepareReport report = ClipCacheBuilder.Prepare(found, folder, new PrepareOptions { ShortSide = config.ShortSide }, decoder);
-            var store = ClipCache.Open(folder);
+            var store = ClipCache.Open(folder, checkOnRead: false);   // the prepare above verified every checksum
             // Only the named sources: a reused cache may hold other videos too.
             var named = found.Sources.Select(v => v.Id).ToHashSet(StringComparer.Ordinal);
             var pool = new ClipPool(store, config.Frames, Enumerable.Range(0, store.Videos.Count).Where(i => named.Contains(store.Videos[i].Source.Id)));

@@ -22,7 +22,8 @@ public static class SeparationBatch
 {
     /// <summary>
     /// Runs the whole job: every input (honouring <see cref="SeparationJob.SkipExisting"/> and recording a shard), then
-    /// the blend if one is asked for. The outcomes are in that order.
+    /// the blend if one is asked for. The outcomes are in that order. A <see cref="SeparationJob.Stop"/> ends it with
+    /// <see cref="OperationCanceledException"/>; the inputs finished before it are kept, the one in progress is not.
     /// </summary>
     public static IReadOnlyList<SeparationOutcome> Run(Separator separator, SeparationJob job, ISeparationBatchObserver? observer = null)
     {
@@ -41,18 +42,24 @@ public static class SeparationBatch
         ShardRecord? record = job.Shard is null ? null : ShardRecord.Begin(job.OutputRoot, job.Shard, job.AllInputs ?? job.Inputs, job.Inputs);
         foreach ((string input, SeparationOutcome? refused) in Plan(job.Inputs))
         {
+            job.Stop.ThrowIfCancellationRequested();
             ResumeDecision decision = refused is null ? resume.Decide(input) : ResumeDecision.Separate;
             if (decision.Note is not null) observer?.Note(decision.Note);
             SeparationOutcome outcome = refused ?? decision.Instead ??
-                Track(input, p => Try(input, () => separator.Separate(input, job.OutputRoot, p, decision.Replace)));
+                Track(input, p => Try(input, () => separator.Separate(input, job.OutputRoot, p, decision.Replace, job.Stop)));
+            // An input cut short by a stop is not an outcome, even when it failed first (a Ctrl-C that reached ffmpeg).
+            if (!outcome.Succeeded) job.Stop.ThrowIfCancellationRequested();
             record?.Record(outcome);
             Finish(outcome);
         }
         record?.Finish();
         if (job.Blend is var (a, b, alpha))
         {
+            job.Stop.ThrowIfCancellationRequested();
             string name = $"{a}+{b}";
-            Finish(Track(name, p => Try(name, () => separator.SeparateBlend(a, b, alpha, job.OutputRoot, p))));
+            SeparationOutcome blended = Track(name, p => Try(name, () => separator.SeparateBlend(a, b, alpha, job.OutputRoot, p, job.Stop)));
+            if (!blended.Succeeded) job.Stop.ThrowIfCancellationRequested();
+            Finish(blended);
         }
         return outcomes;
     }

@@ -14,4 +14,7 @@ public sealed record SeparationJob(IReadOnlyList<string> Inputs, string OutputRo
     /// <summary>Skip inputs whose output folder holds a complete result, redo partial ones (<see cref="SeparationResume"/>).</summary>
     public bool SkipExisting { get; init; }
     public (string A, string B, double Alpha)? Blend { get; init; }
+    /// <summary>Stops the run between two windows (a signal): the input being separated leaves nothing behind, and
+    /// <see cref="SeparationBatch.Run"/> throws <see cref="OperationCanceledException"/>.</summary>
+    public CancellationToken Stop { get; init; }
 }

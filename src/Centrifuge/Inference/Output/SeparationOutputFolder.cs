@@ -79,6 +79,12 @@ public sealed class SeparationOutputFolder : IDisposable
     /// <summary>A path inside the temporary folder.</summary>
     public string File(string name) => Path.Combine(TempPath, name);
 
+    /// <summary>
+    /// <paramref name="message"/> with the temporary folder named as the output folder it becomes: what the user asked
+    /// for and will look for, not a hidden name that is gone once the run ends.
+    /// </summary>
+    public string Shown(string message) => message.Replace(TempPath, FinalPath, StringComparison.Ordinal);
+
     /// <summary>Renames the finished folder into place (replacing an existing one only under force).</summary>
     public void Commit()
     {

@@ -5,11 +5,17 @@ namespace Centrifuge.Inference.Output;
 /// <summary>
 /// summary.json of one separated input. Width/Height/Fps/Frames describe the written layers (equal to the input's
 /// unless --output-size); Layers = n; Pair = the two most dissimilar layers, 1-based as in layer-K.mp4 (written again
-/// as pair-a.mp4, pair-b.mp4); Seconds = wall time; PeakMemoryMb = the process's peak resident memory during this input.
+/// as pair-a.mp4, pair-b.mp4); Seconds = wall time; PeakMemoryMb = this process's peak resident memory during this input
+/// (the model, libtorch, the frames), which does not include the ffmpeg processes that decode and encode the videos:
+/// those are <see cref="FfmpegPeakMemoryMb"/>.
 /// </summary>
 public sealed record SeparationSummary(string Input, int Frames, int Width, int Height, double Fps, int Layers, int[] Pair,
     double Seconds, double FramesPerSecond, double PeakMemoryMb)
 {
+    /// <summary>The ffmpeg processes' share of the run's memory: the sum of the peak resident memory of each ffmpeg that
+    /// decoded or encoded this input (they run side by side; <see cref="Video.FfmpegMemory"/>), MiB.</summary>
+    public double FfmpegPeakMemoryMb { get; init; }
+
     /// <summary>Frames of a damaged input that could not be decoded and are missing from the layers (0 for a clean input,
     /// "unknown" when its container declares no length).</summary>
     public FrameLoss FramesLost { get; init; }

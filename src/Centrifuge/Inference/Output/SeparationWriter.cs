@@ -28,7 +28,7 @@ internal sealed class SeparationWriter : IDisposable
     public int Layers { get; private set; }
     public int FramesWritten { get; private set; }
     public IEnumerable<string> Warnings =>
-        _layerWriters.SelectMany(w => w.Warnings).Concat(_previewWriter?.Warnings ?? []).Distinct();
+        _layerWriters.SelectMany(w => w.Warnings).Concat(_previewWriter?.Warnings ?? []).Select(_folder.Shown).Distinct();
 
     /// <param name="width">output width of the layers</param>
     /// <param name="height">output height of the layers</param>

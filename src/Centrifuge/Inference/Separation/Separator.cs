@@ -42,7 +42,10 @@ public sealed class Separator
     public static string OutputName(string input) => Path.GetFileNameWithoutExtension(Path.TrimEndingDirectorySeparator(input));
 
     /// <summary>Separates one video into OUTDIR/&lt;name&gt;/ (<paramref name="replace"/>: replace an existing folder, as --force does).</summary>
-    public SeparationResult Separate(string input, string outputRoot, Action<SeparationProgress>? progress = null, bool replace = false)
+    /// <param name="stop">checked between windows and before the folder is committed: a stop ends the run with
+    /// <see cref="OperationCanceledException"/> and leaves no folder behind</param>
+    public SeparationResult Separate(string input, string outputRoot, Action<SeparationProgress>? progress = null, bool replace = false,
+        CancellationToken stop = default)
     {
         VideoInfo info = VideoProbe.Probe(input);   // first: it names what is wrong with a missing or unreadable input
         var stamp = InputStamp.Of(input);   // before decoding: a file changed while it is read is redone next time
@@ -53,7 +56,7 @@ public sealed class Separator
         // A variable-rate input keeps its frame times in the outputs, and so does a damaged one: the frames after the
         // frames it lost stay at their own times, so the layers stay aligned with the input and end where it ends.
         IReadOnlyList<double>? times = info.Damage is null ? FrameTimes.OfVariableRate(info) : FrameTimes.OfDecodedFrames(info);
-        return Run(folder, input, source, info.Frames, w, h, info.Fps, null, progress, info.Damage?.Reason, frameTimes: times, stamp: stamp);
+        return Run(folder, input, source, info.Frames, w, h, info.Fps, null, progress, info.Damage?.Reason, frameTimes: times, stamp: stamp, stop: stop);
     }
 
     /// <summary>Refuses a blend weight outside (0, 1): callers check it before loading a model.</summary>
@@ -66,7 +69,8 @@ public sealed class Separator
     /// Blends A and B over their common length and (centre-cropped) size, V = (1 - alpha) A + alpha B, separates the
     /// blend into OUTDIR/&lt;a&gt;+&lt;b&gt;/ and scores the layers against A and B (summary.json "metrics").
     /// </summary>
-    public SeparationResult SeparateBlend(string a, string b, double alpha, string outputRoot, Action<SeparationProgress>? progress = null)
+    public SeparationResult SeparateBlend(string a, string b, double alpha, string outputRoot, Action<SeparationProgress>? progress = null,
+        CancellationToken stop = default)
     {
         CheckAlpha(alpha);
         VideoInfo ia = VideoProbe.Probe(a), ib = VideoProbe.Probe(b);
@@ -89,16 +93,39 @@ public sealed class Separator
         (int w, int h) = Options.OutputShortSide is null ? (commonW, commonH) : OutputSize(commonW, commonH);
         string? damage = string.Join("; ", new[] { ia, ib }.Where(v => v.Damage is not null).Select(v => $"{v.Path}: {v.Damage!.Reason}"));
         return Run(folder, $"{a}+{b}", source, frames, w, h, ia.Fps, (a, b, alpha), progress, damage.Length == 0 ? null : damage,
-            ia.FramesLost + ib.FramesLost);
+            ia.FramesLost + ib.FramesLost, stop: stop);
     }
 
     // damage: the probe's reason for a damaged input (null when clean); blendLost: frames lost from a blend's two videos.
+    // Messages name the output folder as it will be, never its temporary name.
     private SeparationResult Run(SeparationOutputFolder folder, string input, IFrameSource source, int expectedFrames,
         int width, int height, double fps, (string A, string B, double Alpha)? blend, Action<SeparationProgress>? progress,
-        string? damage = null, FrameLoss blendLost = default, IReadOnlyList<double>? frameTimes = null, InputStamp? stamp = null)
+        string? damage = null, FrameLoss blendLost = default, IReadOnlyList<double>? frameTimes = null, InputStamp? stamp = null,
+        CancellationToken stop = default)
+    {
+        try
+        {
+            return SeparateInto(folder, input, source, expectedFrames, width, height, fps, blend, progress, damage, blendLost, frameTimes, stamp, stop);
+        }
+        catch (CentrifugeException e) when (folder.Shown(e.Message) is var shown && shown != e.Message)
+        {
+            // A writer names the file it failed to write, inside the temporary folder: name the input and the output file.
+            throw new CentrifugeException($"{input}: writing the outputs failed: {shown}; nothing was kept", e.ExitCode, e);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            string reason = FileErrors.IsDiskFull(e) ? "no space left on device" : folder.Shown(e.Message);
+            throw new CentrifugeException($"{input}: writing the outputs failed: {reason}; nothing was kept", ExitCodes.WriteFailed, e);
+        }
+    }
+
+    private SeparationResult SeparateInto(SeparationOutputFolder folder, string input, IFrameSource source, int expectedFrames,
+        int width, int height, double fps, (string A, string B, double Alpha)? blend, Action<SeparationProgress>? progress,
+        string? damage, FrameLoss blendLost, IReadOnlyList<double>? frameTimes, InputStamp? stamp, CancellationToken stop)
     {
         ProcessMemory.ReleaseFreeMemory();   // the previous input's buffers: its peak is not this one's
         ProcessMemory.ResetPeak();
+        FfmpegMemory.Reset();   // the reader already running is counted from its start
         var clock = Stopwatch.StartNew();
         var engine = new SlidingWindowSeparation(new WindowPlanner(Options.WindowFrames, Options.OverlapFrames), Options.CrossFade, Options.AlignLayers);
         SlidingWindowStats stats;
@@ -111,12 +138,15 @@ public sealed class Separator
                     double speed = done / Math.Max(1e-9, clock.Elapsed.TotalSeconds);
                     TimeSpan? left = speed > 0 && expectedFrames >= done ? TimeSpan.FromSeconds((expectedFrames - done) / speed) : null;
                     progress?.Invoke(new SeparationProgress(input, done, Math.Max(done, expectedFrames), speed, left));
-                });
+                }, stop);
             }
             catch (NonFiniteLayersException e)
             {
                 throw e.For(input);   // the folder is not committed: no half-written output
             }
+            // A terminal's Ctrl-C reaches the ffmpeg children too: the reader may end the stream early and the writers stop,
+            // so what they left is not a result.
+            stop.ThrowIfCancellationRequested();
             if (stats.Frames == 0) throw new CentrifugeException($"{input}: no frames could be decoded", ExitCodes.DecodeFailed);
             // A damaged input is separated as far as it decodes; what could not be decoded is counted, never hidden.
             FrameLoss lost = source is VideoFrameSource video ? video.FramesLost : blendLost;
@@ -128,10 +158,15 @@ public sealed class Separator
             double seconds = clock.Elapsed.TotalSeconds;
             var summary = new SeparationSummary(input, stats.Frames, width + width % 2, height + height % 2, fps, stats.Layers,
                 [stats.Pair.A + 1, stats.Pair.B + 1], Math.Round(seconds, 3), Math.Round(stats.Frames / seconds, 3),
-                Math.Round(ProcessMemory.PeakMegabytes(), 1)) { FramesLost = lost, Damage = damage, Metrics = metrics, InputStamp = stamp };
+                Math.Round(ProcessMemory.PeakMegabytes(), 1))
+            {
+                FfmpegPeakMemoryMb = Math.Round(FfmpegMemory.PeakMegabytes(), 1),
+                FramesLost = lost, Damage = damage, Metrics = metrics, InputStamp = stamp,
+            };
             File.WriteAllText(folder.File("summary.json"), JsonDefaults.Serialize(summary) + "\n");
             var warnings = (source is VideoFrameSource frames ? frames.Warnings : []).Concat(writer.Warnings).ToList();
             writer.Dispose();
+            stop.ThrowIfCancellationRequested();
             folder.Commit();
             return new SeparationResult(folder.FinalPath, summary, stats, warnings);
         }

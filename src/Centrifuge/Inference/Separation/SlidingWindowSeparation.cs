@@ -32,9 +32,10 @@ public sealed class SlidingWindowSeparation
     /// separate: [1, 3, T, H, W] in [-1, 1] -> [1, n, 3, T, H, W] in [-1, 1] (called once per window, under no_grad).
     /// pairOf: aligned layers [n, 3, f, H, W] -> the two most dissimilar; the pair voted for by most frames wins.
     /// progress: called after each window with the number of frames made final so far.
+    /// stop: checked before each window; a stop ends the run with <see cref="OperationCanceledException"/>.
     /// </summary>
     public SlidingWindowStats Run(IFrameSource source, Func<Tensor, Tensor> separate, Action<SeparatedSegment> sink,
-        Func<Tensor, (int A, int B)>? pairOf = null, Action<int>? progress = null)
+        Func<Tensor, (int A, int B)>? pairOf = null, Action<int>? progress = null, CancellationToken stop = default)
     {
         Tensor? buffer = null;      // [C, L, H, W]: source frames [bufferStart, bufferStart + L)
         Tensor? tail = null;        // [n, 3, O, H, W]: the previous window's aligned output on the next overlap
@@ -48,6 +49,7 @@ public sealed class SlidingWindowSeparation
             using var noGrad = torch.no_grad();
             while (true)
             {
+                stop.ThrowIfCancellationRequested();
                 using var scope = torch.NewDisposeScope();
                 int needed = _planner.FramesNeeded(previous);
                 while (!endOfStream && bufferStart + Length(buffer) < needed)
