@@ -12,8 +12,8 @@ namespace Centrifuge.Training;
 /// <summary>
 /// Trains a <see cref="CentrifugeModel"/> as the paper does (section 4.1) and survives interruptions: each step draws
 /// batch i (a pure function of seed and i), computes the loss, and steps the optimizer at the schedule's rate; it
-/// validates every N steps (keeping best.ckpt), checkpoints every M steps, ends a time budget (--max-minutes,
-/// --max-cpu-minutes) with a validation and a checkpoint, stops cleanly with a checkpoint when the token fires (Ctrl-C,
+/// validates every N steps (keeping best.ckpt), checkpoints every M steps, ends a time budget (max_minutes,
+/// max_cpu_minutes) with a validation and a checkpoint, stops cleanly with a checkpoint when the token fires (Ctrl-C,
 /// SIGTERM), skips non-finite steps and, after several in a row, reloads the last good checkpoint at a lower rate. A
 /// resumed run reproduces an uninterrupted one. The model, optimizer, loss, batches and schedule are the caller's
 /// (<see cref="TrainingParts"/>); the config gives the loop's settings and the run folder's config.json.
@@ -124,12 +124,11 @@ public sealed class Trainer : IDisposable
 
     /// <summary>
     /// Trains to <see cref="TrainingConfig.Iterations"/>, to the end of the time budget, or until <paramref name="cancel"/>
-    /// fires; the parts' model then holds the last step's weights (in train mode).
+    /// fires; the parts' model then holds the last step's weights (in train mode). Once per trainer.
     /// </summary>
-    public TrainingOutcome Train(CancellationToken cancel = default) => Loop(cancel);
-
-    private TrainingOutcome Loop(CancellationToken cancel)
+    public TrainingOutcome Train(CancellationToken cancel = default)
     {
+        if (_session.IsRunning) throw new InvalidOperationException("a trainer trains once");
         _session.Start();
         _cpuAtStart = Process.GetCurrentProcess().TotalProcessorTime;
         if (_lastCheckpoint is null)

@@ -46,7 +46,8 @@ public sealed class ExperimentContext : IDisposable
         {
             Sources = [options.Data], Seed = options.Seed, Clip = options.Clip, Threads = options.Threads, Device = options.Device,
             PhotoProbability = 0, CompositeProbability = 0, FrozenProbability = 0, ColourProbability = 0,
-            // The budget ends a run (with a validation, as --max-minutes does); the schedule is the preset's over this length.
+            // The budget ends a run (with a validation and a checkpoint, as train's max_minutes does); the schedule is
+            // the preset's over this length.
             Iterations = options.MaxIterations ?? 1_000_000, MaxMinutes = BudgetPerModel.TotalMinutes,
             ValidateAtStart = false, ValidationEvery = int.MaxValue, ValidationPairs = Math.Min(options.Pairs, 16),
             CheckpointEvery = int.MaxValue, KeepCheckpoints = 1,
@@ -73,7 +74,7 @@ public sealed class ExperimentContext : IDisposable
     /// <summary>
     /// Trains <paramref name="config"/> (a variant of <see cref="Base"/>) for <see cref="BudgetPerModel"/> (or
     /// <see cref="ExperimentOptions.MaxIterations"/>) in OUT/runs/NAME through the <see cref="Trainer"/> (the budget ends
-    /// with a validation, as --max-minutes does), and keeps the trained model in eval mode (saved as OUT/runs/NAME/model.ckpt).
+    /// with a validation, as train's max_minutes does), and keeps the trained model in eval mode (saved as OUT/runs/NAME/model.ckpt).
     /// </summary>
     public TrainedVariant Train(string name, TrainingConfig config)
     {
