@@ -11,10 +11,12 @@ namespace Centrifuge.Training;
 
 /// <summary>
 /// Trains a <see cref="CentrifugeModel"/> as the paper does (section 4.1) and survives interruptions: each step draws
-/// batch i (a pure function of seed and i), computes the permutation-invariant loss, and steps the optimizer at the
-/// schedule's rate; it validates every N steps (keeping best.ckpt), checkpoints every M steps, stops cleanly with a
-/// checkpoint when <paramref name="cancel"/> fires (Ctrl-C, SIGTERM), skips non-finite steps and, after several in a
-/// row, reloads the last good checkpoint at a lower rate. A resumed run reproduces an uninterrupted one.
+/// batch i (a pure function of seed and i), computes the loss, and steps the optimizer at the schedule's rate; it
+/// validates every N steps (keeping best.ckpt), checkpoints every M steps, ends a time budget (max_minutes,
+/// max_cpu_minutes) with a validation and a checkpoint, stops cleanly with a checkpoint when the token fires (Ctrl-C,
+/// SIGTERM), skips non-finite steps and, after several in a row, reloads the last good checkpoint at a lower rate. A
+/// resumed run reproduces an uninterrupted one. The model, optimizer, loss, batches and schedule are the caller's
+/// (<see cref="TrainingParts"/>); the config gives the loop's settings and the run folder's config.json.
 /// </summary>
 public sealed class Trainer : IDisposable
 {
@@ -25,6 +27,7 @@ public sealed class Trainer : IDisposable
     private readonly Device _device;
     private readonly CentrifugeModel _model;
     private readonly OptimizerHelper _optimizer;
+    private readonly TrainingObjective _loss;
     private readonly CheckpointStore _store;
     private readonly MetricsLog _metrics;
     private readonly LearningRateSchedule _schedule;
@@ -39,31 +42,39 @@ public sealed class Trainer : IDisposable
 
     /// <summary>
     /// Runs (or, with <paramref name="resume"/>, continues) the run in <paramref name="folder"/> to
-    /// <see cref="TrainingConfig.Iterations"/>. <paramref name="batches"/> defaults to the config's data.
+    /// <see cref="TrainingConfig.Iterations"/> with the parts <see cref="TrainingParts.FromConfig"/> builds from
+    /// <paramref name="config"/> (what `train` does). <paramref name="batches"/> defaults to the config's data.
     /// </summary>
     public static TrainingOutcome Run(TrainingConfig config, RunFolder folder, bool resume, ITrainingBatches? batches = null,
         ITrainingObserver? observer = null, CancellationToken cancel = default)
     {
-        config.Validate();
-        KernelGuard.RequireTraining(config.Precision == TrainingPrecision.Bf16, config.Device);
-        TorchRuntime.SetThreads(config.Threads);
         observer ??= SilentTrainingObserver.Instance;
-        using ITrainingBatches data = batches ?? TrainingBatches.Open(config, observer.Note);
-        using var trainer = new Trainer(config, folder, resume, data, observer);
-        return trainer.Loop(cancel);
+        using TrainingParts parts = TrainingParts.FromConfig(config, batches, observer.Note);
+        using var trainer = new Trainer(config, folder, parts, resume, observer);
+        return trainer.Train(cancel);
     }
 
-    /// <summary>Releases the model and the optimizer (and with it the momentum buffers or Adam moments).</summary>
+    /// <summary>Releases the trainer's copy of the batch-norm buffers; the parts stay the caller's.</summary>
     public void Dispose()
     {
         foreach (Tensor backup in _bufferBackup) backup.Dispose();
-        _optimizer.Dispose();
-        _model.Dispose();
     }
 
-    private Trainer(TrainingConfig config, RunFolder folder, bool resume, ITrainingBatches batches, ITrainingObserver observer)
+    /// <summary>
+    /// A trainer of <paramref name="parts"/> in <paramref name="folder"/>: with <paramref name="resume"/>, the folder's
+    /// last checkpoint is loaded into the parts' model and optimizer; else a fresh run starts from the model as given (or
+    /// from <see cref="TrainingConfig.InitialWeights"/>). The model must be of <see cref="TrainingConfig.Model"/> (the
+    /// run's config.json and checkpoints say so) and on <see cref="TrainingConfig.Device"/>. Call outside any dispose scope.
+    /// </summary>
+    public Trainer(TrainingConfig config, RunFolder folder, TrainingParts parts, bool resume = false, ITrainingObserver? observer = null)
     {
-        (_config, _folder, _batches, _observer) = (config, folder, batches, observer);
+        config.Validate();
+        KernelGuard.RequireTraining(config.Precision == TrainingPrecision.Bf16, config.Device);
+        if (!parts.Model.Config.Equals(config.Model))
+            throw new ArgumentException($"the model is not the config's ({ModelCheckpoint.DescribeDifferences(config.Model, parts.Model.Config)})", nameof(parts));
+        observer ??= SilentTrainingObserver.Instance;
+        (_config, _folder, _batches, _observer) = (config, folder, parts.Batches, observer);
+        (_model, _optimizer, _loss, _schedule) = (parts.Model, parts.Optimizer, parts.Loss, parts.Schedule);
         _device = TorchRuntime.ResolveDevice(config.Device);
         TrainingConfig? stored = folder.ReadStoredConfig();
         if (resume && stored is not null && !stored.Model.Equals(config.Model))
@@ -71,17 +82,10 @@ public sealed class Trainer : IDisposable
                 $"{folder.ConfigPath}: the run was trained with another model ({ModelCheckpoint.DescribeDifferences(stored.Model, config.Model)}); " +
                 "use a new --out folder or --force", ExitCodes.IncompatibleModel);
 
-        // Model and optimizer live for the whole run, outside every dispose scope.
-        torch.manual_seed(config.Seed);
-        _model = CentrifugeModel.Create(config.Model);
-        _model.to(_device);
-        _model.train();
         _parameters = [.. _model.parameters()];
         _buffers = [.. _model.buffers()];
         _bufferBackup = [.. _buffers.Select(b => b.detach().clone())];
-        _optimizer = TrainingOptimizer.Create(config, _parameters);
         _store = new CheckpointStore(folder.CheckpointsPath, config.KeepCheckpoints);
-        _schedule = LearningRateSchedule.From(config);
         _state = new TrainingState { Config = config };
 
         string? resumedFrom = null;
@@ -112,14 +116,19 @@ public sealed class Trainer : IDisposable
         _metrics = new MetricsLog(folder.MetricsPath);
         _metrics.Resume(_state.Iteration);
         folder.WriteConfig(config);
-        if (batches.NoValidation is { } why)
+        if (_batches.NoValidation is { } why)
             observer.Note($"no validation: {why}; {folder.BestModelPath} will hold the last checkpoint's weights, not the best");
-        observer.Started(new TrainingStart(_state.Iteration, config.Iterations, resumedFrom, batches.Description,
+        observer.Started(new TrainingStart(_state.Iteration, config.Iterations, resumedFrom, _batches.Description,
             _parameters.Sum(p => p.numel()), config));
     }
 
-    private TrainingOutcome Loop(CancellationToken cancel)
+    /// <summary>
+    /// Trains to <see cref="TrainingConfig.Iterations"/>, to the end of the time budget, or until <paramref name="cancel"/>
+    /// fires; the parts' model then holds the last step's weights (in train mode). Once per trainer.
+    /// </summary>
+    public TrainingOutcome Train(CancellationToken cancel = default)
     {
+        if (_session.IsRunning) throw new InvalidOperationException("a trainer trains once");
         _session.Start();
         _cpuAtStart = Process.GetCurrentProcess().TotalProcessorTime;
         if (_lastCheckpoint is null)
@@ -208,7 +217,7 @@ public sealed class Trainer : IDisposable
         _optimizer.zero_grad();
         CopyBuffers(_buffers, _bufferBackup);
         Tensor outputs = Forward(mixture);            // [B, n, 3, T, H, W] float32
-        TrainingLossResult result = TrainingLoss.Compute(outputs, targets, mixture, weights, _config.Loss);
+        TrainingLossResult result = _loss(outputs, targets, mixture, weights);
         double loss = result.Total.item<float>();
         if (double.IsFinite(loss))
         {

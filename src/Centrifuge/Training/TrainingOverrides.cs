@@ -3,8 +3,8 @@ using Centrifuge.Models;
 namespace Centrifuge.Training;
 
 /// <summary>
-/// The common hyperparameters a command line may override on top of a preset, a config file or (on --resume) the
-/// run's stored config. Null = keep the config's value.
+/// The common hyperparameters a command line (or an experiment's recipe) may override on top of a preset, a config
+/// file or (on --resume) the run's stored config. Null = keep the config's value.
 /// </summary>
 public sealed record TrainingOverrides
 {
@@ -24,6 +24,10 @@ public sealed record TrainingOverrides
     public OptimizerKind? Optimizer { get; init; }
     public int? ValidationEvery { get; init; }
     public int? CheckpointEvery { get; init; }
+    /// <summary>Blended pairs of the validation set (<see cref="TrainingConfig.ValidationPairs"/>).</summary>
+    public int? ValidationPairs { get; init; }
+    public bool? ValidateAtStart { get; init; }
+    public int? KeepCheckpoints { get; init; }
     /// <summary>Sets both the weight-initialisation seed and the data seed.</summary>
     public int? Seed { get; init; }
     public int? Threads { get; init; }
@@ -36,6 +40,10 @@ public sealed record TrainingOverrides
     public double? PhotoProbability { get; init; }
     /// <summary>Share of training samples mixed as a reflection (<see cref="DataConfig.ReflectionProbability"/>).</summary>
     public double? ReflectionProbability { get; init; }
+    /// <summary>Share of layers that are frozen clips (<see cref="DataConfig.FrozenProbability"/>).</summary>
+    public double? FrozenProbability { get; init; }
+    /// <summary>Share of layers that are pure colours (<see cref="DataConfig.ColourProbability"/>).</summary>
+    public double? ColourProbability { get; init; }
     public double? MaxMinutes { get; init; }
     public double? MaxCpuMinutes { get; init; }
     /// <summary>Project the two outputs so they average to the input (<see cref="ModelConfig.MixtureConsistency"/>).</summary>
@@ -56,6 +64,8 @@ public sealed record TrainingOverrides
         if (CompositeProbability is { } composite) data = data with { CompositeProbability = composite };
         if (PhotoProbability is { } photo) data = data with { PhotoProbability = photo };
         if (ReflectionProbability is { } reflection) data = data with { ReflectionProbability = reflection };
+        if (FrozenProbability is { } frozen) data = data with { FrozenProbability = frozen };
+        if (ColourProbability is { } colour) data = data with { ColourProbability = colour };
         if (MaxObjects is { } objects)
             data = data with { Composite = data.Composite with { MaxObjects = objects, MinObjects = Math.Min(data.Composite.MinObjects, objects) } };
         ModelConfig model = Layers is { } layers ? config.Model with { Layers = layers } : config.Model;
@@ -71,6 +81,9 @@ public sealed record TrainingOverrides
             Optimizer = Optimizer ?? config.Optimizer,
             ValidationEvery = ValidationEvery ?? config.ValidationEvery,
             CheckpointEvery = CheckpointEvery ?? config.CheckpointEvery,
+            ValidationPairs = ValidationPairs ?? config.ValidationPairs,
+            ValidateAtStart = ValidateAtStart ?? config.ValidateAtStart,
+            KeepCheckpoints = KeepCheckpoints ?? config.KeepCheckpoints,
             Seed = Seed ?? config.Seed,
             Threads = Threads ?? config.Threads,
             Device = Device ?? config.Device,

@@ -1,20 +1,29 @@
 namespace Centrifuge.Training;
 
 /// <summary>
-/// Composes the effective config of a `centrifuge train` invocation: the run's stored config when resuming,
-/// else config files (in layers, later ones overriding earlier ones, on the preset when one is named), else a preset; then the command line's overrides on top.
+/// Composes the effective config of a training run (`centrifuge train`, and each model an experiment trains): the run's
+/// stored config when resuming, else config files (in layers, later ones overriding earlier ones, on the preset when one
+/// is named), else a preset; then the overrides (the command line's, or an experiment's recipe) on top.
 /// </summary>
 public static class TrainingSetup
 {
+    /// <summary>The config of a run in <paramref name="folder"/>: its stored config.json when <paramref name="resume"/> finds one.</summary>
     public static TrainingConfig Compose(RunFolder folder, bool resume, string? preset, IReadOnlyList<string> configFiles,
-        TrainingOverrides overrides, Action<string>? note = null)
+        TrainingOverrides overrides, Action<string>? note = null) =>
+        Compose(resume ? folder.ReadStoredConfig() : null, folder.ConfigPath, preset, configFiles, overrides, note);
+
+    /// <summary>The config of a fresh run: config files and/or a preset, then <paramref name="overrides"/>.</summary>
+    public static TrainingConfig Compose(string? preset, IReadOnlyList<string> configFiles, TrainingOverrides overrides, Action<string>? note = null) =>
+        Compose(null, null, preset, configFiles, overrides, note);
+
+    private static TrainingConfig Compose(TrainingConfig? stored, string? storedPath, string? preset, IReadOnlyList<string> configFiles,
+        TrainingOverrides overrides, Action<string>? note)
     {
-        TrainingConfig? stored = resume ? folder.ReadStoredConfig() : null;
         TrainingConfig baseConfig;
         if (stored is not null)
         {
             if (preset is not null || configFiles.Count > 0)
-                note?.Invoke($"resuming with {folder.ConfigPath}; --preset/--config are ignored (flags still apply)");
+                note?.Invoke($"resuming with {storedPath}; --preset/--config are ignored (flags still apply)");
             baseConfig = stored;
         }
         else if (configFiles.Count > 0)

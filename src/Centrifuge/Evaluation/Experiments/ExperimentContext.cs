@@ -40,23 +40,22 @@ public sealed class ExperimentContext : IDisposable
         Log = log;
         Device = TorchRuntime.ResolveDevice(options.Device);
         TorchRuntime.SetThreads(options.Threads);   // evaluation and baselines too, not only the trainings
-        TrainingConfig preset = TrainingPresets.Get(options.Preset);
-        DataConfig data = preset.Data with
+        BudgetPerModel = TimeSpan.FromSeconds(options.BudgetMinutes * 60 / Math.Max(1, models));
+        // Composed as `train` composes a run's config: the preset, then the experiment's recipe as overrides.
+        var recipe = new TrainingOverrides
         {
-            Sources = [options.Data], Seed = options.Seed, PhotoProbability = 0, CompositeProbability = 0, FrozenProbability = 0, ColourProbability = 0,
-        };
-        if (options.Clip is { } c) data = data with { Frames = c.Frames, Height = c.Height, Width = c.Width };
-        data = data with { Cache = PrepareCache(data, options.Cache ?? Path.Combine(options.Out, "cache"), decoder, log) };
-        Base = preset with
-        {
-            Data = data, Seed = options.Seed, Threads = options.Threads, Device = options.Device,
-            // The budget, not the iteration count, ends a run; the schedule is the preset's over this length.
-            Iterations = options.MaxIterations ?? 1_000_000,
+            Sources = [options.Data], Seed = options.Seed, Clip = options.Clip, Threads = options.Threads, Device = options.Device,
+            PhotoProbability = 0, CompositeProbability = 0, FrozenProbability = 0, ColourProbability = 0,
+            // The budget ends a run (with a validation and a checkpoint, as train's max_minutes does); the schedule is
+            // the preset's over this length.
+            Iterations = options.MaxIterations ?? 1_000_000, MaxMinutes = BudgetPerModel.TotalMinutes,
             ValidateAtStart = false, ValidationEvery = int.MaxValue, ValidationPairs = Math.Min(options.Pairs, 16),
             CheckpointEvery = int.MaxValue, KeepCheckpoints = 1,
         };
-        BudgetPerModel = TimeSpan.FromSeconds(options.BudgetMinutes * 60 / Math.Max(1, models));
-        _data = Centrifuge.Data.TrainingData.Open(data, decoder);
+        TrainingConfig uncached = TrainingSetup.Compose(options.Preset, [], recipe);
+        string cache = PrepareCache(uncached.Data, options.Cache ?? Path.Combine(options.Out, "cache"), decoder, log);
+        Base = TrainingSetup.Compose(options.Preset, [], recipe with { Cache = cache });
+        _data = Centrifuge.Data.TrainingData.Open(Base.Data, decoder);
         HeldOut.EnsureUsable($"{options.Data}: held-out videos");
     }
 
@@ -74,7 +73,8 @@ public sealed class ExperimentContext : IDisposable
 
     /// <summary>
     /// Trains <paramref name="config"/> (a variant of <see cref="Base"/>) for <see cref="BudgetPerModel"/> (or
-    /// <see cref="ExperimentOptions.MaxIterations"/>) in OUT/runs/NAME, then loads the final weights in eval mode.
+    /// <see cref="ExperimentOptions.MaxIterations"/>) in OUT/runs/NAME through the <see cref="Trainer"/> (the budget ends
+    /// with a validation, as train's max_minutes does), and keeps the trained model in eval mode (saved as OUT/runs/NAME/model.ckpt).
     /// </summary>
     public TrainedVariant Train(string name, TrainingConfig config)
     {
@@ -82,20 +82,22 @@ public sealed class ExperimentContext : IDisposable
         Log.WriteLine($"training {name} for up to {BudgetPerModel.TotalMinutes:F1} min ({config.Model.Endpoint}, n = {config.Model.Layers}, " +
                       $"correction steps {config.Model.CorrectionSteps}, k = {config.Data.Layers}, frozen {config.Data.FrozenProbability})");
         RunFolder folder = RunFolder.Open(runPath, resume: false, force: Options.Force);
-        using var observer = new BudgetObserver(BudgetPerModel, Log, name);
-        TrainingOutcome outcome = Trainer.Run(config, folder, resume: false, observer: observer, cancel: observer.Token);
-        string trainingCheckpoint = outcome.Checkpoint
-            ?? throw new CentrifugeException($"{runPath}: training wrote no checkpoint", ExitCodes.Internal);
-        var model = CentrifugeModel.Create(config.Model);
-        using (var optimizer = TrainingOptimizer.Create(config, model.parameters()))
-            TrainingCheckpoint.Load(trainingCheckpoint, model, optimizer);
+        var progress = new BudgetProgressLog(BudgetPerModel, Log, name);
+        CentrifugeModel model;
+        TrainingOutcome outcome;
+        using (TrainingParts parts = TrainingParts.FromConfig(config, note: progress.Note))
+        {
+            using (var trainer = new Trainer(config, folder, parts, resume: false, progress))
+                outcome = trainer.Train();
+            model = parts.TakeModel();   // the trained weights as they are in memory
+        }
         model.to(Device);
         model.eval();
         string checkpoint = Path.Combine(folder.Path, "model.ckpt");
         ModelCheckpoint.Save(model, checkpoint, new TrainingScale(config.Data.Frames, config.Data.Height, config.Data.Width, config.Data.ShortSide));
-        Log.WriteLine($"  {name}: {outcome.Iteration} iterations in {observer.Seconds:F0} s -> {checkpoint}");
-        Trained.Add(new TrainedVariantSummary(name, outcome.Iteration, Math.Round(observer.Seconds, 1), checkpoint));
-        return new TrainedVariant(name, model, outcome.Iteration, observer.Seconds, checkpoint);
+        Log.WriteLine($"  {name}: {outcome.Iteration} iterations in {progress.Seconds:F0} s -> {checkpoint}");
+        Trained.Add(new TrainedVariantSummary(name, outcome.Iteration, Math.Round(progress.Seconds, 1), checkpoint));
+        return new TrainedVariant(name, model, outcome.Iteration, progress.Seconds, checkpoint);
     }
 
     /// <summary>The model given with --model, or one trained on <see cref="Base"/> under <paramref name="name"/>.</summary>

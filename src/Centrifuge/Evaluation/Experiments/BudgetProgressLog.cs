@@ -4,15 +4,14 @@ using Centrifuge.Training;
 namespace Centrifuge.Evaluation.Experiments;
 
 /// <summary>
-/// Stops a training run when its wall-clock budget is spent: the trainer checks the token after every step and
-/// stops cleanly with a checkpoint. Progress is logged every <paramref name="logEvery"/> steps.
+/// Logs a variant's training every <paramref name="logEvery"/> steps with the time spent of its budget (the trainer
+/// itself ends the run at the budget, with a validation and a checkpoint: <see cref="TrainingConfig.MaxMinutes"/>).
 /// </summary>
-public sealed class BudgetObserver(TimeSpan budget, TextWriter log, string name, int logEvery = 50) : ITrainingObserver, IDisposable
+public sealed class BudgetProgressLog(TimeSpan budget, TextWriter log, string name, int logEvery = 50) : ITrainingObserver
 {
-    private readonly CancellationTokenSource _cancel = new();
     private readonly Stopwatch _clock = new();
 
-    public CancellationToken Token => _cancel.Token;
+    /// <summary>Seconds since the run started.</summary>
     public double Seconds => _clock.Elapsed.TotalSeconds;
 
     public void Started(TrainingStart start) => _clock.Start();
@@ -21,12 +20,9 @@ public sealed class BudgetObserver(TimeSpan budget, TextWriter log, string name,
     {
         if (progress.Iteration % logEvery == 0)
             log.WriteLine($"  {name}: iteration {progress.Iteration}, loss {progress.RunningLoss:F4}, {Seconds:F0} s of {budget.TotalSeconds:F0} s");
-        if (_clock.Elapsed >= budget) _cancel.Cancel();
     }
 
     public void Validated(ValidationResult result, bool best) { }
 
     public void Note(string message) { }
-
-    public void Dispose() => _cancel.Dispose();
 }
