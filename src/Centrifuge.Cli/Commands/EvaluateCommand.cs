@@ -42,7 +42,7 @@ public static class EvaluateCommand
             {
                 Pairs = parse.GetValue(pairs), Seed = parse.GetValue(seed), Placement = parse.GetValue(placement),
                 Clip = parse.GetValue(clip) is { } c ? ClipSize.Parse(c) : null,
-                Precision = InferencePrecisions.Parse(parse.GetValue(precision)!),
+                Precision = Precisions.Parse(parse.GetValue(precision)!),
                 Device = parse.GetValue(device)!, BatchSize = parse.GetValue(batch), Cache = parse.GetValue(cache),
             };
             EvaluationResult result = Evaluator.Run(parse.GetValue(model) ?? ShippedModel.Resolve(), parse.GetValue(data)!, options, VideoSourceDecoder.Instance);

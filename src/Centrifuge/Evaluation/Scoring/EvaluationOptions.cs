@@ -18,7 +18,7 @@ public sealed record EvaluationOptions
     /// </summary>
     public ClipPlacement Placement { get; init; } = ClipPlacement.Spread;
     public (int Frames, int Height, int Width)? Clip { get; init; }
-    public InferencePrecision Precision { get; init; } = InferencePrecision.Fp32;
+    public Precision Precision { get; init; } = Precision.Fp32;
     public string Device { get; init; } = "cpu";
     /// <summary>Clip cache folder for the evaluation videos (kept and reused); null = a temporary one.</summary>
     public string? Cache { get; init; }

@@ -20,7 +20,7 @@ public static class Evaluator
     public static EvaluationResult Run(string checkpoint, string source, EvaluationOptions options, ISourceDecoder decoder)
     {
         options.Validate();
-        KernelGuard.RequireInference(options.Precision == InferencePrecision.Bf16, options.Device);
+        KernelGuard.RequireInference(options.Precision == Precision.Bf16, options.Device);
         var device = TorchRuntime.ResolveDevice(options.Device);
         (int frames, int height, int width) = options.Clip ?? TrainedClip(checkpoint) ?? RunClip(checkpoint) ?? (32, 112, 112);
         using InferenceModel model = InferenceModel.Load(checkpoint, device, options.Precision);

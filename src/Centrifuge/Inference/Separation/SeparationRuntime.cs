@@ -29,14 +29,14 @@ public static class SeparationRuntimes
         bool onnxFile = model.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase);
         if (Parse(runtime) == SeparationRuntime.Torch && !onnxFile)
         {
-            Models.InferencePrecision parsed = Models.InferencePrecisions.Parse(precision);
-            Runtime.KernelGuard.RequireInference(parsed == Models.InferencePrecision.Bf16, device);
+            Precision parsed = Precisions.Parse(precision);
+            Runtime.KernelGuard.RequireInference(parsed == Precision.Bf16, device);
             var torchModel = Models.InferenceModel.Load(model, Runtime.TorchRuntime.ResolveDevice(device), parsed);
             return (torchModel.Separate, torchModel);
         }
         if (!device.Trim().Equals("cpu", StringComparison.OrdinalIgnoreCase))
             throw new OptionException("device", device, "the onnx runtime runs on the CPU only here (use the torch runtime)");
-        if (Models.InferencePrecisions.Parse(precision) != Models.InferencePrecision.Fp32)
+        if (Precisions.Parse(precision) != Precision.Fp32)
             throw new OptionException("precision", precision, "the onnx runtime runs fp32 only (use the torch runtime for bf16)");
         OnnxSeparationModel onnxModel = OnnxSeparationModel.Load(model);
         return (onnxModel.Separate, onnxModel);
