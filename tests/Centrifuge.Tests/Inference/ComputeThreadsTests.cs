@@ -7,32 +7,14 @@ namespace Centrifuge.Tests.Inference;
 
 /// <summary>
 /// Issue 29: --threads reaches the engine that runs the model, libtorch or OnnxRuntime, by one route
-/// (<see cref="ComputeOptions"/>, applied by <see cref="SeparationRuntimes.Load"/>). Each test reads the count the
-/// engine really runs with, not the option.
+/// (<see cref="ComputeOptions"/>, applied by <see cref="SeparationRuntimes.Load"/>), read back from the engine. libtorch's
+/// count after the command: SeparateCommandTests.Threads_option_sets_libtorchs_thread_count_and_its_absence_the_default,
+/// EvaluateCliTests.Evaluate_runs_libtorch_with_the_threads_it_was_given.
 /// </summary>
 public class ComputeThreadsTests(SeparationFixture clips) : IClassFixture<SeparationFixture>
 {
     // A count other than the one libtorch runs with now, so a test cannot pass by leaving it alone.
     private static int Another() => torch.get_num_threads() == 1 ? 2 : 1;
-
-    [Fact]
-    public void Separate_runs_libtorch_with_the_threads_it_was_given()
-    {
-        int before = torch.get_num_threads();
-        try
-        {
-            int threads = Another();
-            using var dir = new TempDir();
-            CliResult result = CliRunner.Run("separate", clips.Mandelbrot, "-o", dir.File("out"), "--model", clips.TinyModel,
-                "--size", "32", "--window", "8", "--overlap", "2", "--threads", threads.ToString());
-            Assert.True(result.ExitCode == 0, result.Error);
-            Assert.Equal(threads, torch.get_num_threads());
-        }
-        finally
-        {
-            torch.set_num_threads(before);
-        }
-    }
 
     [Fact]
     public void The_onnx_session_is_built_with_the_threads_it_was_given_and_libtorch_gets_the_same()
