@@ -226,8 +226,8 @@ public static class ModelBenchmark
                 torch.manual_seed(1);
                 using var model = CentrifugeModel.Create(config);
                 using var x = torch.rand(new long[] { 1, 3, clip[0], clip[1], clip[2] }) * 2 - 1;
-                using var fp32 = new InferenceModel(model, InferencePrecision.Fp32);
-                using var bf16 = new InferenceModel(model, InferencePrecision.Bf16);
+                using var fp32 = new InferenceModel(model, Centrifuge.Precision.Fp32);
+                using var bf16 = new InferenceModel(model, Centrifuge.Precision.Bf16);
                 using var a = fp32.Run(x);
                 using var b = bf16.Run(x);
                 double mse = (a - b).square().mean().item<float>();
@@ -257,7 +257,7 @@ public static class ModelBenchmark
             }
             else
             {
-                using var runner = new InferenceModel(model, dtype == ScalarType.BFloat16 ? InferencePrecision.Bf16 : InferencePrecision.Fp32);
+                using var runner = new InferenceModel(model, dtype == ScalarType.BFloat16 ? Centrifuge.Precision.Bf16 : Centrifuge.Precision.Fp32);
                 seconds = Measure.MedianSeconds(() =>
                 {
                     using var scope = torch.NewDisposeScope();

@@ -40,7 +40,7 @@ public static class SeparateBenchmark
                               $"bf16 {ConvPeakBenchmark.PeakGflops(ScalarType.BFloat16, 3, out _):F0} GFLOP/s");
             torch.manual_seed(0);
             using CentrifugeModel model = CentrifugeModel.Create(ModelPresets.Get(parse.GetValue(preset)!));
-            InferencePrecision parsed = InferencePrecisions.Parse(parse.GetValue(precision)!);
+            Precision parsed = Precisions.Parse(parse.GetValue(precision)!);
             using InferenceModel runner = parse.GetValue(checkpoint) is { } ckpt
                 ? InferenceModel.Load(ckpt, precision: parsed)
                 : new InferenceModel(model, parsed);

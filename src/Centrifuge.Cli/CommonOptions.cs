@@ -1,13 +1,53 @@
 using System.CommandLine;
+using Centrifuge.Runtime;
 
 namespace Centrifuge.Cli;
 
-/// <summary>Options shared by several commands, defined once.</summary>
+/// <summary>
+/// Options shared by several commands, each declared once: the same flag means the same thing, with the same
+/// description and default, wherever it appears. <see cref="Compute"/> reads --device, --precision and --threads into the
+/// one record the library applies.
+/// </summary>
 public static class CommonOptions
 {
-    /// <summary>--threads: libtorch's intra-op threads for every command that runs a model (null/0 = the default policy).</summary>
+    /// <summary>
+    /// --model: the checkpoint a command runs (a .onnx export where the command takes one). Absent means the shipped
+    /// model (<see cref="ModelOrShipped"/>), unless the command says what it means instead (<paramref name="absent"/>).
+    /// </summary>
+    public static Option<string?> Model(string? absent = null) => new("--model")
+    {
+        Description = $"Model checkpoint, e.g. RUN_DIR/best.ckpt (default: {absent ?? $"{ShippedModel.RelativePath} or ${ShippedModel.EnvironmentVariable}"})",
+    };
+
+    /// <summary>The checkpoint --model names, else the shipped model (a one-line error when there is none).</summary>
+    public static string ModelOrShipped(ParseResult parse, Option<string?> model) => parse.GetValue(model) ?? ShippedModel.Resolve();
+
+    /// <summary>--threads: libtorch's and OnnxRuntime's intra-op threads for every command that runs a model (null/0 = the default policy).</summary>
     public static Option<int?> Threads() => new("--threads")
     {
-        Description = "libtorch threads (default: one per core; train --preset tiny: 1)",
+        Description = "Threads of the model's computation, in libtorch or OnnxRuntime (default: one per core; train --preset tiny: 1)",
+    };
+
+    /// <summary>--device of the commands that run a model for inference.</summary>
+    public static Option<string> Device() => new("--device") { Description = "cpu or cuda", DefaultValueFactory = _ => "cpu" };
+
+    /// <summary>--precision of the commands that run a model for inference (parsed by <see cref="Precisions.Parse"/>).</summary>
+    public static Option<string> Precision() => new("--precision") { Description = "fp32 or bf16", DefaultValueFactory = _ => "fp32" };
+
+    /// <summary>--json: print <paramref name="what"/> as JSON instead of text; <paramref name="note"/> says what else changes.</summary>
+    public static Option<bool> Json(string what = "the result", string? note = null) => new("--json")
+    {
+        Description = $"Print {what} as JSON{(note is null ? "" : $" ({note})")}",
+    };
+
+    /// <summary>
+    /// What the command's --threads, --device and --precision say, as the record the library applies once; a command
+    /// without --device or --precision computes on the CPU in fp32.
+    /// </summary>
+    public static ComputeOptions Compute(ParseResult parse, Option<int?> threads, Option<string>? device = null, Option<string>? precision = null) => new()
+    {
+        Threads = parse.GetValue(threads) ?? 0,
+        Device = device is null ? "cpu" : parse.GetValue(device)!,
+        Precision = precision is null ? Centrifuge.Precision.Fp32 : Precisions.Parse(parse.GetValue(precision)!),
     };
 }

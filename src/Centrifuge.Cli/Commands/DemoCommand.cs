@@ -1,8 +1,6 @@
 using System.CommandLine;
 using Centrifuge.Inference.Demo;
 using Centrifuge.Inference.Separation;
-using Centrifuge.Models;
-using Centrifuge.Runtime;
 
 namespace Centrifuge.Cli.Commands;
 
@@ -12,7 +10,7 @@ public static class DemoCommand
     public static Command Create(CliContext context)
     {
         var output = new Option<string>("--out") { Description = "Demo folder (index.html, inputs/, blend/, real/)", DefaultValueFactory = _ => "demo-output" };
-        var model = new Option<string?>("--model") { Description = $"Model checkpoint (default: {ShippedModel.RelativePath} or ${ShippedModel.EnvironmentVariable})" };
+        var model = CommonOptions.Model();
         var force = new Option<bool>("--force") { Description = "Replace a previous demo in the folder (never a folder the demo did not write)" };
         var size = new Option<int?>("--size") { Description = $"Processing short side in pixels, the excerpts are written at this size too (default: the scale the model was trained at, else {SeparationOptions.DefaultShortSide})" };
         var seconds = new Option<double>("--seconds") { Description = "Length of each excerpt", DefaultValueFactory = _ => 4 };
@@ -27,19 +25,19 @@ public static class DemoCommand
         {
             var demo = new DemoOptions { OutputFolder = parse.GetValue(output)!, Force = parse.GetValue(force), Seconds = parse.GetValue(seconds) };
             // Cheap refusals first: no model, or a folder in the way, before fetching or separating anything.
-            string checkpoint = parse.GetValue(model) ?? ShippedModel.Resolve();
+            string checkpoint = CommonOptions.ModelOrShipped(parse, model);
             if (!File.Exists(checkpoint)) throw new CentrifugeException($"{checkpoint}: no such model checkpoint", ExitCodes.MissingInput);
             var separation = new SeparationOptions { ProcessingShortSide = SeparationOptions.ShortSideFor(checkpoint, parse.GetValue(size)) };
             separation.Validate();
-            TorchRuntime.SetThreads(parse.GetValue(threads) ?? 0);
             DemoRunner.CheckOutputFolder(demo);
 
             void Log(string line) => context.Output.WriteLine($"demo: {line}");
             string? root = DemoSamples.FindRepositoryRoot();
             string samplesFolder = DemoSamples.SamplesFolder(root);
             IReadOnlyList<SampleEntry> samples = DemoSamples.EnsureFetched(samplesFolder, root, Log);
-            using InferenceModel loaded = InferenceModel.Load(checkpoint);
-            var separator = new Separator(loaded.Separate, separation);
+            var (separate, loaded) = SeparationRuntimes.Load(checkpoint, SeparationRuntime.Torch, CommonOptions.Compute(parse, threads));
+            using IDisposable owner = loaded;
+            var separator = new Separator(separate, separation);
             int lastPercent = -1;
             DemoResult result = DemoRunner.Run(separator, Path.GetFileName(checkpoint), samples, samplesFolder, demo, Log, p =>
             {

@@ -9,7 +9,7 @@ public static class DoctorCommand
 {
     public static Command Create(CliContext context)
     {
-        var json = new Option<bool>("--json") { Description = "Print the checks as JSON" };
+        var json = CommonOptions.Json("the checks");
         var command = new Command("doctor", "Check that libtorch, ffmpeg and the codecs Centrifuge needs are working");
         command.Options.Add(json);
         command.SetAction(parse => context.Execute(parse, () =>

@@ -3,7 +3,6 @@ using Centrifuge.Data;
 using Centrifuge.Evaluation.Reports;
 using Centrifuge.Evaluation.Scoring;
 using Centrifuge.Models;
-using Centrifuge.Runtime;
 
 namespace Centrifuge.Cli.Commands;
 
@@ -12,7 +11,7 @@ public static class EvaluateCommand
 {
     public static Command Create(CliContext context)
     {
-        var model = new Option<string?>("--model") { Description = $"Model checkpoint, e.g. RUN_DIR/best.ckpt (default: {ShippedModel.RelativePath} or ${ShippedModel.EnvironmentVariable})" };
+        var model = CommonOptions.Model();
         var data = new Option<string>("--data") { Description = "Videos the model never saw: a folder, list, Kinetics CSV or manifest", Required = true };
         var pairs = new Option<int>("--pairs") { Description = "Number of blended pairs N", DefaultValueFactory = _ => 100 };
         var seed = new Option<long>("--seed") { Description = "Seed of the pairs (same seed, same pairs)", DefaultValueFactory = _ => 1 };
@@ -23,12 +22,12 @@ public static class EvaluateCommand
             DefaultValueFactory = _ => ClipPlacement.Spread,
         };
         var clip = new Option<string?>("--clip") { Description = "Clip size T,H,W (default: the clip the model was trained at, else the run's config.json next to the checkpoint, else 32,112,112)" };
-        var precision = new Option<string>("--precision") { Description = "fp32 or bf16", DefaultValueFactory = _ => "fp32" };
-        var device = new Option<string>("--device") { Description = "cpu or cuda", DefaultValueFactory = _ => "cpu" };
+        var precision = CommonOptions.Precision();
+        var device = CommonOptions.Device();
         var batch = new Option<int>("--batch-size") { Description = "Pairs per forward pass", DefaultValueFactory = _ => 4 };
         var threads = CommonOptions.Threads();
         var cache = new Option<string?>("--cache") { Description = "Clip cache folder for the videos (kept and reused); default: a temporary one" };
-        var json = new Option<bool>("--json") { Description = "Print the result as JSON" };
+        var json = CommonOptions.Json();
         var report = new Option<string?>("--report") { Description = "Write report.md, report.json and scores.png into this folder" };
         var force = new Option<bool>("--force") { Description = "Replace an existing report" };
         var command = new Command("evaluate", "Score a model on N deterministic blended pairs against the identity and untrained baselines (paper Table 1)");
@@ -36,16 +35,13 @@ public static class EvaluateCommand
         command.SetAction(parse => context.Execute(parse, () =>
         {
             if (parse.GetValue(report) is { } target) EvaluationReport.Check(target, parse.GetValue(force));
-            TorchRuntime.EnsureLoaded();
-            TorchRuntime.SetThreads(parse.GetValue(threads) ?? 0);
             var options = new EvaluationOptions
             {
                 Pairs = parse.GetValue(pairs), Seed = parse.GetValue(seed), Placement = parse.GetValue(placement),
                 Clip = parse.GetValue(clip) is { } c ? ClipSize.Parse(c) : null,
-                Precision = InferencePrecisions.Parse(parse.GetValue(precision)!),
-                Device = parse.GetValue(device)!, BatchSize = parse.GetValue(batch), Cache = parse.GetValue(cache),
+                Compute = CommonOptions.Compute(parse, threads, device, precision), BatchSize = parse.GetValue(batch), Cache = parse.GetValue(cache),
             };
-            EvaluationResult result = Evaluator.Run(parse.GetValue(model) ?? ShippedModel.Resolve(), parse.GetValue(data)!, options, VideoSourceDecoder.Instance);
+            EvaluationResult result = Evaluator.Run(CommonOptions.ModelOrShipped(parse, model), parse.GetValue(data)!, options, VideoSourceDecoder.Instance);
             foreach (SkippedSource s in result.Skipped) context.Error.WriteLine($"centrifuge: evaluate: skipped {s.Path}: {s.Reason}");
             if (parse.GetValue(report) is { } folder)
                 foreach (string path in EvaluationReport.Write(result, folder, parse.GetValue(force)))

@@ -9,10 +9,10 @@ public static class ExportCommand
 {
     public static Command Create(CliContext context)
     {
-        var model = new Option<string?>("--model") { Description = $"Model checkpoint (default: {ShippedModel.RelativePath} or ${ShippedModel.EnvironmentVariable})" };
+        var model = CommonOptions.Model();
         var onnx = new Option<string>("--onnx") { Description = "ONNX file to write", Required = true };
         var force = new Option<bool>("--force") { Description = "Replace an existing ONNX file" };
-        var json = new Option<bool>("--json") { Description = "Print the result as JSON" };
+        var json = CommonOptions.Json();
         var command = new Command("export",
             $"Export a model to ONNX (opset {OnnxExporter.Opset}; input video [batch, 3, time, height, width], output layers " +
             "[batch, n, 3, time, height, width], all but the channels dynamic), checked against TorchSharp in OnnxRuntime");
@@ -20,7 +20,7 @@ public static class ExportCommand
         command.SetAction(parse => context.Execute(parse, () =>
         {
             TorchRuntime.EnsureLoaded();
-            OnnxExportResult result = OnnxExport.Run(parse.GetValue(model) ?? ShippedModel.Resolve(), parse.GetValue(onnx)!, parse.GetValue(force));
+            OnnxExportResult result = OnnxExport.Run(CommonOptions.ModelOrShipped(parse, model), parse.GetValue(onnx)!, parse.GetValue(force));
             if (parse.GetValue(json))
                 context.Output.WriteLine(JsonDefaults.Serialize(result));
             else

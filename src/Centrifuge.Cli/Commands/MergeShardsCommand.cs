@@ -9,7 +9,7 @@ public static class MergeShardsCommand
     public static Command Create(CliContext context)
     {
         var outDir = new Argument<string>("OUTDIR") { Description = "The output folder the shards wrote into (reads OUTDIR/_shards/*.json)" };
-        var json = new Option<bool>("--json") { Description = "Print the whole report, every input, as JSON" };
+        var json = CommonOptions.Json("the whole report, every input,");
         var command = new Command("merge-shards",
             "Report a sharded `separate` batch: inputs done, skipped, failed and pending, shards missing or unfinished; exit 0 only when complete");
         command.Arguments.Add(outDir);

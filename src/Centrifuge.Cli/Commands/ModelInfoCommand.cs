@@ -14,7 +14,7 @@ public static class ModelInfoCommand
         var endpoint = new Option<I3dEndpoint?>("--endpoint") { Description = "Override the I3D endpoint: Mixed_3c, Mixed_4f, Mixed_5c" };
         var layers = new Option<int?>("--layers") { Description = "Override n, the number of output layers" };
         var clip = new Option<string>("--clip") { Description = "Clip size T,H,W for the multiply-add count", DefaultValueFactory = _ => "16,112,112" };
-        var json = new Option<bool>("--json") { Description = "Print JSON" };
+        var json = CommonOptions.Json();
         var command = new Command("model-info", "Show a model preset's parameter counts, encoder endpoint shapes and multiply-adds per clip");
         foreach (Option o in new Option[] { preset, endpoint, layers, clip, json }) command.Options.Add(o);
         command.SetAction(parse => context.Execute(parse, () =>

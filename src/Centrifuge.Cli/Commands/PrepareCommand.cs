@@ -23,7 +23,7 @@ public static class PrepareCommand
         var minFrames = new Option<int>("--min-frames") { Description = "Skip videos with fewer decoded frames", DefaultValueFactory = _ => 8 };
         var images = new Option<ImageFolderMode>("--image-folders") { Description = "Folders of numbered images: auto, frames (one video) or photos", DefaultValueFactory = _ => ImageFolderMode.Auto };
         var noVerify = new Option<bool>("--no-verify") { Description = "Trust cached entries of the right size without re-checking their checksum" };
-        var json = new Option<bool>("--json") { Description = "Print the report as JSON (progress goes to stderr)" };
+        var json = CommonOptions.Json("the report", "progress goes to stderr");
         var command = new Command("prepare", "Decode training videos once into a memory-mapped clip cache, so training never decodes video again");
         foreach (Option o in new Option[] { data, cache, shortSide, photoSide, kineticsRoot, minFrames, images, noVerify, json }) command.Options.Add(o);
 

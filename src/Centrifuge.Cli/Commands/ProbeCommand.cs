@@ -15,7 +15,7 @@ public static class ProbeCommand
     public static Command Create(CliContext context)
     {
         var files = new Argument<string[]>("FILE") { Description = "Video files to probe", Arity = ArgumentArity.OneOrMore };
-        var json = new Option<bool>("--json") { Description = "Print a JSON array, one object per file" };
+        var json = CommonOptions.Json("the result", "an array, one object per file");
         var decode = new Option<bool>("--decode") { Description = "Also decode every frame through the reader (with the options below)" };
         var strict = new Option<bool>("--strict") { Description = "With --decode: refuse too few frames or a frame smaller than the crop" };
         var maxFrames = new Option<int?>("--max-frames") { Description = "With --decode: read this many frames" };

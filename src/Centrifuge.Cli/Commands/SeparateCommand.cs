@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Runtime.InteropServices;
 using Centrifuge.Inference.Batch;
 using Centrifuge.Inference.Separation;
-using Centrifuge.Runtime;
 
 namespace Centrifuge.Cli.Commands;
 
@@ -13,15 +12,15 @@ public static class SeparateCommand
     {
         var inputs = new Argument<string[]>("INPUT") { Description = "Videos to separate", Arity = ArgumentArity.ZeroOrMore };
         var output = new Option<string>("--output", "-o") { Description = "Output folder: OUTDIR/<input name>/ per input", Required = true };
-        var model = new Option<string?>("--model") { Description = $"Model checkpoint (default: {ShippedModel.RelativePath} or ${ShippedModel.EnvironmentVariable})" };
+        var model = CommonOptions.Model();
         var size = new Option<int?>("--size") { Description = $"Processing short side in pixels, the model sees this (default: the scale the model was trained at, else {SeparationOptions.DefaultShortSide})" };
         var outputSize = new Option<string>("--output-size") { Description = "Short side of the written layers, or 'original'", DefaultValueFactory = _ => "original" };
         var window = new Option<int>("--window") { Description = "Frames per window (T)", DefaultValueFactory = _ => 32 };
         var overlap = new Option<int>("--overlap") { Description = "Frames shared by consecutive windows (O, 1..T/2)", DefaultValueFactory = _ => 8 };
-        var precision = new Option<string>("--precision") { Description = "fp32 or bf16", DefaultValueFactory = _ => "fp32" };
-        var device = new Option<string>("--device") { Description = "cpu or cuda", DefaultValueFactory = _ => "cpu" };
+        var precision = CommonOptions.Precision();
+        var device = CommonOptions.Device();
         var threads = CommonOptions.Threads();
-        var json = new Option<bool>("--json") { Description = "Print the results as JSON (no progress)" };
+        var json = CommonOptions.Json("the results", "no progress");
         var force = new Option<bool>("--force") { Description = "Replace existing output folders" };
         var blend = new Option<string[]>("--blend")
         {
@@ -56,7 +55,7 @@ public static class SeparateCommand
             if (blendPair is null && parse.GetResult(alpha) is { Implicit: false })
                 throw new CentrifugeException($"--alpha {blendAlpha}: only used with --blend A B", ExitCodes.Usage);
             if (blendPair is not null) Separator.CheckAlpha(blendAlpha);
-            string checkpoint = parse.GetValue(model) ?? ShippedModel.Resolve();
+            string checkpoint = CommonOptions.ModelOrShipped(parse, model);
             var options = new SeparationOptions
             {
                 ProcessingShortSide = SeparationOptions.ShortSideFor(checkpoint, parse.GetValue(size)),
@@ -67,8 +66,8 @@ public static class SeparateCommand
                 Force = parse.GetValue(force),
             };
             options.Validate();
-            TorchRuntime.SetThreads(parse.GetValue(threads) ?? 0);
-            var (separate, loaded) = SeparationRuntimes.Load(checkpoint, parse.GetValue(runtime)!, parse.GetValue(device)!, parse.GetValue(precision)!);
+            var (separate, loaded) = SeparationRuntimes.Load(checkpoint, SeparationRuntimes.Parse(parse.GetValue(runtime)!),
+                CommonOptions.Compute(parse, threads, device, precision));
             using IDisposable owner = loaded;
             var separator = new Separator(separate, options);
             bool asJson = parse.GetValue(json);

@@ -18,11 +18,15 @@ public sealed class OnnxLayersSession : IDisposable
     /// <summary>The model's config, read from the file's "centrifuge_config" metadata.</summary>
     public ModelConfig Config { get; }
 
-    private OnnxLayersSession(InferenceSession session, string path, ModelConfig config)
+    /// <summary>OnnxRuntime's intra-op threads as the session options it was built with say (0 = OnnxRuntime's default: one per core).</summary>
+    public int IntraOpThreads { get; }
+
+    private OnnxLayersSession(InferenceSession session, string path, ModelConfig config, int intraOpThreads)
     {
         _session = session;
         Path = path;
         Config = config;
+        IntraOpThreads = intraOpThreads;
     }
 
     /// <param name="threads">OnnxRuntime's intra-op threads (0 = its default: one per core)</param>
@@ -39,6 +43,7 @@ public sealed class OnnxLayersSession : IDisposable
             LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL,   // failures surface as exceptions, not as log lines
         };
         InferenceSession session;
+        int intraOpThreads = options.IntraOpNumThreads;
         try
         {
             session = new InferenceSession(path, options);
@@ -56,7 +61,7 @@ public sealed class OnnxLayersSession : IDisposable
             session.Dispose();
             throw new CentrifugeException($"{path}: not a Centrifuge ONNX export (no {OnnxExporter.ConfigKey} metadata)", ExitCodes.InvalidInput);
         }
-        return new OnnxLayersSession(session, path, JsonDefaults.Deserialize<ModelConfig>(json));
+        return new OnnxLayersSession(session, path, JsonDefaults.Deserialize<ModelConfig>(json), intraOpThreads);
     }
 
     // [B, 3, T, H, W] float32 in [-1, 1] -> [B, n, 3, T, H, W] float32 on the CPU

@@ -15,23 +15,23 @@ public sealed class InferenceModel : IDisposable
     private readonly bool _owned;
     private readonly Device _device;
 
-    public InferencePrecision Precision { get; }
+    public Precision Precision { get; }
     public ModelConfig Config => _model.Config;
     /// <summary>The checkpoint it was loaded from, or "(in memory)".</summary>
     public string Checkpoint { get; }
 
     /// <summary>Runs <paramref name="model"/> (not disposed with this object) at <paramref name="precision"/>.</summary>
-    public InferenceModel(CentrifugeModel model, InferencePrecision precision = InferencePrecision.Fp32)
+    public InferenceModel(CentrifugeModel model, Precision precision = Precision.Fp32)
         : this(model, precision, owned: false, "(in memory)") { }
 
-    private InferenceModel(CentrifugeModel model, InferencePrecision precision, bool owned, string checkpoint)
+    private InferenceModel(CentrifugeModel model, Precision precision, bool owned, string checkpoint)
     {
         _model = model;
         _owned = owned;
         Checkpoint = checkpoint;
         Precision = precision;
         _device = model.parameters().First().device;
-        if (precision == InferencePrecision.Bf16)
+        if (precision == Precision.Bf16)
         {
             _bf16 = CentrifugeModel.Create(model.Config);
             using (torch.no_grad())
@@ -42,7 +42,7 @@ public sealed class InferenceModel : IDisposable
     }
 
     /// <summary>Loads a checkpoint onto <paramref name="device"/> (default: the CPU) in eval mode.</summary>
-    public static InferenceModel Load(string checkpoint, Device? device = null, InferencePrecision precision = InferencePrecision.Fp32)
+    public static InferenceModel Load(string checkpoint, Device? device = null, Precision precision = Precision.Fp32)
     {
         if (Directory.Exists(checkpoint) || !File.Exists(checkpoint))
             throw new CentrifugeException($"{checkpoint}: no such model checkpoint", ExitCodes.MissingInput);

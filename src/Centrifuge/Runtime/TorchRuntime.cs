@@ -98,8 +98,11 @@ public static class TorchRuntime
     public static void SetThreads(int threads)
     {
         EnsureLoaded();
-        torch.set_num_threads(threads > 0 ? threads : DefaultThreads);
+        torch.set_num_threads(ResolveThreads(threads));
     }
+
+    /// <summary>The thread count a request means: <paramref name="threads"/> when positive, else <see cref="DefaultThreads"/>.</summary>
+    public static int ResolveThreads(int threads) => threads > 0 ? threads : DefaultThreads;
 
     /// <summary>
     /// The default thread count: one per core, which with OpenMP's passive wait (<see cref="PrepareProcess"/>) was

@@ -14,7 +14,7 @@ public class OptionFlagsTests
         foreach (OptionException e in new[]
         {
             Assert.Throws<OptionException>(() => ClipSize.Parse("16x64")),
-            Assert.Throws<OptionException>(() => InferencePrecisions.Parse("fp8")),
+            Assert.Throws<OptionException>(() => Precisions.Parse("fp8")),
             Assert.Throws<OptionException>(() => ShardSpec.Parse("4/4")),
             Assert.Throws<OptionException>(() => Separator.CheckAlpha(1.5)),
             Assert.Throws<OptionException>(() => new SeparationOptions { ProcessingShortSide = 4 }.Validate()),

@@ -48,4 +48,23 @@ public class EvaluateCliTests(EvaluationClips clips) : IClassFixture<EvaluationC
         Assert.Equal(ExitCodes.Usage, clip.ExitCode);
         Assert.Contains("T,H,W", clip.Error);
     }
+
+    /// <summary>Issue 29: evaluate runs libtorch with the threads --threads names (read from libtorch after the command).</summary>
+    [Fact]
+    public void Evaluate_runs_libtorch_with_the_threads_it_was_given()
+    {
+        int before = TorchSharp.torch.get_num_threads();
+        try
+        {
+            int threads = before == 1 ? 2 : 1;
+            CliResult result = CliRunner.Run("evaluate", "--model", clips.Checkpoint, "--data", clips.Videos, "--pairs", "1",
+                "--clip", EvaluationClips.Clip, "--json", "--threads", threads.ToString());
+            Assert.True(result.ExitCode == 0, result.Error);
+            Assert.Equal(threads, TorchSharp.torch.get_num_threads());
+        }
+        finally
+        {
+            TorchSharp.torch.set_num_threads(before);
+        }
+    }
 }

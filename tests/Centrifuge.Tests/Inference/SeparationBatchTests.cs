@@ -56,11 +56,11 @@ public class SeparationBatchTests
         // A copy of the same weights (not a re-seeded model: tests in other classes draw from the global RNG in parallel).
         using CentrifugeModel copy = CentrifugeModel.Create(ModelPresets.Get("tiny"));
         copy.load_state_dict(model.state_dict());
-        using var bf16 = new InferenceModel(copy, InferencePrecision.Bf16);
+        using var bf16 = new InferenceModel(copy, Precision.Bf16);
         Tensor got = bf16.Separate(x);
         Assert.Equal(ScalarType.Float32, got.dtype);
         double error = (got - expected).abs().mean().item<float>(), scale = expected.abs().mean().item<float>();
         Assert.True(error < 0.05 * scale + 1e-3, $"bf16 mean error {error} vs mean magnitude {scale}");
-        Assert.Throws<OptionException>(() => InferencePrecisions.Parse("fp8"));
+        Assert.Throws<OptionException>(() => Precisions.Parse("fp8"));
     }
 }

@@ -154,8 +154,8 @@ public class CentrifugeModelTests
         torch.manual_seed(6);
         using var model = CentrifugeModel.Create(Tiny);
         using var x = torch.rand(new long[] { 1, 3, 4, 16, 16 }) * 2 - 1;
-        using var fp32 = new InferenceModel(model, InferencePrecision.Fp32);
-        using var bf16 = new InferenceModel(model, InferencePrecision.Bf16);
+        using var fp32 = new InferenceModel(model, Precision.Fp32);
+        using var bf16 = new InferenceModel(model, Precision.Bf16);
         using var a = fp32.Run(x);
         using var b = bf16.Run(x);
         Assert.Equal(ScalarType.Float32, b.dtype);

@@ -1,5 +1,6 @@
 using Centrifuge.Data;
 using Centrifuge.Models;
+using Centrifuge.Runtime;
 
 namespace Centrifuge.Evaluation.Scoring;
 
@@ -18,8 +19,8 @@ public sealed record EvaluationOptions
     /// </summary>
     public ClipPlacement Placement { get; init; } = ClipPlacement.Spread;
     public (int Frames, int Height, int Width)? Clip { get; init; }
-    public InferencePrecision Precision { get; init; } = InferencePrecision.Fp32;
-    public string Device { get; init; } = "cpu";
+    /// <summary>Device, precision and threads of the model's forward passes (applied by <see cref="Evaluator.Run(string, string, EvaluationOptions, ISourceDecoder)"/>).</summary>
+    public ComputeOptions Compute { get; init; } = new();
     /// <summary>Clip cache folder for the evaluation videos (kept and reused); null = a temporary one.</summary>
     public string? Cache { get; init; }
     /// <summary>Pairs per forward pass (memory is bounded by this).</summary>

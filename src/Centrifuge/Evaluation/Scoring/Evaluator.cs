@@ -20,10 +20,9 @@ public static class Evaluator
     public static EvaluationResult Run(string checkpoint, string source, EvaluationOptions options, ISourceDecoder decoder)
     {
         options.Validate();
-        KernelGuard.RequireInference(options.Precision == InferencePrecision.Bf16, options.Device);
-        var device = TorchRuntime.ResolveDevice(options.Device);
+        Device device = options.Compute.Apply();
         (int frames, int height, int width) = options.Clip ?? TrainedClip(checkpoint) ?? RunClip(checkpoint) ?? (32, 112, 112);
-        using InferenceModel model = InferenceModel.Load(checkpoint, device, options.Precision);
+        using InferenceModel model = InferenceModel.Load(checkpoint, device, options.Compute.Precision);
         var config = new DataConfig
         {
             Sources = [source], Frames = frames, Height = height, Width = width,
@@ -40,7 +39,7 @@ public static class Evaluator
                 ("usable videos", $"{videos.Pool.Moving.Count} ({videos.Skipped.Count} skipped)"),
                 ("clip T,H,W", $"{frames},{height},{width}"), ("pairs", options.Pairs.ToString()),
                 ("placement", $"{options.Placement.ToString().ToLowerInvariant()}; {VideoPairs(result.PerPair)} distinct video pairs"),
-                ("seed", options.Seed.ToString()), ("precision", options.Precision.ToString().ToLowerInvariant()),
+                ("seed", options.Seed.ToString()), ("precision", options.Compute.Precision.ToString().ToLowerInvariant()),
                 ("model", $"{model.Config.Encoder.ToString().ToLowerInvariant()} encoder to {model.Config.Endpoint}, width {model.Config.Width}, n = {model.Config.Layers}, correction steps {model.Config.CorrectionSteps}"),
             ],
         };
@@ -49,16 +48,16 @@ public static class Evaluator
     /// <summary>Evaluates a model (left in the mode it came in) on a fixed set of pairs.</summary>
     public static EvaluationResult Run(CentrifugeModel model, ValidationSet pairs, EvaluationOptions options)
     {
-        using var trained = new InferenceModel(model, options.Precision);
+        using var trained = new InferenceModel(model, options.Compute.Precision);
         return Run(trained, pairs, options);
     }
 
     /// <summary>Evaluates a loaded model on a fixed set of pairs, beside the identity and an untrained model of its architecture.</summary>
     public static EvaluationResult Run(InferenceModel model, ValidationSet pairs, EvaluationOptions options)
     {
-        var device = TorchRuntime.ResolveDevice(options.Device);
+        var device = TorchRuntime.ResolveDevice(options.Compute.Device);
         using CentrifugeModel untrained = CreateUntrained(model.Config, device);
-        using var untrainedModel = new InferenceModel(untrained, options.Precision);
+        using var untrainedModel = new InferenceModel(untrained, options.Compute.Precision);
         Contender[] contenders =
         [
             Contender.Identity,

@@ -21,11 +21,14 @@ public sealed class OnnxSeparationModel : IDisposable
         Model = model;
     }
 
+    /// <summary>OnnxRuntime's intra-op threads, as the session was built with them.</summary>
+    public int IntraOpThreads => _session.IntraOpThreads;
+
     /// <param name="model">a .onnx file from `centrifuge export`, or a model checkpoint</param>
-    /// <param name="threads">OnnxRuntime's intra-op threads (0 = as many as libtorch uses)</param>
-    public static OnnxSeparationModel Load(string model, int threads = 0)
+    /// <param name="threads">OnnxRuntime's intra-op threads (<see cref="Runtime.ComputeOptions.ResolvedThreads"/>)</param>
+    public static OnnxSeparationModel Load(string model, int threads)
     {
-        if (threads <= 0) threads = torch.get_num_threads();
+        ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
         if (model.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase))
             return new OnnxSeparationModel(OnnxLayersSession.Load(model, threads), model);
 

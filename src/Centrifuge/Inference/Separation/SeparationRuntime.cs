@@ -1,3 +1,4 @@
+using Centrifuge.Runtime;
 
 namespace Centrifuge.Inference.Separation;
 
@@ -19,26 +20,25 @@ public static class SeparationRuntimes
     };
 
     /// <summary>
-    /// The model's separate function and what to dispose when done. OnnxRuntime runs fp32 on the CPU only (a .onnx
-    /// model file implies it).
+    /// The model's separate function and what to dispose when done, computing as <paramref name="compute"/> says: the
+    /// one place a separation's thread count is applied, to libtorch and to the OnnxRuntime session alike. OnnxRuntime
+    /// runs fp32 on the CPU only (a .onnx model file implies it).
     /// </summary>
     public static (Func<TorchSharp.torch.Tensor, TorchSharp.torch.Tensor> Separate, IDisposable Owner) Load(
-        string model, string runtime, string device, string precision)
+        string model, SeparationRuntime runtime, ComputeOptions compute)
     {
-        Runtime.TorchRuntime.EnsureLoaded();
         bool onnxFile = model.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase);
-        if (Parse(runtime) == SeparationRuntime.Torch && !onnxFile)
+        if (runtime == SeparationRuntime.Torch && !onnxFile)
         {
-            Models.InferencePrecision parsed = Models.InferencePrecisions.Parse(precision);
-            Runtime.KernelGuard.RequireInference(parsed == Models.InferencePrecision.Bf16, device);
-            var torchModel = Models.InferenceModel.Load(model, Runtime.TorchRuntime.ResolveDevice(device), parsed);
+            var torchModel = Models.InferenceModel.Load(model, compute.Apply(), compute.Precision);
             return (torchModel.Separate, torchModel);
         }
-        if (!device.Trim().Equals("cpu", StringComparison.OrdinalIgnoreCase))
-            throw new OptionException("device", device, "the onnx runtime runs on the CPU only here (use the torch runtime)");
-        if (Models.InferencePrecisions.Parse(precision) != Models.InferencePrecision.Fp32)
-            throw new OptionException("precision", precision, "the onnx runtime runs fp32 only (use the torch runtime for bf16)");
-        OnnxSeparationModel onnxModel = OnnxSeparationModel.Load(model);
+        TorchRuntime.SetThreads(compute.Threads);   // libtorch still converts the tensors (and checks a checkpoint's export)
+        if (!compute.Device.Trim().Equals("cpu", StringComparison.OrdinalIgnoreCase))
+            throw new OptionException("device", compute.Device, "the onnx runtime runs on the CPU only here (use the torch runtime)");
+        if (compute.Precision != Precision.Fp32)
+            throw new OptionException("precision", compute.Precision.ToString().ToLowerInvariant(), "the onnx runtime runs fp32 only (use the torch runtime for bf16)");
+        OnnxSeparationModel onnxModel = OnnxSeparationModel.Load(model, compute.ResolvedThreads);
         return (onnxModel.Separate, onnxModel);
     }
 }
