@@ -53,11 +53,11 @@ public static class TrainingBenchmark
             Console.WriteLine($"conv3d peak (3x3x3, 64->64, 16x56x56), {TorchSharp.torch.get_num_threads()} threads: " +
                               $"fp32 {ConvPeakBenchmark.PeakGflops(TorchSharp.torch.ScalarType.Float32, 3, out _):F0} GFLOP/s, " +
                               $"bf16 {ConvPeakBenchmark.PeakGflops(TorchSharp.torch.ScalarType.BFloat16, 3, out _):F0} GFLOP/s");
-            TrainingPrecision[] precisions = parse.GetValue(precision) switch
+            Precision[] precisions = parse.GetValue(precision) switch
             {
-                "both" => [TrainingPrecision.Fp32, TrainingPrecision.Bf16],
-                "bf16" => [TrainingPrecision.Bf16],
-                _ => [TrainingPrecision.Fp32],
+                "both" => [Precision.Fp32, Precision.Bf16],
+                "bf16" => [Precision.Bf16],
+                _ => [Precision.Fp32],
             };
             var results = precisions.Select(p => Run(run with { Precision = p }, parse.GetValue(samples))).ToList();
             if (results.Count == 2) Compare(results[0], results[1], parse.GetValue(window));
@@ -67,7 +67,7 @@ public static class TrainingBenchmark
         return command;
     }
 
-    private sealed record RunResult(TrainingPrecision Precision, double MedianStep, double[] Losses, double Seconds);
+    private sealed record RunResult(Precision Precision, double MedianStep, double[] Losses, double Seconds);
 
     private static RunResult Run(TrainingConfig config, int samples)
     {

@@ -81,13 +81,13 @@ public static class TrainCommand
                 MaxCpuMinutes = parse.GetValue(maxCpuMinutes),
                 MixtureConsistency = parse.GetValue(consistency),
                 Encoder = parse.GetValue(encoder) switch { "i3d" => EncoderKind.I3d, "frame2d" => EncoderKind.Frame2d, _ => null },
-                Precision = parse.GetValue(precision) switch { "fp32" => TrainingPrecision.Fp32, "bf16" => TrainingPrecision.Bf16, _ => null },
+                Precision = parse.GetValue(precision) switch { "fp32" => Precision.Fp32, "bf16" => Precision.Bf16, _ => null },
             };
             bool resuming = parse.GetValue(resume);
             var view = new TrainProgressView(context);
             // Refused before the run folder exists when this CPU's kernels are wrong (a config's bf16 is caught by the Trainer).
             KernelGuard.Workload = KernelWorkload.Training;
-            KernelGuard.RequireTraining(overrides.Precision == TrainingPrecision.Bf16, parse.GetValue(device) ?? "cpu");
+            KernelGuard.RequireTraining(overrides.Precision == Precision.Bf16, parse.GetValue(device) ?? "cpu");
             RunFolder folder = RunFolder.Open(parse.GetValue(outDir)!, resuming, parse.GetValue(force));
             TrainingConfig effective = TrainingSetup.Compose(folder, resuming, parse.GetValue(preset), parse.GetValue(config) ?? [], overrides, view.Note);
 

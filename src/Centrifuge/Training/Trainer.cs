@@ -69,7 +69,7 @@ public sealed class Trainer : IDisposable
     public Trainer(TrainingConfig config, RunFolder folder, TrainingParts parts, bool resume = false, ITrainingObserver? observer = null)
     {
         config.Validate();
-        KernelGuard.RequireTraining(config.Precision == TrainingPrecision.Bf16, config.Device);
+        KernelGuard.RequireTraining(config.Precision == Precision.Bf16, config.Device);
         if (!parts.Model.Config.Equals(config.Model))
             throw new ArgumentException($"the model is not the config's ({ModelCheckpoint.DescribeDifferences(config.Model, parts.Model.Config)})", nameof(parts));
         observer ??= SilentTrainingObserver.Instance;
@@ -239,7 +239,7 @@ public sealed class Trainer : IDisposable
     // bf16: the forward pass under CPU autocast, closed before backward; the loss is computed in fp32.
     private Tensor Forward(Tensor mixture)
     {
-        if (_config.Precision == TrainingPrecision.Fp32) return _model.forward(mixture);
+        if (_config.Precision == Precision.Fp32) return _model.forward(mixture);
         using (CpuAutocast.Bf16())
             return _model.forward(mixture).to(ScalarType.Float32);
     }

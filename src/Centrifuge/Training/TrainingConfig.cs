@@ -9,12 +9,6 @@ namespace Centrifuge.Training;
 /// <summary>The optimizer a run uses: the paper's SGD with momentum, or Adam (which learns faster in short CPU runs).</summary>
 public enum OptimizerKind { Sgd, Adam }
 
-/// <summary>
-/// Arithmetic of the training step. Fp32: everything in float32 (the paper). Bf16: the forward pass under libtorch's
-/// CPU autocast — convolutions in bfloat16 on bf16 casts of the fp32 weights, the loss, the gradients' destination,
-/// the optimizer state and batch-norm statistics in float32 (speed-up and matching loss curves in docs/BENCHMARKS.md).
-/// </summary>
-public enum TrainingPrecision { Fp32, Bf16 }
 
 /// <summary>
 /// Every hyperparameter of a training run, in one JSON file (RUN_DIR/config.json). Defaults are the paper's recipe
@@ -93,8 +87,12 @@ public sealed record TrainingConfig
     /// </summary>
     public double? MaxCpuMinutes { get; init; }
     public string Device { get; init; } = "cpu";
-    /// <summary>fp32 (the paper) or bf16 compute with fp32 master weights; see <see cref="TrainingPrecision"/>.</summary>
-    public TrainingPrecision Precision { get; init; } = TrainingPrecision.Fp32;
+    /// <summary>
+    /// Arithmetic of the training step. Fp32: everything in float32 (the paper). Bf16: the forward pass under libtorch's
+    /// CPU autocast — convolutions in bfloat16 on bf16 casts of the fp32 weights, the loss, the gradients' destination,
+    /// the optimizer state and batch-norm statistics in float32 (speed-up and matching loss curves in docs/BENCHMARKS.md).
+    /// </summary>
+    public Precision Precision { get; init; } = Precision.Fp32;
 
     /// <summary>After this many non-finite (NaN/Inf) losses in a row, reload the last good checkpoint.</summary>
     public int NonFiniteTolerance { get; init; } = 5;
@@ -145,7 +143,7 @@ public sealed record TrainingConfig
         Require(Threads >= 0, "threads must be >= 0");
         Require(MaxMinutes is null or > 0, "max_minutes must be positive");
         Require(MaxCpuMinutes is null or > 0, "max_cpu_minutes must be positive");
-        Require(Precision == TrainingPrecision.Fp32 || Device.Trim().Equals("cpu", StringComparison.OrdinalIgnoreCase),
+        Require(Precision == Precision.Fp32 || Device.Trim().Equals("cpu", StringComparison.OrdinalIgnoreCase),
             "precision bf16 uses libtorch's CPU autocast: it needs device cpu");
         Require(NonFiniteTolerance >= 1, "non_finite_tolerance must be >= 1");
         Require(NonFiniteLrFactor > 0 && NonFiniteLrFactor < 1, "non_finite_lr_factor must be in (0, 1)");

@@ -50,7 +50,7 @@ public sealed record TrainingOverrides
     public bool? MixtureConsistency { get; init; }
     /// <summary>The encoder of the model (<see cref="ModelConfig.Encoder"/>): the I3D of the paper or per-frame 2D stages.</summary>
     public EncoderKind? Encoder { get; init; }
-    public TrainingPrecision? Precision { get; init; }
+    public Precision? Precision { get; init; }
 
     public TrainingConfig ApplyTo(TrainingConfig config)
     {

@@ -40,7 +40,7 @@ public sealed class TrainingParts(CentrifugeModel model, OptimizerHelper optimiz
     public static TrainingParts FromConfig(TrainingConfig config, ITrainingBatches? batches = null, Action<string>? note = null)
     {
         config.Validate();
-        KernelGuard.RequireTraining(config.Precision == TrainingPrecision.Bf16, config.Device);
+        KernelGuard.RequireTraining(config.Precision == Precision.Bf16, config.Device);
         TorchRuntime.SetThreads(config.Threads);
         ITrainingBatches data = batches ?? TrainingBatches.Open(config, note);
         CentrifugeModel? created = null;

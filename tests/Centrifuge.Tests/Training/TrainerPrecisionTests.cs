@@ -19,7 +19,7 @@ public sealed class TrainerPrecisionTests
         var fp32 = new TrainingFixtures.Recorder();
         var bf16 = new TrainingFixtures.Recorder();
         Trainer.Run(config, RunFolder.Open(dir.File("fp32"), false, false), false, observer: fp32);
-        TrainingOutcome outcome = Trainer.Run(config with { Precision = TrainingPrecision.Bf16 }, RunFolder.Open(dir.File("bf16"), false, false), false, observer: bf16);
+        TrainingOutcome outcome = Trainer.Run(config with { Precision = Precision.Bf16 }, RunFolder.Open(dir.File("bf16"), false, false), false, observer: bf16);
 
         double First(TrainingFixtures.Recorder r) => r.Steps.Take(10).Average(s => s.Loss);
         double Last(TrainingFixtures.Recorder r) => r.Steps.TakeLast(10).Average(s => s.Loss);
@@ -37,11 +37,11 @@ public sealed class TrainerPrecisionTests
     [Fact]
     public void PrecisionIsAnOverrideAndBf16NeedsTheCpu()
     {
-        TrainingConfig config = new TrainingOverrides { Precision = TrainingPrecision.Bf16 }.ApplyTo(TrainingFixtures.Tiny(1));
-        Assert.Equal(TrainingPrecision.Bf16, config.Precision);
-        Assert.Equal(TrainingPrecision.Fp32, new TrainingOverrides().ApplyTo(config with { Precision = TrainingPrecision.Fp32 }).Precision);
+        TrainingConfig config = new TrainingOverrides { Precision = Precision.Bf16 }.ApplyTo(TrainingFixtures.Tiny(1));
+        Assert.Equal(Precision.Bf16, config.Precision);
+        Assert.Equal(Precision.Fp32, new TrainingOverrides().ApplyTo(config with { Precision = Precision.Fp32 }).Precision);
         var e = Assert.Throws<CentrifugeException>(() => (config with { Device = "cuda" }).Validate());
         Assert.Contains("precision bf16", e.Message);
-        Assert.Equal(TrainingPrecision.Fp32, JsonDefaults.Deserialize<TrainingConfig>("{}").Precision);
+        Assert.Equal(Precision.Fp32, JsonDefaults.Deserialize<TrainingConfig>("{}").Precision);
     }
 }
