@@ -92,6 +92,16 @@ public sealed class TrainOnVideosTests
         }
     }
 
+    // Four 12-frame 64x48 test-pattern videos in DIR/videos.
+    private static string FourVideos(TempDir dir)
+    {
+        string videos = Directory.CreateDirectory(dir.File("videos")).FullName;
+        foreach (string source in (string[])["testsrc2", "mandelbrot", "smptebars", "rgbtestsrc"])
+            Ffmpeg("-f", "lavfi", "-i", $"{source}=size=64x48:rate=10", "-frames:v", "12", "-pix_fmt", "yuv420p",
+                Path.Combine(videos, source + ".mp4"));
+        return videos;
+    }
+
     private static float[] Copy(Centrifuge.Data.BlendedBatch batch)
     {
         using (batch) return [.. batch.Mixture.data<float>(), .. batch.Targets.data<float>()];
@@ -105,10 +115,7 @@ public sealed class TrainOnVideosTests
     public void TrainCachesClipsInTheUserCacheByDefault()
     {
         using var dir = new TempDir();
-        string videos = Directory.CreateDirectory(dir.File("videos")).FullName;
-        foreach (string source in (string[])["testsrc2", "mandelbrot", "smptebars", "rgbtestsrc"])
-            Ffmpeg("-f", "lavfi", "-i", $"{source}=size=64x48:rate=10", "-frames:v", "12", "-pix_fmt", "yuv420p",
-                Path.Combine(videos, source + ".mp4"));
+        string videos = FourVideos(dir);
         string? previous = Environment.GetEnvironmentVariable("CENTRIFUGE_CACHE_DIR");
         Environment.SetEnvironmentVariable("CENTRIFUGE_CACHE_DIR", dir.File("user-cache"));
         try
@@ -147,10 +154,7 @@ public sealed class TrainOnVideosTests
     public void TrainRebuildsABitFlippedCacheClipInsteadOfUsingIt()
     {
         using var dir = new TempDir();
-        string videos = Directory.CreateDirectory(dir.File("videos")).FullName;
-        foreach (string source in (string[])["testsrc2", "mandelbrot", "smptebars", "rgbtestsrc"])
-            Ffmpeg("-f", "lavfi", "-i", $"{source}=size=64x48:rate=10", "-frames:v", "12", "-pix_fmt", "yuv420p",
-                Path.Combine(videos, source + ".mp4"));
+        string videos = FourVideos(dir);
         string cache = dir.File("cache");
         string[] args = ["train", "--data", videos, "--cache", cache, "--preset", "tiny", "--iterations", "1", "--val-every", "1",
             "--clip", "4,16,16", "--batch", "2", "--threads", "1"];
