@@ -1,8 +1,8 @@
 namespace Centrifuge.Data;
 
 /// <summary>
-/// A fixed validation set: N blended samples from the validation split with centre crops, centred clips, no flip and
-/// the fixed alpha, every choice derived from a seed — the same pairs for every run, every model, every evaluation.
+/// A fixed validation set: N blended samples from the validation split with centre crops and centred clips (or spread
+/// over each video, <see cref="BlendRecipe.Placement"/>), no flip and the fixed alpha, every choice derived from a seed — the same pairs for every run, every model, every evaluation.
 /// A sample never blends a video with itself (identity loss 0 says nothing); draws that would are passed over.
 /// </summary>
 public sealed class ValidationSet
@@ -31,7 +31,7 @@ public sealed class ValidationSet
     {
         config.Validate();
         pool.EnsureUsable("validation data");
-        BlendRecipe r = (recipe ?? BlendRecipe.Evaluation) with { Training = false };
+        BlendRecipe r = (recipe ?? BlendRecipe.Evaluation) with { Training = false };   // keeps the recipe's placement
         int sources = r.Kinds?.Count(k => k != LayerKind.Colour) ?? config.Layers;
         if (WhyNot(pool, sources) is { } why) throw new CentrifugeException($"validation data: {why}", ExitCodes.InvalidInput);
         var plans = new List<SamplePlan>(pairs);
@@ -44,10 +44,10 @@ public sealed class ValidationSet
     /// <paramref name="pairs"/> evaluation-mode blends of real videos only (every layer a moving clip) from
     /// <paramref name="pool"/>, each pair of two distinct videos; null when the pool has fewer than two distinct videos.
     /// </summary>
-    public static ValidationSet? RealVideos(ClipPool pool, DataConfig config, int pairs, long seed)
+    public static ValidationSet? RealVideos(ClipPool pool, DataConfig config, int pairs, long seed, ClipPlacement placement = ClipPlacement.Centred)
     {
         if (pool.Moving.Select(i => pool.Store.Videos[i].Source.Group).Distinct(StringComparer.Ordinal).Count() < config.Layers) return null;
-        var recipe = BlendRecipe.Evaluation with { Kinds = Enumerable.Repeat(LayerKind.Moving, config.Layers).ToArray() };
+        var recipe = BlendRecipe.Evaluation with { Kinds = Enumerable.Repeat(LayerKind.Moving, config.Layers).ToArray(), Placement = placement };
         return Create(pool, config, pairs, seed, recipe);
     }
 

@@ -14,7 +14,7 @@ public interface ITrainingBatches : IDisposable
     /// <summary>Training batch number <paramref name="index"/> (0-based; batch i feeds step i); the caller disposes it.</summary>
     BlendedBatch Training(long index);
 
-    /// <summary>The validation set, always the same pairs in the same order (centre crops, no flips).</summary>
+    /// <summary>The validation set, always the same pairs in the same order (no flips; clips placed by validation_placement).</summary>
     IEnumerable<BlendedBatch> Validation();
 
     /// <summary>Why there is no validation set (too few videos to blend two different ones), or null when there is one.</summary>

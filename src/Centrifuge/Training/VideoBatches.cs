@@ -56,9 +56,10 @@ public sealed class VideoBatches : ITrainingBatches
                     "with itself; add videos or photos", ExitCodes.InvalidInput);
             // Too few videos to hold some out and still blend two different ones: train without validation, say so.
             string? noValidation = ValidationSet.WhyNot(opened.Validation, data.Layers) is { } why ? $"the validation split has {why}" : null;
-            var validation = noValidation is null ? ValidationSet.Create(opened, atScale, config.ValidationPairs, config.ValidationSeed) : null;
-            ValidationSet? trainingVideos = noValidation is null ? ValidationSet.RealVideos(opened.Train, atScale, config.ValidationPairs, config.ValidationSeed) : null;
-            ValidationSet? validationVideos = noValidation is null ? ValidationSet.RealVideos(opened.Validation, atScale, config.ValidationPairs, config.ValidationSeed) : null;
+            BlendRecipe validating = BlendRecipe.Evaluation with { Placement = config.ValidationPlacement };
+            var validation = noValidation is null ? ValidationSet.Create(opened, atScale, config.ValidationPairs, config.ValidationSeed, validating) : null;
+            ValidationSet? trainingVideos = noValidation is null ? ValidationSet.RealVideos(opened.Train, atScale, config.ValidationPairs, config.ValidationSeed, config.ValidationPlacement) : null;
+            ValidationSet? validationVideos = noValidation is null ? ValidationSet.RealVideos(opened.Validation, atScale, config.ValidationPairs, config.ValidationSeed, config.ValidationPlacement) : null;
             if (noValidation is null && (trainingVideos is null || validationVideos is null))
                 note?.Invoke("fewer than two distinct real videos in a split: validation reports no training-vs-validation video gap");
             return new VideoBatches(training, opened, data, validation, noValidation, trainingVideos, validationVideos);

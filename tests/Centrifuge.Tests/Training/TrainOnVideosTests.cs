@@ -92,6 +92,49 @@ public sealed class TrainOnVideosTests
         }
     }
 
+    /// <summary>
+    /// validation_placement: centred (the default) blends each pair of videos from the same middle clips, so 40 pairs of
+    /// 8 training videos are at most 28 distinct mixtures; spread makes all 40 distinct. The config key reads from JSON.
+    /// </summary>
+    [Fact]
+    public void Spread_validation_pairs_are_distinct_views_where_centred_ones_repeat()
+    {
+        using var dir = new TempDir();
+        string videos = Directory.CreateDirectory(dir.File("videos")).FullName;
+        string[] sources = ["testsrc2", "mandelbrot", "smptebars", "rgbtestsrc", "life", "cellauto", "testsrc", "yuvtestsrc", "pal75bars", "smptehdbars"];
+        foreach (string source in sources)
+            Ffmpeg("-f", "lavfi", "-i", $"{source}=size=64x48:rate=10", "-frames:v", "20", "-pix_fmt", "yuv420p",
+                Path.Combine(videos, source + ".mp4"));
+        TrainingConfig config = TrainingPresets.Get("tiny");
+        config = config with
+        {
+            ValidationPairs = 40,
+            Data = config.Data with { Sources = [videos], Cache = dir.File("cache"), Frames = 4, Height = 16, Width = 16, PhotoProbability = 0 },
+        };
+        int DistinctMixtures(TrainingConfig c)
+        {
+            using ITrainingBatches batches = TrainingBatches.Open(c);
+            Assert.Null(batches.NoValidation);
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            int count = 0;
+            foreach (Centrifuge.Data.BlendedBatch batch in batches.RealVideoValidation(trainingVideos: true)!)
+                using (batch)
+                {
+                    float[] all = batch.Mixture.contiguous().data<float>().ToArray();
+                    int size = all.Length / (int)batch.Mixture.shape[0];
+                    for (int b = 0; b < batch.Mixture.shape[0]; b++, count++)
+                        seen.Add(Convert.ToBase64String(System.Runtime.InteropServices.MemoryMarshal.AsBytes(all.AsSpan(b * size, size))));
+                }
+            Assert.Equal(40, count);
+            return seen.Count;
+        }
+        Assert.Equal(ClipPlacement.Centred, config.ValidationPlacement);
+        Assert.InRange(DistinctMixtures(config), 1, 28);
+        TrainingConfig spread = JsonDefaults.Deserialize<TrainingConfig>("{\"validation_placement\": \"spread\"}");
+        Assert.Equal(ClipPlacement.Spread, spread.ValidationPlacement);
+        Assert.Equal(40, DistinctMixtures(config with { ValidationPlacement = spread.ValidationPlacement }));
+    }
+
     // Four 12-frame 64x48 test-pattern videos in DIR/videos.
     private static string FourVideos(TempDir dir)
     {
