@@ -57,15 +57,15 @@ public static class ModelBenchmark
             // load, and the minimum over rounds is reported next to the median.
             Console.WriteLine($"\n### Decoder up-sampling options, {repeats} interleaved rounds (min and median seconds)\n");
             Console.WriteLine("| model | batch x clip | pass | option | min s | median s | GMAC | GFLOP/s at min |\n|---|---|---|---|---|---|---|---|");
-            var cases = new List<(string Name, ModelConfig Config, int Batch, int[] Clip, bool Backward)>();
+            var cases = new List<(string Name, ModelConfig Config, int Batch, ClipSize Clip, bool Backward)>();
             foreach (DecoderUpsampling kind in Enum.GetValues<DecoderUpsampling>())
             {
-                cases.Add(("cpu-small", ModelPresets.Get("cpu-small") with { Upsampling = kind }, 4, [16, 64, 64], true));
-                cases.Add(("paper predictor", ModelPresets.Get("paper") with { Upsampling = kind, CorrectionSteps = 0 }, 1, [16, 64, 64], false));
+                cases.Add(("cpu-small", ModelPresets.Get("cpu-small") with { Upsampling = kind }, 4, new ClipSize(16, 64, 64), true));
+                cases.Add(("paper predictor", ModelPresets.Get("paper") with { Upsampling = kind, CorrectionSteps = 0 }, 1, new ClipSize(16, 64, 64), false));
             }
             var times = cases.Select(_ => new List<double>()).ToList();
             var models = cases.Select(c => { torch.manual_seed(0); return CentrifugeModel.Create(c.Config); }).ToList();
-            var inputs = cases.Select(c => torch.rand(new long[] { c.Batch, 3, c.Clip[0], c.Clip[1], c.Clip[2] }) * 2 - 1).ToList();
+            var inputs = cases.Select(c => torch.rand(new long[] { c.Batch, 3, c.Clip.Frames, c.Clip.Height, c.Clip.Width }) * 2 - 1).ToList();
             for (int round = 0; round <= repeats; round++)
                 for (int i = 0; i < cases.Count; i++)
                 {
@@ -74,11 +74,11 @@ public static class ModelBenchmark
                 }
             for (int i = 0; i < cases.Count; i++)
             {
-                (string name, ModelConfig config, int batch, int[] clip, bool backward) = cases[i];
+                (string name, ModelConfig config, int batch, ClipSize clip, bool backward) = cases[i];
                 double macs = ModelSummary.Compute(config, clip).GmacsPerClip * batch * (backward ? 3 : 1);
                 double min = times[i].Min();
                 double median = times[i].Order().ElementAt(times[i].Count / 2);
-                Console.WriteLine($"| {name} | {batch} x {string.Join("x", clip)} | {(backward ? "fwd+bwd" : "fwd")} | {config.Upsampling} " +
+                Console.WriteLine($"| {name} | {batch} x {clip.Joined("x")} | {(backward ? "fwd+bwd" : "fwd")} | {config.Upsampling} " +
                                   $"| {min:F3} | {median:F3} | {macs:F1} | {2 * macs / min:F0} |");
                 models[i].Dispose();
                 inputs[i].Dispose();
@@ -192,12 +192,12 @@ public static class ModelBenchmark
             foreach (string preset in ModelPresets.Names)
             {
                 ModelConfig config = ModelPresets.Get(preset);
-                foreach (int[] clip in new[] { new[] { 16, 112, 112 }, new[] { 32, 112, 112 } })
+                foreach (ClipSize clip in new ClipSize[] { new(16, 112, 112), new(32, 112, 112) })
                 {
                     int batch = preset == "paper" ? 1 : 4;
                     double forward = Row(preset, config, batch, clip, backward: false, ScalarType.Float32);
                     if (forward > maxSeconds)
-                        Console.WriteLine($"| {preset} | {batch} x {string.Join("x", clip)} | fwd+bwd | fp32 | skipped: forward took {forward:F1} s > {maxSeconds} s | | | |");
+                        Console.WriteLine($"| {preset} | {batch} x {clip.Joined("x")} | fwd+bwd | fp32 | skipped: forward took {forward:F1} s > {maxSeconds} s | | | |");
                     else
                         Row(preset, config, batch, clip, backward: true, ScalarType.Float32);
                 }
@@ -209,8 +209,8 @@ public static class ModelBenchmark
             Console.WriteLine("\n### Headline: paper predictor (n = 4, no corrector) forward, 1 x 64x224x224 (paper: 0.5 s on a P4000)\n");
             Console.WriteLine(Header);
             ModelConfig predictor = ModelPresets.Get("paper") with { CorrectionSteps = 0 };
-            Row("paper predictor", predictor, 1, [64, 224, 224], backward: false, ScalarType.Float32, repeatsOverride: Math.Min(repeats, 2));
-            Row("paper predictor", predictor, 1, [64, 224, 224], backward: false, ScalarType.BFloat16, repeatsOverride: Math.Min(repeats, 2));
+            Row("paper predictor", predictor, 1, new ClipSize(64, 224, 224), backward: false, ScalarType.Float32, repeatsOverride: Math.Min(repeats, 2));
+            Row("paper predictor", predictor, 1, new ClipSize(64, 224, 224), backward: false, ScalarType.BFloat16, repeatsOverride: Math.Min(repeats, 2));
         }
 
         public void Precision()
@@ -220,12 +220,12 @@ public static class ModelBenchmark
             foreach (string preset in new[] { "cpu-small", "paper" })
             {
                 ModelConfig config = ModelPresets.Get(preset);
-                int[] clip = [16, 112, 112];
+                var clip = new ClipSize(16, 112, 112);
                 Row(preset, config, 1, clip, backward: false, ScalarType.Float32);
                 Row(preset, config, 1, clip, backward: false, ScalarType.BFloat16);
                 torch.manual_seed(1);
                 using var model = CentrifugeModel.Create(config);
-                using var x = torch.rand(new long[] { 1, 3, clip[0], clip[1], clip[2] }) * 2 - 1;
+                using var x = torch.rand(new long[] { 1, 3, clip.Frames, clip.Height, clip.Width }) * 2 - 1;
                 using var fp32 = new InferenceModel(model, Centrifuge.Precision.Fp32);
                 using var bf16 = new InferenceModel(model, Centrifuge.Precision.Bf16);
                 using var a = fp32.Run(x);
@@ -238,12 +238,12 @@ public static class ModelBenchmark
         }
 
         // One table row; returns the median seconds.
-        private double Row(string name, ModelConfig config, int batch, int[] clip, bool backward, ScalarType dtype, int? repeatsOverride = null)
+        private double Row(string name, ModelConfig config, int batch, ClipSize clip, bool backward, ScalarType dtype, int? repeatsOverride = null)
         {
             torch.manual_seed(0);
             using var model = CentrifugeModel.Create(config);
             double macs = ModelSummary.Compute(config, clip).GmacsPerClip * 1e9 * batch * (backward ? 3 : 1);
-            using var x = torch.rand(new long[] { batch, 3, clip[0], clip[1], clip[2] }) * 2 - 1;
+            using var x = torch.rand(new long[] { batch, 3, clip.Frames, clip.Height, clip.Width }) * 2 - 1;
             double seconds;
             if (backward)
             {
@@ -267,7 +267,7 @@ public static class ModelBenchmark
             double gflops = 2 * macs / seconds / 1e9;
             // the peak is re-measured next to every row: the machine is shared and its load changes
             double peak = ConvPeakBenchmark.PeakGflops(dtype, 3, out _);
-            Console.WriteLine($"| {name} | {batch} x {string.Join("x", clip)} | {(backward ? "fwd+bwd" : "fwd")} | {(dtype == ScalarType.BFloat16 ? "bf16" : "fp32")} " +
+            Console.WriteLine($"| {name} | {batch} x {clip.Joined("x")} | {(backward ? "fwd+bwd" : "fwd")} | {(dtype == ScalarType.BFloat16 ? "bf16" : "fp32")} " +
                               $"| {seconds:F3} | {macs / 1e9:F1} | {gflops:F0} | {gflops / peak:P0} |");
             return seconds;
         }

@@ -61,5 +61,5 @@ public static class ExperimentCommand
     private static string CommandLine(string name, ExperimentOptions o) =>
         $"centrifuge experiment {name} --data {o.Data} --out {o.Out} --budget-minutes {o.BudgetMinutes} --preset {o.Preset} --seed {o.Seed} --pairs {o.Pairs}" +
         (o.MaxIterations is { } m ? $" --max-iterations {m}" : "") + (o.Model is { } model ? $" --model {model}" : "") +
-        (o.Clip is { } c ? $" --clip {c.Frames},{c.Height},{c.Width}" : "") + (o.Cache is { } cache ? $" --cache {cache}" : "");
+        (o.Clip is { } c ? $" --clip {c}" : "") + (o.Cache is { } cache ? $" --cache {cache}" : "");
 }

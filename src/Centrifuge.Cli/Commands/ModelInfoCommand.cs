@@ -23,14 +23,14 @@ public static class ModelInfoCommand
             ModelConfig config = ModelPresets.Get(parse.GetValue(preset)!);
             if (parse.GetValue(endpoint) is { } e) config = config with { Endpoint = e };
             if (parse.GetValue(layers) is { } n) config = config with { Layers = n };
-            ModelSummary summary = ModelSummary.Compute(config, ClipSize.Parse(parse.GetValue(clip)!) is var (t, h, w) ? [t, h, w] : []);
+            ModelSummary summary = ModelSummary.Compute(config, ClipSize.Parse(parse.GetValue(clip)!));
             if (parse.GetValue(json))
             {
                 context.Output.WriteLine(JsonDefaults.Serialize(summary));
                 return ExitCodes.Ok;
             }
             context.Output.WriteLine($"encoder params {summary.EncoderParams:N0}, decoder params {summary.DecoderParams:N0}, total {summary.TotalParams:N0}");
-            context.Output.WriteLine($"{summary.GmacsPerClip:F2} GMAC per clip of {string.Join("x", summary.Clip)} (T x H x W)");
+            context.Output.WriteLine($"{summary.GmacsPerClip:F2} GMAC per clip of {summary.Clip.Joined("x")} (T x H x W)");
             var table = new Table().Border(TableBorder.Simple).AddColumn("endpoint").AddColumn("C, T, H, W");
             foreach ((string name, long[] shape) in summary.Endpoints) table.AddRow(name, string.Join(", ", shape));
             context.Console.Write(table);

@@ -106,6 +106,10 @@ public sealed record DataConfig
     public long Seed { get; init; }
 
     /// <summary>The short side frames are stored and cropped at: 1.15 x the larger crop side.</summary>
+    /// <summary>The clip T x H x W (<see cref="Frames"/>, <see cref="Height"/>, <see cref="Width"/>).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public ClipSize Clip => new(Frames, Height, Width);
+
     public int ShortSide => (int)Math.Ceiling(ShortSideScale * Math.Max(Height, Width) - 1e-9);
 
     /// <summary>The short side training videos are decoded at: <see cref="CacheShortSide"/>, else <see cref="ShortSide"/>.</summary>

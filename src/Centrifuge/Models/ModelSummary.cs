@@ -14,16 +14,15 @@ public sealed record ModelSummary(
     long TotalParams,
     IReadOnlyDictionary<string, long[]> Endpoints,
     double GmacsPerClip,
-    int[] Clip)
+    ClipSize Clip)
 {
     /// <summary>
     /// Builds the model, counts its parameters and runs one batch-1 forward on a zero clip (under no_grad, on the
-    /// CPU) to read endpoint shapes and count multiply-adds from the real layer shapes. Clip = (T, H, W).
+    /// CPU) to read endpoint shapes and count multiply-adds from the real layer shapes. 
     /// </summary>
-    public static ModelSummary Compute(ModelConfig config, int[] clip)
+    public static ModelSummary Compute(ModelConfig config, ClipSize clip)
     {
-        if (clip.Length != 3 || clip.Any(c => c < 1))
-            throw new CentrifugeException($"clip [{string.Join(",", clip)}]: expected T,H,W >= 1", ExitCodes.Usage);
+        clip.Validate();
         using var model = CentrifugeModel.Create(config);
         model.eval();
         var encoders = new List<StageEncoder> { model.Predictor.Encoder };
@@ -37,7 +36,7 @@ public sealed record ModelSummary(
         using (torch.no_grad())
         using (var scope = torch.NewDisposeScope())
         {
-            Tensor video = torch.zeros(new long[] { 1, 3, clip[0], clip[1], clip[2] });
+            Tensor video = torch.zeros(new long[] { 1, 3, clip.Frames, clip.Height, clip.Width });
             using (var counter = new MacCounter(model))
             {
                 model.forward(video);

@@ -17,7 +17,7 @@ public sealed record TrainingOverrides
     public string? InitialWeights { get; init; }
     public int? BatchSize { get; init; }
     /// <summary>Clip T, H, W.</summary>
-    public (int Frames, int Height, int Width)? Clip { get; init; }
+    public ClipSize? Clip { get; init; }
     /// <summary>n, the number of output layers of the model.</summary>
     public int? Layers { get; init; }
     public double? LearningRate { get; init; }

@@ -9,7 +9,7 @@ namespace Centrifuge.Tests.Evaluation;
 
 public class EvaluatorTests(EvaluationClips clips) : IClassFixture<EvaluationClips>
 {
-    private static readonly EvaluationOptions Options = new() { Pairs = 5, Seed = 3, Clip = (8, 32, 32), BatchSize = 2 };
+    private static readonly EvaluationOptions Options = new() { Pairs = 5, Seed = 3, Clip = new ClipSize(8, 32, 32), BatchSize = 2 };
 
     private EvaluationResult Evaluate() => Evaluator.Run(clips.Checkpoint, clips.Videos, Options, VideoSourceDecoder.Instance);
 

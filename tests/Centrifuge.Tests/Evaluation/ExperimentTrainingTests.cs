@@ -15,7 +15,7 @@ public sealed class ExperimentTrainingTests
     private static ExperimentOptions Options(TempDir dir, double budgetMinutes, long? maxIterations = null) => new()
     {
         Data = SmokeData.Videos, Out = dir.File("out"), Preset = "tiny", BudgetMinutes = budgetMinutes, MaxIterations = maxIterations,
-        Pairs = 2, Clip = (4, 24, 24), Threads = 1,
+        Pairs = 2, Clip = new ClipSize(4, 24, 24), Threads = 1,
     };
 
     [Fact]

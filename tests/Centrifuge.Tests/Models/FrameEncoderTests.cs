@@ -144,8 +144,8 @@ public class FrameEncoderTests
     [Fact]
     public void The_cpu_small_2d_preset_has_the_parameters_of_cpu_small_within_20_percent()
     {
-        ModelSummary i3d = ModelSummary.Compute(ModelPresets.Get("cpu-small"), [16, 64, 64]);
-        ModelSummary frames = ModelSummary.Compute(ModelPresets.Get("cpu-small-2d"), [16, 64, 64]);
+        ModelSummary i3d = ModelSummary.Compute(ModelPresets.Get("cpu-small"), new ClipSize(16, 64, 64));
+        ModelSummary frames = ModelSummary.Compute(ModelPresets.Get("cpu-small-2d"), new ClipSize(16, 64, 64));
 
         Assert.Equal(EncoderKind.Frame2d, frames.Config.Encoder);
         Assert.InRange((double)frames.TotalParams / i3d.TotalParams, 0.8, 1.2);

@@ -31,7 +31,7 @@ public class MacCountTests
     [MemberData(nameof(Models))]
     public void The_reported_multiply_adds_are_unchanged(string name, ModelConfig config, int[] clip, double gmacs)
     {
-        ModelSummary summary = ModelSummary.Compute(config, clip);
+        ModelSummary summary = ModelSummary.Compute(config, new ClipSize(clip[0], clip[1], clip[2]));
         Assert.True(gmacs == summary.GmacsPerClip, $"{name}: {summary.GmacsPerClip:R} GMAC, pinned {gmacs:R}");
     }
 }

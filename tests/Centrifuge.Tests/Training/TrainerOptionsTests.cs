@@ -44,7 +44,7 @@ public sealed class TrainerOptionsTests
         }.ApplyTo(TrainingPresets.Get("tiny"));
         Assert.Equal((50L, 3, 6, 24, 32, 4), (config.Iterations, config.Data.BatchSize, config.Data.Frames, config.Data.Height, config.Data.Width, config.Model.Layers));
         Assert.Equal((0.05, OptimizerKind.Sgd, 7, 9, 12, 12L, 2), (config.LearningRate, config.Optimizer, config.ValidationEvery, config.CheckpointEvery, config.Seed, config.Data.Seed, config.Threads));
-        Assert.Equal((16, 64, 64), ClipSize.Parse("16x64x64"));   // the same sizes model-info accepts
+        Assert.Equal(new ClipSize(16, 64, 64), ClipSize.Parse("16x64x64"));   // the same sizes model-info accepts
         var error = Assert.Throws<OptionException>(() => ClipSize.Parse("16x64"));
         Assert.Equal(("clip", ExitCodes.Usage), (error.Option, error.ExitCode));
         Assert.Contains("T,H,W", error.Message);

@@ -21,7 +21,7 @@ public sealed record ExperimentOptions
     /// <summary>How the run was asked for, as the front end spells it (results.md repeats it); null = not shown.</summary>
     public string? CommandLine { get; init; }
     /// <summary>Clip T, H, W; null = the preset's.</summary>
-    public (int Frames, int Height, int Width)? Clip { get; init; }
+    public ClipSize? Clip { get; init; }
     /// <summary>A trained model for the protocols that test one (colors, same-class, downstream) instead of training it.</summary>
     public string? Model { get; init; }
     /// <summary>Clip cache folder shared by the models (and by several experiments on the same data); null = OUT/cache.</summary>

@@ -18,7 +18,7 @@ public sealed record EvaluationOptions
     /// trainer's validation), so a folder of V videos gives at most V(V-1)/2 distinct pairs, however large N.
     /// </summary>
     public ClipPlacement Placement { get; init; } = ClipPlacement.Spread;
-    public (int Frames, int Height, int Width)? Clip { get; init; }
+    public ClipSize? Clip { get; init; }
     /// <summary>Device, precision and threads of the model's forward passes (applied by <see cref="Evaluator.Run(string, string, EvaluationOptions, ISourceDecoder)"/>).</summary>
     public ComputeOptions Compute { get; init; } = new();
     /// <summary>Clip cache folder for the evaluation videos (kept and reused); null = a temporary one.</summary>
@@ -30,6 +30,6 @@ public sealed record EvaluationOptions
     {
         if (Pairs < 1) throw new OptionException("pairs", Pairs, "must be >= 1");
         if (BatchSize < 1) throw new OptionException("batch_size", BatchSize, "must be >= 1");
-        if (Clip is { } c) ClipSize.Validate(c);
+        Clip?.Validate();
     }
 }

@@ -21,7 +21,7 @@ public static class Evaluator
     {
         options.Validate();
         Device device = options.Compute.Apply();
-        (int frames, int height, int width) = options.Clip ?? TrainedClip(checkpoint) ?? RunClip(checkpoint) ?? (32, 112, 112);
+        (int frames, int height, int width) = options.Clip ?? TrainedClip(checkpoint) ?? RunClip(checkpoint) ?? new ClipSize(32, 112, 112);
         using InferenceModel model = InferenceModel.Load(checkpoint, device, options.Compute.Precision);
         var config = new DataConfig
         {
@@ -106,11 +106,10 @@ public static class Evaluator
     public static double Ratio(double loss, double identityLoss) => identityLoss > 0 ? loss / identityLoss : double.NaN;
 
     /// <summary>The clip T, H, W the model file records it was trained at, if it does.</summary>
-    public static (int Frames, int Height, int Width)? TrainedClip(string checkpoint) =>
-        ModelCheckpoint.ReadTrainingScale(checkpoint) is { } s ? (s.Frames, s.Height, s.Width) : null;
+    public static ClipSize? TrainedClip(string checkpoint) => ModelCheckpoint.ReadTrainingScale(checkpoint)?.Clip;
 
     /// <summary>The clip T, H, W of the training run the checkpoint belongs to (RUN_DIR/config.json), if any.</summary>
-    public static (int Frames, int Height, int Width)? RunClip(string checkpoint)
+    public static ClipSize? RunClip(string checkpoint)
     {
         string config = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(checkpoint))!, "config.json");
         if (!File.Exists(config)) return null;
@@ -120,7 +119,7 @@ public static class Evaluator
             if (!doc.RootElement.TryGetProperty("data", out JsonElement data)) return null;
             return data.TryGetProperty("frames", out JsonElement t) && data.TryGetProperty("height", out JsonElement h) &&
                    data.TryGetProperty("width", out JsonElement w)
-                ? (t.GetInt32(), h.GetInt32(), w.GetInt32())
+                ? new ClipSize(t.GetInt32(), h.GetInt32(), w.GetInt32())
                 : null;
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException)
