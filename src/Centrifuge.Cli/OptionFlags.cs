@@ -34,7 +34,28 @@ public static class OptionFlags
     /// refused existing output says which flag replaces it when the command has one.
     /// </summary>
     public static string Describe(CentrifugeException e, Command command) =>
-        e is OptionException o ? $"{Of(o.Option)} {o.Value}: {o.Reason}" : Describe(e.Message, e.ExitCode, command);
+        e is OptionException o ? $"{Of(o.Option)} {o.Value}: {o.Reason}"
+        : e.Remedy != Remedy.None ? $"{e.Message} ({Phrase(e.Remedy, e.RemedyDetail)})"
+        : Describe(e.Message, e.ExitCode, command);
+
+    /// <summary>A library <see cref="Remedy"/> in this CLI's terms: the flags and commands that carry it out.</summary>
+    public static string Phrase(Remedy remedy, string? detail) => remedy switch
+    {
+        Remedy.FreeSpaceThenResume => "free some space, then run again with --resume",
+        Remedy.ResumeOrStartOver => "pass --resume to continue that run or --force to start over",
+        Remedy.OtherRunFolderOrStartOver => "use a new --out folder or --force",
+        Remedy.RestoreCheckpointOrStartOver => "restore a checkpoint, or start over with --force",
+        Remedy.SteadierTraining => "try --optimizer adam, a smaller --lr, or gradient_clip_norm in the config",
+        Remedy.SeparateShardsFirst => $"run `centrifuge separate --shard K/N -o {detail}` first",
+        Remedy.NameAModel => $"pass --model CKPT (e.g. a training run's best.ckpt) or set {detail}",
+        Remedy.UseFp32 => "use --precision fp32",
+        Remedy.PrepareCacheAtShortSide => $"prepare a cache with --short-side {detail}",
+        Remedy.PrepareCache => $"build it with `centrifuge prepare --data SRC --cache {detail}`",
+        Remedy.OtherCacheFolder => "use another --cache folder",
+        Remedy.NamePresetOrConfig => $"give --preset ({detail}) or --config FILE",
+        Remedy.NameTrainingData => $"--data is required: a folder of videos, a list, a Kinetics CSV, or {detail}",
+        _ => remedy.ToString(),
+    };
 
     /// <summary>The line for a failure already reduced to its message and exit code (a batch item's outcome).</summary>
     public static string Describe(string message, int exitCode, Command command) =>

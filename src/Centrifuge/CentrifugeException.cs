@@ -60,6 +60,12 @@ public class CentrifugeException : Exception
 {
     public int ExitCode { get; }
 
+    /// <summary>What the user can do about it, phrased by the front end (none: the message says all).</summary>
+    public Remedy Remedy { get; init; }
+
+    /// <summary>The value <see cref="Remedy"/> needs, when it needs one (a folder, a short side).</summary>
+    public string? RemedyDetail { get; init; }
+
     public CentrifugeException(string message, int exitCode = ExitCodes.InvalidInput, Exception? inner = null)
         : base(message, inner)
     {

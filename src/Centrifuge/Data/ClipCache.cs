@@ -51,7 +51,8 @@ public sealed class ClipCache : IFrameStore
     public static ClipCache Open(string folder, ISourceDecoder? rebuildFrom = null, Action<string>? note = null, bool checkOnRead = true)
     {
         CacheIndex index = ReadIndex(folder)
-            ?? throw new CentrifugeException($"{folder}: not a clip cache (no {IndexFile}); build it with `centrifuge prepare --data SRC --cache {folder}`", ExitCodes.MissingInput);
+            ?? throw new CentrifugeException($"{folder}: not a clip cache (no {IndexFile})", ExitCodes.MissingInput)
+            { Remedy = Remedy.PrepareCache, RemedyDetail = folder };
         var usable = index.Entries.Where(e => HasExpectedSize(folder, e)).ToList();
         return new ClipCache(Path.GetFullPath(folder), index with { Entries = usable }, rebuildFrom, note, checkOnRead);
     }

@@ -81,7 +81,8 @@ public static class ClipCacheBuilder
         CacheIndex? previous = ClipCache.ReadIndex(folder);
         if (previous is not null && previous.ShortSide != options.ShortSide)
             throw new CentrifugeException(
-                $"{folder}: cache holds short side {previous.ShortSide}, asked for {options.ShortSide}; use another --cache folder", ExitCodes.IncompatibleModel);
+                $"{folder}: cache holds short side {previous.ShortSide}, asked for {options.ShortSide}", ExitCodes.IncompatibleModel)
+                { Remedy = Remedy.OtherCacheFolder };
         var old = (previous?.Entries ?? []).ToDictionary(e => e.Id, StringComparer.Ordinal);
 
         var entries = new List<CacheEntry>();

@@ -43,7 +43,8 @@ public sealed class TrainingData : IDisposable
             throw new CentrifugeException(
                 $"{config.Cache}: cached at short side {cache.Index.ShortSide}, but {config.Height}x{config.Width} crops" +
                 (config.StoredShortSide > config.ShortSide ? $" with cache_short_side {config.StoredShortSide}" : "") +
-                $" need {config.StoredShortSide}; prepare a cache with --short-side {config.StoredShortSide}", ExitCodes.IncompatibleModel);
+                $" need {config.StoredShortSide}", ExitCodes.IncompatibleModel)
+            { Remedy = Remedy.PrepareCacheAtShortSide, RemedyDetail = config.StoredShortSide.ToString(System.Globalization.CultureInfo.InvariantCulture) };
         }
         if (config.Sources.Count == 0) return FromStore(cache, config, cache.Index.Skipped);
         // Use only the named sources, each found in the cache with an unchanged stamp.

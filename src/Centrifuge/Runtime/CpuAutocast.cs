@@ -39,8 +39,8 @@ public sealed unsafe class CpuAutocast : IDisposable
     {
         TorchRuntime.EnsureLoaded();
         Entry e = Entries.Value ?? throw new CentrifugeException(
-            $"bf16 training needs libtorch's CPU autocast, which this libtorch ({TorchRuntime.LibTorchVersion}) does not export; " +
-            "use --precision fp32", ExitCodes.Environment);
+            $"bf16 training needs libtorch's CPU autocast, which this libtorch ({TorchRuntime.LibTorchVersion}) does not export",
+            ExitCodes.Environment) { Remedy = Remedy.UseFp32 };
         return new CpuAutocast(e);
     }
 

@@ -42,7 +42,7 @@ public sealed record KernelVerdict(
         if (!Fp32Ok)
             return $"libtorch computes wrong fp32 {(Fp32ForwardOk ? "gradients" : "convolutions")} on this CPU ({Cpu}) under every kernel setting tried " +
                    $"({string.Join(", ", Trials.Select(t => t.Setting))}); {worst}";
-        string bf16 = Bf16Ok ? "" : "; bf16 is wrong here, so --precision bf16 is refused";
+        string bf16 = Bf16Ok ? "" : "; bf16 is wrong here, so bf16 precision is refused";
         return Restricted
             ? $"libtorch's default kernels are wrong on this CPU ({Cpu}: {DefaultProblem()}); using {Setting} ({SettingDescription}), which passed: {worst}{bf16}"
             : $"libtorch's kernels passed the self-check on this CPU ({Cpu}): {worst}{bf16}";

@@ -24,7 +24,7 @@ public static class ShippedModel
             if (File.Exists(candidate)) return candidate;
         }
         throw new CentrifugeException(
-            $"no --model given and the shipped model {RelativePath} does not exist yet: pass --model CKPT " +
-            $"(e.g. a training run's best.ckpt) or set {EnvironmentVariable}", ExitCodes.Environment);
+            $"no model given and the shipped model {RelativePath} does not exist yet", ExitCodes.Environment)
+        { Remedy = Remedy.NameAModel, RemedyDetail = EnvironmentVariable };
     }
 }

@@ -48,7 +48,7 @@ public static class SystemReport
                              .Select(f => $"{f.Case} {f.Part}: {KernelVerdict.Format(f.Error)}")));
         string bf16 = check.Bf16Ok
             ? $"right: worst error {KernelVerdict.Format(worstBf16?.Error ?? 0)} ({worstBf16?.Case})"
-            : $"wrong on this CPU (worst error {KernelVerdict.Format(worstBf16?.Error ?? double.NaN)}, {worstBf16?.Case}): --precision bf16 is refused";
+            : $"wrong on this CPU (worst error {KernelVerdict.Format(worstBf16?.Error ?? double.NaN)}, {worstBf16?.Case}): bf16 precision is refused";
         SettingTrial? first = verdict?.Trials.FirstOrDefault();
         string defaults = first is null || !verdict!.Restricted ? "passed"
             : $"wrong (fp32 {KernelVerdict.Format(first.WorstFp32)}, bf16 {KernelVerdict.Format(first.WorstBf16)}; oneDNN ISA {first.OneDnnIsa ?? "?"}" +

@@ -56,8 +56,8 @@ public sealed class CheckpointStore
         {
             string kept = List().Where(c => c.Path != path).Select(c => c.Path).LastOrDefault() ?? "(none yet)";
             throw new CentrifugeException(
-                $"{path}: no space left on device; the last good checkpoint {kept} is kept (free some space, then run again with --resume)",
-                ExitCodes.WriteFailed, e);
+                $"{path}: no space left on device; the last good checkpoint {kept} is kept", ExitCodes.WriteFailed, e)
+            { Remedy = Remedy.FreeSpaceThenResume };
         }
         var all = List();
         foreach ((long _, string old) in all.Take(Math.Max(0, all.Count - Keep)))

@@ -97,8 +97,7 @@ public sealed class MetricsLog
         }
         catch (IOException e) when (AtomicFile.IsDiskFull(e))
         {
-            throw new CentrifugeException($"{Path}: no space left on device (free some space, then run again with --resume)",
-                ExitCodes.WriteFailed, e);
+            throw new CentrifugeException($"{Path}: no space left on device", ExitCodes.WriteFailed, e) { Remedy = Remedy.FreeSpaceThenResume };
         }
     }
 }

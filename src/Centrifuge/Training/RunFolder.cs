@@ -30,12 +30,11 @@ public sealed class RunFolder
     {
         var folder = new RunFolder(path);
         if (System.IO.File.Exists(folder.Path))
-            throw new CentrifugeException($"{folder.Path}: is a file; --out needs a folder", ExitCodes.InvalidInput);
+            throw new CentrifugeException($"{folder.Path}: is a file, not a run folder", ExitCodes.InvalidInput);
         bool nonEmpty = Directory.Exists(folder.Path) && Directory.EnumerateFileSystemEntries(folder.Path).Any();
         if (nonEmpty && !resume && !force)
             throw new CentrifugeException(
-                $"{folder.Path}: folder is not empty; pass --resume to continue that run or --force to start over",
-                ExitCodes.OutputExists);
+                $"{folder.Path}: folder is not empty", ExitCodes.OutputExists) { Remedy = Remedy.ResumeOrStartOver };
         if (nonEmpty && force && !resume) folder.DeletePreviousRun();
         Directory.CreateDirectory(folder.Path);
         return folder;

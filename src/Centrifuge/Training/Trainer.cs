@@ -79,8 +79,8 @@ public sealed class Trainer : IDisposable
         TrainingConfig? stored = folder.ReadStoredConfig();
         if (resume && stored is not null && !stored.Model.Equals(config.Model))
             throw new CentrifugeException(
-                $"{folder.ConfigPath}: the run was trained with another model ({ModelCheckpoint.DescribeDifferences(stored.Model, config.Model)}); " +
-                "use a new --out folder or --force", ExitCodes.IncompatibleModel);
+                $"{folder.ConfigPath}: the run was trained with another model ({ModelCheckpoint.DescribeDifferences(stored.Model, config.Model)})",
+                ExitCodes.IncompatibleModel) { Remedy = Remedy.OtherRunFolderOrStartOver };
 
         _parameters = [.. _model.parameters()];
         _buffers = [.. _model.buffers()];
@@ -99,8 +99,8 @@ public sealed class Trainer : IDisposable
         {
             // Starting again at 0 would rewrite metrics.jsonl and the checkpoints of a run the user asked to continue.
             throw new CentrifugeException(
-                $"{_store.Folder}: none of the {damaged} checkpoints can be loaded (all damaged, see above); nothing was changed " +
-                "(restore a checkpoint, or start over with --force)", ExitCodes.InvalidInput);
+                $"{_store.Folder}: none of the {damaged} checkpoints can be loaded (all damaged, see above); nothing was changed",
+                ExitCodes.InvalidInput) { Remedy = Remedy.RestoreCheckpointOrStartOver };
         }
         else if (config.InitialWeights is { } initial)
         {
@@ -306,8 +306,8 @@ public sealed class Trainer : IDisposable
         int reloads = _state.NonFiniteReloads + 1;
         if (reloads > _config.MaxNonFiniteReloads)
             throw new CentrifugeException(
-                $"{_folder.Path}: training diverged: still non-finite after {reloads - 1} reloads at lower learning rates " +
-                $"(try --optimizer adam, a smaller --lr, or gradient_clip_norm in the config); {KernelGuard.LikelyCause()}", ExitCodes.Internal);
+                $"{_folder.Path}: training diverged: still non-finite after {reloads - 1} reloads at lower learning rates; " +
+                KernelGuard.LikelyCause(), ExitCodes.Internal) { Remedy = Remedy.SteadierTraining };
         long from = _state.Iteration;
         double scale = _state.LrScale * _config.NonFiniteLrFactor;
         TrainingState current = _state;

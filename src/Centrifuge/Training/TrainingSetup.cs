@@ -34,12 +34,13 @@ public static class TrainingSetup
             if (preset is not null) note?.Invoke($"config: {string.Join(" + ", configFiles)} on preset {preset}");
         }
         else if (preset is not null) baseConfig = TrainingPresets.Get(preset);
-        else throw new CentrifugeException($"train: give --preset ({string.Join(", ", TrainingPresets.Names)}) or --config FILE", ExitCodes.Usage);
+        else throw new CentrifugeException("train: no training config", ExitCodes.Usage)
+            { Remedy = Remedy.NamePresetOrConfig, RemedyDetail = string.Join(", ", TrainingPresets.Names) };
 
         TrainingConfig config = overrides.ApplyTo(baseConfig);
         if (config.Data.Sources.Count == 0)
-            throw new CentrifugeException($"train: --data is required (a folder of videos, a list, a Kinetics CSV, or {TrainingConfig.SyntheticShapes})",
-                ExitCodes.Usage);
+            throw new CentrifugeException("train: no training data", ExitCodes.Usage)
+                { Remedy = Remedy.NameTrainingData, RemedyDetail = TrainingConfig.SyntheticShapes };
         return config.Validate();
     }
 }

@@ -1,3 +1,6 @@
+using System.CommandLine;
+using System.Text.RegularExpressions;
+using Centrifuge.Cli;
 using Centrifuge.Inference.Batch;
 using Centrifuge.Inference.Separation;
 using Centrifuge.Models;
@@ -6,7 +9,7 @@ using Centrifuge.Tests.Support;
 namespace Centrifuge.Tests.Cli;
 
 /// <summary>The library names options as its configs do; the CLI alone turns them into flags.</summary>
-public class OptionFlagsTests
+public partial class OptionFlagsTests
 {
     [Fact]
     public void Library_option_errors_name_no_flag()
@@ -46,4 +49,69 @@ public class OptionFlagsTests
         Assert.Equal(comma.Output, times.Output);
         Assert.Equal(ClipSize.Parse("4,16,16"), ClipSize.Parse("4x16x16"));
     }
+
+    [Fact]
+    public void Every_remedy_the_library_gives_is_phrased_with_flags_the_cli_has()
+    {
+        var flags = new HashSet<string>(StringComparer.Ordinal);
+        void Walk(Command command)
+        {
+            foreach (Option option in command.Options) flags.Add(option.Name);
+            foreach (Command sub in command.Subcommands) Walk(sub);
+        }
+        Walk(CliApp.BuildRoot(new CliContext(TextWriter.Null, TextWriter.Null)));
+
+        foreach (Remedy remedy in Enum.GetValues<Remedy>().Where(r => r != Remedy.None))
+        {
+            string phrase = OptionFlags.Phrase(remedy, "DETAIL");
+            Assert.NotEqual(remedy.ToString(), phrase);
+            Assert.All(Flag().Matches(phrase).Select(m => m.Value), flag => Assert.True(flags.Contains(flag), $"{remedy}: '{phrase}' names {flag}, which no command has"));
+        }
+    }
+
+    [Fact]
+    public void A_library_error_with_a_remedy_reaches_the_user_phrased_by_the_cli()
+    {
+        using var dir = new TempDir();
+        File.WriteAllText(dir.File("stale.txt"), "a previous run's file");
+        CliResult train = CliRunner.Run("train", "--preset", "tiny", "--data", "synthetic:shapes", "--iterations", "1", "--out", dir.Path);
+        Assert.Equal(ExitCodes.OutputExists, train.ExitCode);
+        Assert.Equal($"centrifuge: error: {Path.GetFullPath(dir.Path)}: folder is not empty (pass --resume to continue that run or --force to start over)",
+            train.Error.Trim().Split('\n')[^1]);
+
+        CliResult merge = CliRunner.Run("merge-shards", dir.File("nothing"));
+        Assert.Contains("run `centrifuge separate --shard K/N -o ", merge.Error);
+    }
+
+    /// <summary>
+    /// The library's messages name no command-line flag: a remedy is data (<see cref="Remedy"/>) and an option is named
+    /// as the configs name it. Only the kernel self-check's own child process takes flags, which it defines itself.
+    /// </summary>
+    [Fact]
+    public void The_library_names_no_command_line_flag_in_its_strings()
+    {
+        string library = Path.Combine(Repo.Root, "src", "Centrifuge");
+        string[] ownProtocol = ["Runtime/KernelGuard.cs", "Runtime/KernelCheckChild.cs"];
+        var found = new List<string>();
+        foreach (string file in Directory.EnumerateFiles(library, "*.cs", SearchOption.AllDirectories))
+        {
+            string relative = Path.GetRelativePath(library, file).Replace(Path.DirectorySeparatorChar, '/');
+            if (relative.StartsWith("obj/", StringComparison.Ordinal) || relative.StartsWith("bin/", StringComparison.Ordinal) || ownProtocol.Contains(relative)) continue;
+            string[] lines = File.ReadAllLines(file);
+            for (int i = 0; i < lines.Length; i++)
+            {
+                string code = lines[i].TrimStart().StartsWith("//", StringComparison.Ordinal) ? "" : lines[i];
+                foreach (Match literal in StringLiteral().Matches(code))
+                    if (Flag().IsMatch(literal.Value) && !literal.Value.Contains("ffmpeg", StringComparison.Ordinal))
+                        found.Add($"{relative}:{i + 1}: {literal.Value}");
+            }
+        }
+        Assert.True(found.Count == 0, "the library names flags:\n" + string.Join("\n", found));
+    }
+
+    [GeneratedRegex(@"(?<![\w-])--[a-z][a-z0-9-]*")]
+    private static partial Regex Flag();
+
+    [GeneratedRegex(@"\$?@?""(?:[^""\\\n]|\\.)*""")]
+    private static partial Regex StringLiteral();
 }

@@ -25,7 +25,8 @@ public sealed record ShardMergeReport(int Shards, int[] Missing, int[] Unfinishe
         string folder = Path.Combine(Path.GetFullPath(outputRoot), ShardRecord.FolderName);
         string[] paths = Directory.Exists(folder) ? Directory.GetFiles(folder, "*-of-*.json").Order(StringComparer.Ordinal).ToArray() : [];
         if (paths.Length == 0)
-            throw new CentrifugeException($"{folder}: no shard records (run `centrifuge separate --shard K/N -o {outputRoot}` first)", ExitCodes.MissingInput);
+            throw new CentrifugeException($"{folder}: no shard records", ExitCodes.MissingInput)
+                { Remedy = Remedy.SeparateShardsFirst, RemedyDetail = outputRoot };
 
         var records = paths.Select(ShardRecord.Read).ToList();
         var problems = new List<string>();
