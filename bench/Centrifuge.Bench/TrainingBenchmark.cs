@@ -80,8 +80,10 @@ public static class TrainingBenchmark
             var losses = new List<double>();
             using var process = Process.GetCurrentProcess();
             long last = 0;
-            var observer = new Observer(started: () => last = Stopwatch.GetTimestamp(), stepped: p =>
+            IRunEvents events = RunEvents.Of(e =>
             {
+                if (e is TrainingStart) last = Stopwatch.GetTimestamp();
+                if (e is not TrainingProgress p) return;
                 long now = Stopwatch.GetTimestamp();
                 stepSeconds.Add(Stopwatch.GetElapsedTime(last, now).TotalSeconds);
                 losses.Add(p.Loss);
@@ -91,7 +93,7 @@ public static class TrainingBenchmark
                 rows.Add((p.Iteration, process.WorkingSet64 / 1048576.0, DisposeScopeManager.Statistics.ThreadTotalLiveCount));
             });
             long start = Stopwatch.GetTimestamp();
-            Trainer.Run(config, RunFolder.Open(folder, false, true), false, observer: observer);
+            Trainer.Run(config, RunFolder.Open(folder, false, true), false, events: events);
             double total = Stopwatch.GetElapsedTime(start).TotalSeconds;
 
             var d = config.Data;
@@ -140,13 +142,5 @@ public static class TrainingBenchmark
     {
         double[] sorted = [.. values.Order()];
         return sorted.Length == 0 ? double.NaN : sorted[sorted.Length / 2];
-    }
-
-    private sealed class Observer(Action started, Action<TrainingProgress> stepped) : ITrainingObserver
-    {
-        public void Started(TrainingStart start) => started();
-        public void Stepped(TrainingProgress progress) => stepped(progress);
-        public void Validated(ValidationResult result, bool best) { }
-        public void Note(string message) { }
     }
 }

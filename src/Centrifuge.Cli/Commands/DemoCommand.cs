@@ -31,25 +31,18 @@ public static class DemoCommand
             separation.Validate();
             DemoRunner.CheckOutputFolder(demo);
 
-            void Log(string line) => context.Output.WriteLine($"demo: {line}");
+            var progress = new ProgressReporter(context) { NotePrefix = "demo: " };
             string? root = DemoSamples.FindRepositoryRoot();
             string samplesFolder = DemoSamples.SamplesFolder(root);
-            IReadOnlyList<SampleEntry> samples = DemoSamples.EnsureFetched(samplesFolder, root, Log);
+            IReadOnlyList<SampleEntry> samples = DemoSamples.EnsureFetched(samplesFolder, root, progress);
             var (separate, loaded) = SeparationRuntimes.Load(checkpoint, SeparationRuntime.Torch, CommonOptions.Compute(parse, threads));
             using IDisposable owner = loaded;
             var separator = new Separator(separate, separation);
-            int lastPercent = -1;
-            DemoResult result = DemoRunner.Run(separator, Path.GetFileName(checkpoint), samples, samplesFolder, demo, Log, p =>
-            {
-                int percent = 100 * p.FramesDone / Math.Max(1, p.FramesTotal);
-                if (percent / 25 == lastPercent / 25 && p.FramesDone < p.FramesTotal) return;
-                lastPercent = percent;
-                Log($"  {p.FramesDone}/{p.FramesTotal} frames, {p.FramesPerSecond:F1} frames/s");
-            });
+            DemoResult result = progress.Run(events => DemoRunner.Run(separator, Path.GetFileName(checkpoint), samples, samplesFolder, demo, events));
 
             if (result.Blend.Result.Summary.Metrics is { } m)
-                Log($"blend: PIT loss {m.Loss:F4}, PSNR {m.Psnr:F2} dB (PSNRi {m.Psnri:+0.00;-0.00} dB), SSIM {m.Ssim:F3}");
-            Log($"real: {result.Real.Result.Summary.Frames} frames -> {result.Real.Result.OutputFolder}");
+                context.Output.WriteLine($"demo: blend: PIT loss {m.Loss:F4}, PSNR {m.Psnr:F2} dB (PSNRi {m.Psnri:+0.00;-0.00} dB), SSIM {m.Ssim:F3}");
+            context.Output.WriteLine($"demo: real: {result.Real.Result.Summary.Frames} frames -> {result.Real.Result.OutputFolder}");
             context.Output.WriteLine($"Open {result.IndexHtml} in a browser (file://{result.IndexHtml})");
             return ExitCodes.Ok;
         }));

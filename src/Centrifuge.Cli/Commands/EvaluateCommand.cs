@@ -41,7 +41,9 @@ public static class EvaluateCommand
                 Clip = parse.GetValue(clip) is { } c ? ClipSize.Parse(c) : null,
                 Compute = CommonOptions.Compute(parse, threads, device, precision), BatchSize = parse.GetValue(batch), Cache = parse.GetValue(cache),
             };
-            EvaluationResult result = Evaluator.Run(CommonOptions.ModelOrShipped(parse, model), parse.GetValue(data)!, options, VideoSourceDecoder.Instance);
+            // stdout is the table or the JSON: no progress lines; a wait for another process preparing the cache on stderr.
+            var progress = new ProgressReporter(context, ProgressMode.None) { NotePrefix = "centrifuge: evaluate: ", NotesToError = true };
+            EvaluationResult result = Evaluator.Run(CommonOptions.ModelOrShipped(parse, model), parse.GetValue(data)!, options, VideoSourceDecoder.Instance, progress);
             foreach (SkippedSource s in result.Skipped) context.Error.WriteLine($"centrifuge: evaluate: skipped {s.Path}: {s.Reason}");
             if (parse.GetValue(report) is { } folder)
                 foreach (string path in EvaluationReport.Write(result, folder, parse.GetValue(force)))

@@ -47,7 +47,9 @@ public static class ExperimentCommand
                 Force = parse.GetValue(force),
             };
             options = options with { CommandLine = CommandLine(parse.GetValue(name)!, options) };
-            (ExperimentResult result, IReadOnlyList<string> files) = ExperimentCatalog.Run(parse.GetValue(name)!, options, VideoSourceDecoder.Instance, context.Error);
+            // Its notes and each model's training as plain lines on stderr: stdout is the table.
+            (ExperimentResult result, IReadOnlyList<string> files) = new ProgressReporter(context, ProgressMode.StandardError)
+                .Run(events => ExperimentCatalog.Run(parse.GetValue(name)!, options, VideoSourceDecoder.Instance, events));
             context.Output.WriteLine($"# {result.Title}");
             context.Output.WriteLine();
             context.Output.Write(MarkdownTable.Render(result.Table.Header, result.Table.Rows));

@@ -34,16 +34,15 @@ public static class PrepareCommand
             var options = new PrepareOptions
             {
                 ShortSide = side, PhotoShortSide = parse.GetValue(photoSide), MinFrames = Math.Max(1, parse.GetValue(minFrames)),
-                VerifyChecksums = !parse.GetValue(noVerify), Waiting = message => context.Error.WriteLine("prepare: " + message),
+                VerifyChecksums = !parse.GetValue(noVerify),
             };
             SourceList list = SourceCatalog.Discover(parse.GetValue(data) ?? [], parse.GetValue(kineticsRoot), parse.GetValue(images));
             string folder = parse.GetValue(cache)!;
             bool asJson = parse.GetValue(json);
-            // A bar on a terminal; plain lines ("prepare: [3/20] path: decoded") when redirected, on stderr under --json.
-            PrepareReport report = new ProgressReporter(context, asJson ? ProgressMode.StandardError : ProgressMode.Auto).Run("decoding",
-                update => ClipCacheBuilder.Prepare(list, folder, options, VideoSourceDecoder.Instance, update is null ? null :
-                    new SynchronousProgress(p => update(new ProgressUpdate(p.Done, Math.Max(1, list.Sources.Count), Path.GetFileName(p.Path),
-                        $"prepare: [{p.Done}/{p.Total}] {p.Path}: {p.Outcome}")))));
+            // A bar on a terminal; plain lines ("prepare: [3/20] path: decoded") when redirected, on stderr under --json; a
+            // wait for another process preparing the folder on stderr.
+            var progress = new ProgressReporter(context, asJson ? ProgressMode.StandardError : ProgressMode.Auto) { NotePrefix = "prepare: ", NotesToError = true };
+            PrepareReport report = progress.Run(events => ClipCacheBuilder.Prepare(list, folder, options, VideoSourceDecoder.Instance, events));
 
             if (asJson) context.Output.WriteLine(JsonDefaults.Serialize(report));
             else
@@ -59,11 +58,5 @@ public static class PrepareCommand
             return report.FramesLost.Any ? ExitCodes.CompletedWithLosses : ExitCodes.Ok;
         }));
         return command;
-    }
-
-    // Progress<T> posts to the thread pool; reports must arrive in order, on the caller's thread.
-    private sealed class SynchronousProgress(Action<PrepareProgress> report) : IProgress<PrepareProgress>
-    {
-        public void Report(PrepareProgress value) => report(value);
     }
 }

@@ -36,10 +36,11 @@ public static class ProbeCommand
                     CenterCrop = ParseSize(parse.GetValue(crop)),
                 }
                 : null;
+            var warnings = new ProgressReporter(context, ProgressMode.None);   // decoder warnings, on stderr
             var checks = new List<(ProbeRecord Record, int ExitCode)>();
             foreach (string path in parse.GetValue(files) ?? [])
             {
-                (ProbeRecord record, int code) = VideoCheck.Inspect(path, readOptions, w => context.Error.WriteLine($"centrifuge: warning: {w}"));
+                (ProbeRecord record, int code) = VideoCheck.Inspect(path, readOptions, warnings);
                 checks.Add((record, code));
                 if (record.Error is not null) context.Error.WriteLine($"centrifuge: error: {record.Error}");
                 else if (record.Damage is not null) context.Error.WriteLine($"centrifuge: warning: {record.Path}: {record.Damage}");

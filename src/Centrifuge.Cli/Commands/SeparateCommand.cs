@@ -85,17 +85,21 @@ public static class SeparateCommand
                 AllInputs = list, Shard = shardSpec, SkipExisting = parse.GetValue(skipExisting),
                 Blend = blendPair is [string a, string b] ? (a, b, blendAlpha) : null,
             };
-            var view = new BatchView(context, command, asJson);
+            // Progress of one input at a time (none under --json), then one line per input: where the layers went, or why not.
+            var progress = new ProgressReporter(context, asJson ? ProgressMode.None : ProgressMode.Auto)
+            {
+                NotePrefix = "centrifuge: note: ", NotesToError = true, Command = command,
+            };
             IReadOnlyList<SeparationOutcome> outcomes;
             try
             {
-                outcomes = SeparationBatch.Run(separator, job, view);
+                outcomes = progress.Run(events => SeparationBatch.Run(separator, job, events));
             }
-            catch (OperationCanceledException) when (stop.Token.IsCancellationRequested)
+            catch (SeparationStopped stopped) when (stop.Token.IsCancellationRequested)
             {
-                string unfinished = view.Current is { } current ? $"{current} was not finished and left no output; " : "";
+                string unfinished = stopped.Unfinished is { } current ? $"{current} was not finished and left no output; " : "";
                 context.Error.WriteLine($"centrifuge: separate: interrupted by {stop.Received}: {unfinished}" +
-                                        $"{view.Done} finished input{(view.Done == 1 ? " is" : "s are")} in {outDir}");
+                                        $"{stopped.Finished} finished input{(stopped.Finished == 1 ? " is" : "s are")} in {outDir}");
                 return stop.ExitCode;
             }
             if (asJson)
@@ -113,56 +117,5 @@ public static class SeparateCommand
         if (value.Equals("original", StringComparison.OrdinalIgnoreCase)) return null;
         if (int.TryParse(value, out int side) && side >= 2) return side;
         throw new CentrifugeException($"--output-size {value}: expected a short side in pixels or 'original'", ExitCodes.Usage);
-    }
-
-    // Progress of one input at a time (none under --json), then one line per input: where the layers went, or why not.
-    private sealed class BatchView(CliContext context, Command command, bool json) : ISeparationBatchObserver
-    {
-        private readonly ProgressReporter _progress = new(context, json ? ProgressMode.None : ProgressMode.Auto);
-
-        /// <summary>The input being separated, or null between inputs.</summary>
-        public string? Current { get; private set; }
-
-        /// <summary>Inputs finished so far: separated, skipped or failed.</summary>
-        public int Done { get; private set; }
-
-        public SeparationOutcome Track(string input, Func<Action<SeparationProgress>?, SeparationOutcome> separate)
-        {
-            Current = input;
-            string name = Path.GetFileName(input);
-            return _progress.Run(name, update => separate(update is null ? null : p =>
-            {
-                bool end = p.FramesDone >= p.FramesTotal;
-                string eta = p.Remaining is TimeSpan r && !end ? $", ETA {r:h\\:mm\\:ss}" : "";
-                update(new ProgressUpdate(p.FramesDone, p.FramesTotal, $"{name} {p.FramesDone}/{p.FramesTotal} frames {p.FramesPerSecond:F1} fps",
-                    $"{name}: {p.FramesDone}/{p.FramesTotal} frames ({100.0 * p.FramesDone / Math.Max(1, p.FramesTotal):F0}%), {p.FramesPerSecond:F1} frames/s{eta}"));
-            }), plainInterval: TimeSpan.FromSeconds(5));
-        }
-
-        public void Note(string message) => context.Error.WriteLine($"centrifuge: note: {message}");
-
-        public void Finished(SeparationOutcome outcome)
-        {
-            Current = null;
-            Done++;
-            if (outcome.Skipped is { } why)
-            {
-                if (!json) context.Output.WriteLine($"{outcome.Input}: skipped, already separated: {why}");
-            }
-            else if (outcome.Result is { } r)
-            {
-                foreach (string warning in r.Warnings) context.Error.WriteLine($"centrifuge: warning: {warning}");
-                if (!json)
-                    context.Output.WriteLine(
-                        $"{outcome.Input} -> {r.OutputFolder}/ ({r.Summary.Frames} frames, {r.Summary.Width}x{r.Summary.Height}, " +
-                        $"{r.Summary.Layers} layers, pair {r.Summary.Pair[0]}+{r.Summary.Pair[1]}, {r.Summary.Seconds:F1} s, " +
-                        $"{r.Summary.FramesPerSecond:F2} frames/s, peak memory {r.Summary.PeakMemoryMb:F0} MB + {r.Summary.FfmpegPeakMemoryMb:F0} MB in ffmpeg" +
-                        $"{(r.Summary.FramesLost.Any ? $"; {r.Summary.FramesLost.Describe()} to damage" : "")})");
-            }
-            else
-            {
-                context.Error.WriteLine($"centrifuge: error: {OptionFlags.Describe(outcome.Error!, outcome.ExitCode, command)} (skipped)");
-            }
-        }
     }
 }

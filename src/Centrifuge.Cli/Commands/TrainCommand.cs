@@ -84,26 +84,29 @@ public static class TrainCommand
                 Precision = parse.GetValue(precision) switch { "fp32" => Precision.Fp32, "bf16" => Precision.Bf16, _ => null },
             };
             bool resuming = parse.GetValue(resume);
-            var view = new TrainProgressView(context);
+            var progress = new ProgressReporter(context);
             // Refused before the run folder exists when this CPU's kernels are wrong (a config's bf16 is caught by the Trainer).
             KernelGuard.Workload = KernelWorkload.Training;
             KernelGuard.RequireTraining(overrides.Precision == Precision.Bf16, parse.GetValue(device) ?? "cpu");
             RunFolder folder = RunFolder.Open(parse.GetValue(outDir)!, resuming, parse.GetValue(force));
-            TrainingConfig effective = TrainingSetup.Compose(folder, resuming, parse.GetValue(preset), parse.GetValue(config) ?? [], overrides, view.Note);
+            TrainingConfig effective = TrainingSetup.Compose(folder, resuming, parse.GetValue(preset), parse.GetValue(config) ?? [], overrides, progress);
 
             // First signal: finish the current step (or abandon the current validation), checkpoint, exit 130 / 143. A second
             // one quits at once with StoppedUnsaved, which does not claim a checkpoint of the last step.
             using var stop = new StopSignals(
-                first: signal => view.Note($"{signal}: finishing the current step, then saving a checkpoint (send again to quit at once)"),
+                first: signal => progress.Note($"{signal}: finishing the current step, then saving a checkpoint (send again to quit at once)"),
                 second: signal =>
                 {
                     context.Error.WriteLine($"centrifuge: train: second {signal}: quitting without saving; the newest checkpoint may be older than the last step");
                     context.Error.Flush();
                     Environment.Exit(ExitCodes.StoppedUnsaved);
                 });
-            TrainingOutcome outcome = view.Run(observer => Trainer.Run(effective, folder, resuming, observer: observer, cancel: stop.Token));
+            TrainingOutcome outcome = progress.Run(events => Trainer.Run(effective, folder, resuming, events: events, cancel: stop.Token));
             stop.Settle();   // once Trainer.Run has returned, what it saved is saved: a signal changes nothing
-            view.Summarise(outcome, folder);
+            string best = outcome.BestValidationLoss is { } b ? $"; best validation loss {b:F4} at {outcome.BestIteration} in {folder.BestModelPath}" : "";
+            progress.Line(outcome.Reason == TrainingStopReason.Completed
+                ? $"done: {outcome.Iteration} iterations{best}; curves in {folder.PlotPath}"
+                : $"stopped at iteration {outcome.Iteration}; checkpoint {outcome.Checkpoint}{best}");
             if (outcome.Reason == TrainingStopReason.Interrupted) return stop.ExitCode;
             return outcome.FramesLost.Any ? ExitCodes.CompletedWithLosses : ExitCodes.Ok;
         }));

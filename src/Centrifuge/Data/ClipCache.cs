@@ -21,7 +21,7 @@ public sealed class ClipCache : IFrameStore
     private readonly Lazy<Dictionary<string, int>> _byId;
     private readonly bool[] _checked;
     private readonly ISourceDecoder? _rebuildFrom;
-    private readonly Action<string>? _note;
+    private readonly IRunEvents? _events;
     private long _clock;
     private bool _disposed;
 
@@ -33,12 +33,12 @@ public sealed class ClipCache : IFrameStore
     public IReadOnlyList<CacheEntry> Entries => Index.Entries;
     public IReadOnlyList<StoredVideo> Videos { get; }
 
-    private ClipCache(string folder, CacheIndex index, ISourceDecoder? rebuildFrom, Action<string>? note, bool checkOnRead)
+    private ClipCache(string folder, CacheIndex index, ISourceDecoder? rebuildFrom, IRunEvents? events, bool checkOnRead)
     {
         Folder = folder;
         Index = index;
         _rebuildFrom = rebuildFrom;
-        _note = note;
+        _events = events;
         _checked = Enumerable.Repeat(!checkOnRead, index.Entries.Count).ToArray();
         Videos = index.Entries.Select(e => e.ToStored()).ToList();
         _byId = new(() => Enumerable.Range(0, index.Entries.Count).ToDictionary(i => index.Entries[i].Id, StringComparer.Ordinal));
@@ -46,15 +46,15 @@ public sealed class ClipCache : IFrameStore
 
     /// <summary>Opens a cache; entries whose data file is missing or has the wrong size are left out (prepare rebuilds them).</summary>
     /// <param name="rebuildFrom">decodes a clip found damaged when it is read again from its video; null: such a clip is an error</param>
-    /// <param name="note">told of each clip rebuilt</param>
+    /// <param name="events">told of each clip rebuilt (a note)</param>
     /// <param name="checkOnRead">false when every checksum was just verified (a prepare with checksums)</param>
-    public static ClipCache Open(string folder, ISourceDecoder? rebuildFrom = null, Action<string>? note = null, bool checkOnRead = true)
+    public static ClipCache Open(string folder, ISourceDecoder? rebuildFrom = null, IRunEvents? events = null, bool checkOnRead = true)
     {
         CacheIndex index = ReadIndex(folder)
             ?? throw new CentrifugeException($"{folder}: not a clip cache (no {IndexFile})", ExitCodes.MissingInput)
             { Remedy = Remedy.PrepareCache, RemedyDetail = folder };
         var usable = index.Entries.Where(e => HasExpectedSize(folder, e)).ToList();
-        return new ClipCache(Path.GetFullPath(folder), index with { Entries = usable }, rebuildFrom, note, checkOnRead);
+        return new ClipCache(Path.GetFullPath(folder), index with { Entries = usable }, rebuildFrom, events, checkOnRead);
     }
 
     /// <summary>The index, or null when the folder has none. A damaged index is an error naming the file.</summary>
@@ -161,13 +161,13 @@ public sealed class ClipCache : IFrameStore
                 throw new CentrifugeException(
                     $"{e.Path}: its cached clip {file} is damaged (checksum mismatch); run `centrifuge prepare` on the cache {Folder} to rebuild it",
                     ExitCodes.InvalidInput);
-            CacheEntry rebuilt = ClipCacheBuilder.Rebuild(Folder, e, _rebuildFrom, _note);
+            CacheEntry rebuilt = ClipCacheBuilder.Rebuild(Folder, e, _rebuildFrom, _events);
             if (rebuilt.Frames != e.Frames || rebuilt.Width != e.Width || rebuilt.Height != e.Height)
                 throw new CentrifugeException(
                     $"{e.Path}: its cached clip {file} was damaged and decodes now as {rebuilt.Frames} frames of {rebuilt.Width}x{rebuilt.Height}, " +
                     $"not {e.Frames} of {e.Width}x{e.Height}; run `centrifuge prepare` on the cache {Folder}", ExitCodes.InvalidInput);
             Rebuilt++;
-            _note?.Invoke($"clip cache: {e.Path}: cached clip damaged (checksum mismatch), rebuilt from the video ({Rebuilt} this run)");
+            _events.Note($"clip cache: {e.Path}: cached clip damaged (checksum mismatch), rebuilt from the video ({Rebuilt} this run)");
         }
         _checked[video] = true;
     }

@@ -15,14 +15,20 @@ public sealed record PrepareOptions
     public int MinFrames { get; init; } = 8;
     /// <summary>Recompute the checksum of entries that look valid (size and source stamp), to catch damaged data.</summary>
     public bool VerifyChecksums { get; init; } = true;
-    /// <summary>Called once when another process holds the folder and this one waits for it.</summary>
-    public Action<string>? Waiting { get; init; }
 
     public int EffectivePhotoShortSide => PhotoShortSide > 0 ? PhotoShortSide : (int)Math.Ceiling(1.5 * ShortSide);
 }
 
-/// <summary>One step of preparing: the source just finished and how it went.</summary>
-public sealed record PrepareProgress(int Done, int Total, string Path, string Outcome);
+/// <summary>One step of preparing: the source just finished and how it went ("cached", "decoded", "rebuilt", "skipped: why").</summary>
+public sealed record PrepareProgress(int Done, int Total, string Path, string Outcome) : RunProgress
+{
+    public override double StepsDone => Done;
+    public override double Steps => Total;
+    /// <summary>The source was already in the cache: nothing was decoded.</summary>
+    public bool Reused => Outcome == Cached;
+
+    public const string Cached = "cached";
+}
 
 /// <summary>What `prepare` did: counts, the skipped sources with reasons, and the cache size.</summary>
 public sealed record PrepareReport(
@@ -51,20 +57,22 @@ public static class ClipCacheBuilder
     // How long a prepare waits for another process preparing the same folder before giving up.
     private static readonly TimeSpan LockTimeout = TimeSpan.FromHours(1);
 
+    /// <param name="events">told of each source as it is done (<see cref="PrepareProgress"/>), and of a wait for another
+    /// process preparing the folder (a note)</param>
     public static PrepareReport Prepare(SourceList sources, string folder, PrepareOptions options, ISourceDecoder decoder,
-        IProgress<PrepareProgress>? progress = null)
+        IRunEvents? events = null)
     {
         Directory.CreateDirectory(Path.Combine(folder, ClipCache.ClipsFolder));
-        using FileStream gate = Lock(folder, options);
-        return PrepareLocked(sources, folder, options, decoder, progress);
+        using FileStream gate = Lock(folder, events);
+        return PrepareLocked(sources, folder, options, decoder, events);
     }
 
-    private static FileStream Lock(string folder, PrepareOptions options)
+    private static FileStream Lock(string folder, IRunEvents? events)
     {
         string path = Path.Combine(folder, LockFile);
         try
         {
-            return FileLock.Acquire(path, () => options.Waiting?.Invoke($"{folder}: another process is preparing this clip cache; waiting for it"),
+            return FileLock.Acquire(path, () => events.Note($"{folder}: another process is preparing this clip cache; waiting for it"),
                 LockTimeout);
         }
         catch (TimeoutException e)
@@ -75,7 +83,7 @@ public static class ClipCacheBuilder
     }
 
     private static PrepareReport PrepareLocked(SourceList sources, string folder, PrepareOptions options, ISourceDecoder decoder,
-        IProgress<PrepareProgress>? progress)
+        IRunEvents? events)
     {
         var clock = Stopwatch.StartNew();
         CacheIndex? previous = ClipCache.ReadIndex(folder);
@@ -100,7 +108,7 @@ public static class ClipCacheBuilder
             {
                 entries.Add(existing);
                 reused++;
-                outcome = "cached";
+                outcome = PrepareProgress.Cached;
             }
             else
             {
@@ -119,7 +127,7 @@ public static class ClipCacheBuilder
                     outcome = "skipped: " + reason;
                 }
             }
-            progress?.Report(new PrepareProgress(++done, sources.Sources.Count, source.Id, outcome));
+            events.Send(new PrepareProgress(++done, sources.Sources.Count, source.Id, outcome));
             visited.Add(source.Id);
             if (lastIndexWrite.Elapsed.TotalSeconds > 10)
             {
@@ -147,9 +155,9 @@ public static class ClipCacheBuilder
     /// is unchanged, and the index updated. Returns the new entry; a source that is gone or changed is an error naming
     /// it (prepare would skip it, but a running training cannot drop a clip it has sampled).
     /// </summary>
-    public static CacheEntry Rebuild(string folder, CacheEntry damaged, ISourceDecoder decoder, Action<string>? waiting = null)
+    public static CacheEntry Rebuild(string folder, CacheEntry damaged, ISourceDecoder decoder, IRunEvents? events = null)
     {
-        using FileStream gate = Lock(folder, new PrepareOptions { Waiting = waiting });
+        using FileStream gate = Lock(folder, events);
         CacheIndex index = ClipCache.ReadIndex(folder)
             ?? throw new CentrifugeException($"{folder}: the clip cache's {ClipCache.IndexFile} is gone", ExitCodes.MissingInput);
         if (index.Entries.FirstOrDefault(e => e.Id == damaged.Id) is { } current && ClipCache.Verify(folder, current))

@@ -25,18 +25,18 @@ public sealed class TrainingData : IDisposable
     }
 
     /// <summary>Opens the cache named by <see cref="DataConfig.Cache"/>, or decodes the sources' files with ffmpeg.</summary>
-    /// <param name="note">told of each cached clip found damaged when read, and rebuilt</param>
-    public static TrainingData Open(DataConfig config, Action<string>? note = null) => Open(config, VideoSourceDecoder.Instance, note);
+    /// <param name="events">told of each cached clip found damaged when read, and rebuilt</param>
+    public static TrainingData Open(DataConfig config, IRunEvents? events = null) => Open(config, VideoSourceDecoder.Instance, events);
 
     /// <summary>
     /// Opens the cache named by <see cref="DataConfig.Cache"/>, or decodes the sources' files with <paramref name="decoder"/>
     /// (which also rebuilds a cached clip found damaged when it is read).
     /// </summary>
-    public static TrainingData Open(DataConfig config, ISourceDecoder decoder, Action<string>? note = null)
+    public static TrainingData Open(DataConfig config, ISourceDecoder decoder, IRunEvents? events = null)
     {
         config.Validate();
         if (config.Cache is null) return FromSources(config, decoder);
-        var cache = ClipCache.Open(config.Cache, decoder, note);
+        var cache = ClipCache.Open(config.Cache, decoder, events);
         if (cache.Index.ShortSide < config.StoredShortSide)
         {
             cache.Dispose();

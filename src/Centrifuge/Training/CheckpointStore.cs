@@ -69,10 +69,10 @@ public sealed class CheckpointStore
 
     /// <summary>
     /// Loads the newest checkpoint that is complete and matches the model into <paramref name="model"/> and
-    /// <paramref name="optimizer"/>; damaged ones are reported through <paramref name="warn"/> and skipped.
+    /// <paramref name="optimizer"/>; damaged ones are reported as notes on <paramref name="events"/> and skipped.
     /// Null when there is no usable checkpoint.
     /// </summary>
-    public (TrainingState State, string Path)? LoadLatest(CentrifugeModel model, OptimizerHelper optimizer, Action<string> warn)
+    public (TrainingState State, string Path)? LoadLatest(CentrifugeModel model, OptimizerHelper optimizer, IRunEvents? events)
     {
         AtomicFile.RemoveStaleTemps(Folder);
         int skipped = 0;
@@ -81,12 +81,12 @@ public sealed class CheckpointStore
             try
             {
                 TrainingState state = TrainingCheckpoint.Load(path, model, optimizer);
-                if (skipped > 0) warn($"falling back to {path} (iteration {state.Iteration}), the newest checkpoint that is intact");
+                if (skipped > 0) events.Note($"falling back to {path} (iteration {state.Iteration}), the newest checkpoint that is intact");
                 return (state, path);
             }
             catch (CentrifugeException e) when (e.ExitCode != ExitCodes.IncompatibleModel)
             {
-                warn($"skipping {e.Message}");
+                events.Note($"skipping {e.Message}");
                 skipped++;
             }
         }

@@ -16,14 +16,16 @@ namespace Centrifuge.Training;
 /// max_cpu_minutes) with a validation and a checkpoint, stops cleanly with a checkpoint when the token fires (Ctrl-C,
 /// SIGTERM), skips non-finite steps and, after several in a row, reloads the last good checkpoint at a lower rate. A
 /// resumed run reproduces an uninterrupted one. The model, optimizer, loss, batches and schedule are the caller's
-/// (<see cref="TrainingParts"/>); the config gives the loop's settings and the run folder's config.json.
+/// (<see cref="TrainingParts"/>); the config gives the loop's settings and the run folder's config.json. It reports on the
+/// run's one channel (<see cref="IRunEvents"/>): notes, <see cref="TrainingStart"/>, a <see cref="TrainingProgress"/> per step
+/// and a <see cref="TrainingValidated"/> per validation.
 /// </summary>
 public sealed class Trainer : IDisposable
 {
     private readonly TrainingConfig _config;
     private readonly RunFolder _folder;
     private readonly ITrainingBatches _batches;
-    private readonly ITrainingObserver _observer;
+    private readonly IRunEvents? _events;
     private readonly Device _device;
     private readonly CentrifugeModel _model;
     private readonly OptimizerHelper _optimizer;
@@ -43,14 +45,14 @@ public sealed class Trainer : IDisposable
     /// <summary>
     /// Runs (or, with <paramref name="resume"/>, continues) the run in <paramref name="folder"/> to
     /// <see cref="TrainingConfig.Iterations"/> with the parts <see cref="TrainingParts.FromConfig"/> builds from
-    /// <paramref name="config"/> (what `train` does). <paramref name="batches"/> defaults to the config's data.
+    /// <paramref name="config"/> (what `train` does). <paramref name="batches"/> defaults to the config's data; opening them
+    /// (a clip cache to fill) reports on <paramref name="events"/> too.
     /// </summary>
     public static TrainingOutcome Run(TrainingConfig config, RunFolder folder, bool resume, ITrainingBatches? batches = null,
-        ITrainingObserver? observer = null, CancellationToken cancel = default)
+        IRunEvents? events = null, CancellationToken cancel = default)
     {
-        observer ??= SilentTrainingObserver.Instance;
-        using TrainingParts parts = TrainingParts.FromConfig(config, batches, observer.Note);
-        using var trainer = new Trainer(config, folder, parts, resume, observer);
+        using TrainingParts parts = TrainingParts.FromConfig(config, batches, events);
+        using var trainer = new Trainer(config, folder, parts, resume, events);
         return trainer.Train(cancel);
     }
 
@@ -66,14 +68,13 @@ public sealed class Trainer : IDisposable
     /// from <see cref="TrainingConfig.InitialWeights"/>). The model must be of <see cref="TrainingConfig.Model"/> (the
     /// run's config.json and checkpoints say so) and on <see cref="TrainingConfig.Device"/>. Call outside any dispose scope.
     /// </summary>
-    public Trainer(TrainingConfig config, RunFolder folder, TrainingParts parts, bool resume = false, ITrainingObserver? observer = null)
+    public Trainer(TrainingConfig config, RunFolder folder, TrainingParts parts, bool resume = false, IRunEvents? events = null)
     {
         config.Validate();
         KernelGuard.RequireTraining(config.Precision == Precision.Bf16, config.Device);
         if (!parts.Model.Config.Equals(config.Model))
             throw new ArgumentException($"the model is not the config's ({ModelCheckpoint.DescribeDifferences(config.Model, parts.Model.Config)})", nameof(parts));
-        observer ??= SilentTrainingObserver.Instance;
-        (_config, _folder, _batches, _observer) = (config, folder, parts.Batches, observer);
+        (_config, _folder, _batches, _events) = (config, folder, parts.Batches, events);
         (_model, _optimizer, _loss, _schedule) = (parts.Model, parts.Optimizer, parts.Loss, parts.Schedule);
         _device = TorchRuntime.ResolveDevice(config.Device);
         TrainingConfig? stored = folder.ReadStoredConfig();
@@ -89,11 +90,11 @@ public sealed class Trainer : IDisposable
         _state = new TrainingState { Config = config };
 
         string? resumedFrom = null;
-        if (resume && _store.LoadLatest(_model, _optimizer, observer.Note) is { } loaded)
+        if (resume && _store.LoadLatest(_model, _optimizer, events) is { } loaded)
         {
             _state = loaded.State with { Config = config };
             resumedFrom = _lastCheckpoint = loaded.Path;
-            if (stored is not null) foreach (string change in ConfigDifferences.Describe(stored, config)) observer.Note($"config changed on resume: {change}");
+            if (stored is not null) foreach (string change in ConfigDifferences.Describe(stored, config)) events.Note($"config changed on resume: {change}");
         }
         else if (resume && _store.List().Count is int damaged and > 0)
         {
@@ -106,7 +107,7 @@ public sealed class Trainer : IDisposable
         {
             WeightsLoaded taken = TrainingCheckpoint.IsTrainingCheckpoint(initial)
                 ? TrainingCheckpoint.LoadWeights(initial, _model) : ModelCheckpoint.LoadInitial(_model, initial);
-            observer.Note(taken == WeightsLoaded.PredictorOnly
+            events.Note(taken == WeightsLoaded.PredictorOnly
                 ? $"starting the predictor from the weights of {initial} (a predictor-only model); the corrector{(config.Model.CorrectionSteps > 1 ? "s start" : " starts")} freshly initialised, adding nothing at first (output convolution zeroed)"
                 : $"starting from the weights of {initial}");
         }
@@ -117,8 +118,8 @@ public sealed class Trainer : IDisposable
         _metrics.Resume(_state.Iteration);
         folder.WriteConfig(config);
         if (_batches.NoValidation is { } why)
-            observer.Note($"no validation: {why}; {folder.BestModelPath} will hold the last checkpoint's weights, not the best");
-        observer.Started(new TrainingStart(_state.Iteration, config.Iterations, resumedFrom, _batches.Description,
+            events.Note($"no validation: {why}; {folder.BestModelPath} will hold the last checkpoint's weights, not the best");
+        events.Send(new TrainingStart(_state.Iteration, config.Iterations, resumedFrom, _batches.Description,
             _parameters.Sum(p => p.numel()), config));
     }
 
@@ -150,14 +151,14 @@ public sealed class Trainer : IDisposable
             bool finite = double.IsFinite(loss);
             meter.Add(loss, Stopwatch.GetElapsedTime(started).TotalSeconds);
             long it = _state.Iteration;
-            _observer.Stepped(new TrainingProgress(it, _config.Iterations, loss, meter.RunningLoss, rate, meter.ItersPerSecond,
+            _events.Send(new TrainingProgress(it, _config.Iterations, loss, meter.RunningLoss, rate, meter.ItersPerSecond,
                 meter.Eta(_config.Iterations - it), !finite));
 
             if (!finite)
             {
                 skippedInWindow++;
                 nonFiniteInRow++;
-                _observer.Note($"iteration {it}: loss is {loss}; step skipped ({nonFiniteInRow} in a row)");
+                _events.Note($"iteration {it}: loss is {loss}; step skipped ({nonFiniteInRow} in a row)");
                 if (nonFiniteInRow >= _config.NonFiniteTolerance)
                 {
                     ReloadAfterNonFinite(nonFiniteInRow);
@@ -189,7 +190,7 @@ public sealed class Trainer : IDisposable
             if (it % _config.CheckpointEvery == 0 || it == _config.Iterations || timeUp) SaveCheckpoint();
             if (timeUp)
             {
-                _observer.Note($"time budget reached at iteration {it} ({TotalSeconds / 60:F1} min, {CpuSeconds / 60:F1} CPU min)");
+                _events.Note($"time budget reached at iteration {it} ({TotalSeconds / 60:F1} min, {CpuSeconds / 60:F1} CPU min)");
                 return Finish(TrainingStopReason.Completed);
             }
         }
@@ -200,7 +201,7 @@ public sealed class Trainer : IDisposable
     {
         bool interrupted = reason == TrainingStopReason.Interrupted;
         if (interrupted && !IsCheckpointed(_state.Iteration)) SaveCheckpoint();
-        if (interrupted) _observer.Note($"interrupted at iteration {_state.Iteration}; saved {_lastCheckpoint} (continue with --resume)");
+        if (interrupted) _events.Send(new TrainingInterrupted(_state.Iteration, _lastCheckpoint));
         return new TrainingOutcome(reason, _state.Iteration, _lastCheckpoint, _state.BestValidationLoss, _state.BestIteration, _lastValidation)
         { FramesLost = _batches.FramesLost };
     }
@@ -261,13 +262,13 @@ public sealed class Trainer : IDisposable
         }
         catch (OperationCanceledException) when (cancel.IsCancellationRequested)
         {
-            _observer.Note($"validation at {_state.Iteration} abandoned: interrupted");
+            _events.Note($"validation at {_state.Iteration} abandoned: interrupted");
         }
     }
 
     private void Validate(CancellationToken cancel, long iteration)
     {
-        _observer.Note($"validating at {iteration}");
+        _events.Note($"validating at {iteration}");
         ValidationResult result = Validator.Run(_model, _batches.Validation(), _device, iteration, cancel);
         if (_batches.RealVideoValidation(trainingVideos: true) is { } trainingVideos)
             result = result with { TrainingVideos = RealVideoScore.From(Validator.Run(_model, trainingVideos, _device, iteration, cancel)) };
@@ -284,7 +285,7 @@ public sealed class Trainer : IDisposable
         _lastValidation = result;
         _metrics.Append(ValidationMetrics.From(result, best));
         LossPlot.Write(_folder.PlotPath, _metrics.Train, _metrics.Validation);
-        _observer.Validated(result, best);
+        _events.Send(new TrainingValidated(result, best));
     }
 
     private void SaveCheckpoint()
@@ -292,7 +293,7 @@ public sealed class Trainer : IDisposable
         if (!WeightsFinite())
         {
             // Never let a poisoned model (NaN batch-norm statistics, say) replace the last good checkpoint.
-            _observer.Note($"iteration {_state.Iteration}: weights are not finite; not saving them");
+            _events.Note($"iteration {_state.Iteration}: weights are not finite; not saving them");
             ReloadAfterNonFinite(0);
             return;
         }
@@ -311,7 +312,7 @@ public sealed class Trainer : IDisposable
         long from = _state.Iteration;
         double scale = _state.LrScale * _config.NonFiniteLrFactor;
         TrainingState current = _state;
-        (TrainingState loaded, string path) = _store.LoadLatest(_model, _optimizer, _observer.Note)
+        (TrainingState loaded, string path) = _store.LoadLatest(_model, _optimizer, _events)
             ?? throw new CentrifugeException($"{_store.Folder}: no checkpoint to reload after non-finite losses", ExitCodes.Internal);
         _state = loaded with
         {
@@ -319,7 +320,7 @@ public sealed class Trainer : IDisposable
             BestValidationLoss = current.BestValidationLoss, BestIteration = current.BestIteration, BestWinRate = current.BestWinRate,
         };
         _lastCheckpoint = path;
-        _observer.Note(
+        _events.Note(
             (inRow > 0 ? $"iteration {from}: {inRow} non-finite losses in a row" : $"iteration {from}: non-finite weights") +
             $"; reloaded {Path.GetFileName(path)} (iteration {loaded.Iteration}) and lowered the learning rate x{_config.NonFiniteLrFactor} " +
             $"(now {_schedule.At(loaded.Iteration) * scale:G4})");

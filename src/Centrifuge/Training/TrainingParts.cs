@@ -37,12 +37,12 @@ public sealed class TrainingParts(CentrifugeModel model, OptimizerHelper optimiz
     /// model's parameters, its loss terms and its schedule. Sets libtorch's thread count first (before any tensor work).
     /// Call outside any dispose scope: the model and the optimizer's state live as long as the parts.
     /// </summary>
-    public static TrainingParts FromConfig(TrainingConfig config, ITrainingBatches? batches = null, Action<string>? note = null)
+    public static TrainingParts FromConfig(TrainingConfig config, ITrainingBatches? batches = null, IRunEvents? events = null)
     {
         config.Validate();
         KernelGuard.RequireTraining(config.Precision == Precision.Bf16, config.Device);
         TorchRuntime.SetThreads(config.Threads);
-        ITrainingBatches data = batches ?? TrainingBatches.Open(config, note);
+        ITrainingBatches data = batches ?? TrainingBatches.Open(config, events);
         CentrifugeModel? created = null;
         try
         {

@@ -32,23 +32,23 @@ public sealed class VideoBatches : ITrainingBatches
     /// for that side, or data.cache + "-short-side-N"), while every validation set reads the cache at the training
     /// scale, so its pairs are exactly those of runs without it.
     /// </summary>
-    public static VideoBatches Open(TrainingConfig config, Action<string>? note = null)
+    public static VideoBatches Open(TrainingConfig config, IRunEvents? events = null)
     {
         DataConfig data = config.Data;
         DataConfig atScale = data with { CacheShortSide = null };
-        TrainingData opened = OpenAt(atScale, data.Cache ?? (data.CacheClips ? UserCache.ClipsFolder(data.ShortSide) : null), note);
+        TrainingData opened = OpenAt(atScale, data.Cache ?? (data.CacheClips ? UserCache.ClipsFolder(data.ShortSide) : null), events);
         TrainingData training = opened;
         try
         {
             if (data.StoredShortSide > data.ShortSide)
             {
                 int side = data.StoredShortSide;
-                training = OpenAt(data, data.Cache is { } c ? $"{Path.TrimEndingDirectorySeparator(c)}-short-side-{side}" : data.CacheClips ? UserCache.ClipsFolder(side) : null, note);
+                training = OpenAt(data, data.Cache is { } c ? $"{Path.TrimEndingDirectorySeparator(c)}-short-side-{side}" : data.CacheClips ? UserCache.ClipsFolder(side) : null, events);
             }
             data = data with { Cache = training.Store is ClipCache cache ? cache.Folder : null };
-            foreach (SkippedSource s in training.Skipped.Take(5)) note?.Invoke($"skipped {s.Path}: {s.Reason}");
-            if (training.Skipped.Count > 5) note?.Invoke($"skipped {training.Skipped.Count - 5} more sources");
-            foreach (StoredVideo v in training.Damaged) note?.Invoke($"damaged {v.Source.Id}: {v.Damage} (training on the frames that decoded)");
+            foreach (SkippedSource s in training.Skipped.Take(5)) events.Note($"skipped {s.Path}: {s.Reason}");
+            if (training.Skipped.Count > 5) events.Note($"skipped {training.Skipped.Count - 5} more sources");
+            foreach (StoredVideo v in training.Damaged) events.Note($"damaged {v.Source.Id}: {v.Damage} (training on the frames that decoded)");
             // Too few training videos to blend two different ones: every blend would mix a video with itself (issue 30).
             if (ValidationSet.WhyNot(opened.Train, data.Layers) is { } cannot)
                 throw new CentrifugeException(
@@ -61,7 +61,7 @@ public sealed class VideoBatches : ITrainingBatches
             ValidationSet? trainingVideos = noValidation is null ? ValidationSet.RealVideos(opened.Train, atScale, config.ValidationPairs, config.ValidationSeed, config.ValidationPlacement) : null;
             ValidationSet? validationVideos = noValidation is null ? ValidationSet.RealVideos(opened.Validation, atScale, config.ValidationPairs, config.ValidationSeed, config.ValidationPlacement) : null;
             if (noValidation is null && (trainingVideos is null || validationVideos is null))
-                note?.Invoke("fewer than two distinct real videos in a split: validation reports no training-vs-validation video gap");
+                events.Note("fewer than two distinct real videos in a split: validation reports no training-vs-validation video gap");
             return new VideoBatches(training, opened, data, validation, noValidation, trainingVideos, validationVideos);
         }
         catch
@@ -73,38 +73,25 @@ public sealed class VideoBatches : ITrainingBatches
     }
 
     // The data of `data`, its clips cached in `cache` (prepared first at data's stored short side) or, when null, decoded at every read.
-    private static TrainingData OpenAt(DataConfig data, string? cache, Action<string>? note)
+    private static TrainingData OpenAt(DataConfig data, string? cache, IRunEvents? events)
     {
         if (cache is null)
         {
-            note?.Invoke("--no-cache: clips are decoded from the video files at every step");
+            events.Note("clips are not cached: they are decoded from the video files at every step");
             return TrainingData.Open(data);
         }
-        PrepareCache(data, cache, note);   // without checksums (each clip's is checked when first read)
-        return TrainingData.Open(data with { Cache = cache }, note);
+        PrepareCache(data, cache, events);   // without checksums (each clip's is checked when first read)
+        return TrainingData.Open(data with { Cache = cache }, events);
     }
 
-    // Decodes each video not cached yet, one progress line per video; another process preparing the same folder is waited for.
-    private static void PrepareCache(DataConfig data, string cache, Action<string>? note)
+    // Decodes each video not cached yet (each source's PrepareProgress on the channel); another process preparing the same
+    // folder is waited for.
+    private static void PrepareCache(DataConfig data, string cache, IRunEvents? events)
     {
         SourceList sources = SourceCatalog.Discover(data);
-        bool announced = false;
-        var progress = new SynchronousProgress<PrepareProgress>(p =>
-        {
-            if (p.Outcome == "cached") return;
-            if (!announced) note?.Invoke($"clip cache {cache}: decoding the videos it does not hold yet (once; later runs reuse them)");
-            announced = true;
-            note?.Invoke($"clip cache: {p.Done}/{p.Total} {Path.GetFileName(p.Path)}: {p.Outcome}");
-        });
         PrepareReport report = ClipCacheBuilder.Prepare(sources, cache,
-            new PrepareOptions { ShortSide = data.StoredShortSide, VerifyChecksums = false, Waiting = note }, VideoSourceDecoder.Instance, progress);
-        note?.Invoke($"clip cache {report.Cache}: {report.Decoded} decoded, {report.Reused} reused, {report.Skipped} skipped ({report.Seconds:F1} s)");
-    }
-
-    // Progress<T> posts to the thread pool; these lines must come out in order, on the caller's thread.
-    private sealed class SynchronousProgress<T>(Action<T> report) : IProgress<T>
-    {
-        public void Report(T value) => report(value);
+            new PrepareOptions { ShortSide = data.StoredShortSide, VerifyChecksums = false }, VideoSourceDecoder.Instance, events);
+        events.Note($"clip cache {report.Cache}: {report.Decoded} decoded, {report.Reused} reused, {report.Skipped} skipped ({report.Seconds:F1} s)");
     }
 
     public string Description =>

@@ -19,8 +19,8 @@ public static class VideoCheck
 {
     /// <summary>The record of <paramref name="path"/> and its exit code (Ok, or the code of the reason it is unusable).</summary>
     /// <param name="decode">null: probe only; else decode with these options</param>
-    /// <param name="warn">decoder warnings beyond the damage the probe already reports</param>
-    public static (ProbeRecord Record, int ExitCode) Inspect(string path, VideoReadOptions? decode = null, Action<string>? warn = null)
+    /// <param name="events">told of decoder warnings beyond the damage the probe already reports</param>
+    public static (ProbeRecord Record, int ExitCode) Inspect(string path, VideoReadOptions? decode = null, IRunEvents? events = null)
     {
         VideoInfo? info = null;
         try
@@ -34,7 +34,7 @@ public static class VideoCheck
                 foreach (FrameChunk _ in reader.ReadChunks(32)) { }
                 (frames, lost) = (reader.FramesRead, reader.FramesLost);
                 foreach (string warning in reader.Warnings.Where(w => info.Damage is null || !w.Contains(info.Damage.Reason)))
-                    warn?.Invoke(warning);
+                    events.Warn(warning);
             }
             return (Record(info, frames, lost, null), ExitCodes.Ok);
         }

@@ -146,7 +146,7 @@ public class ClipCacheTests(CacheClips clips) : IClassFixture<CacheClips>
         }
 
         var notes = new List<string>();
-        using (ClipCache rebuilding = ClipCache.Open(cache, new CountingDecoder(), notes.Add))
+        using (ClipCache rebuilding = ClipCache.Open(cache, new CountingDecoder(), RunEvents.Of(e => notes.Add(((RunNote)e).Text))))
         {
             int video = rebuilding.Find(entry.ToSource());
             rebuilding.CopyCrop(video, [0, 1], box, crop);

@@ -22,7 +22,7 @@ public sealed class ExperimentTrainingTests
     public void A_budget_ends_with_a_validation_at_the_last_step_that_chooses_best_ckpt()
     {
         using var dir = new TempDir();
-        using var context = new ExperimentContext(Options(dir, budgetMinutes: 0.02), 1, VideoSourceDecoder.Instance, TextWriter.Null);
+        using var context = new ExperimentContext(Options(dir, budgetMinutes: 0.02), 1, VideoSourceDecoder.Instance);
         using TrainedVariant variant = context.Train("budget", context.Base);
 
         Assert.InRange(variant.Iterations, 1, 999_999);   // the budget, not the iteration count, ended it
@@ -41,7 +41,7 @@ public sealed class ExperimentTrainingTests
     public void The_model_kept_is_the_trained_model_in_memory()
     {
         using var dir = new TempDir();
-        using var context = new ExperimentContext(Options(dir, budgetMinutes: 30, maxIterations: 2), 1, VideoSourceDecoder.Instance, TextWriter.Null);
+        using var context = new ExperimentContext(Options(dir, budgetMinutes: 30, maxIterations: 2), 1, VideoSourceDecoder.Instance);
         using TrainedVariant variant = context.Train("kept", context.Base);
 
         // The same engine on the same config, its model read straight from memory.

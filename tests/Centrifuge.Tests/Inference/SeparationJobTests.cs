@@ -6,22 +6,24 @@ using static TorchSharp.torch;
 
 namespace Centrifuge.Tests.Inference;
 
-/// <summary>The one batch runner `separate` calls: every input in order, a bad one skipped, progress through the observer.</summary>
+/// <summary>The one batch runner `separate` calls: every input in order, a bad one skipped, progress on the channel.</summary>
 public class SeparationJobTests(SeparationFixture clips) : IClassFixture<SeparationFixture>
 {
-    private sealed class Recorder : ISeparationBatchObserver
+    private sealed class Recorder : IRunEvents
     {
         public List<string> Events { get; } = [];
         public int Updates { get; private set; }
 
-        public SeparationOutcome Track(string input, Func<Action<SeparationProgress>?, SeparationOutcome> separate)
+        public void Report(RunEvent e)
         {
-            Events.Add($"track {Path.GetFileName(input)}");
-            return separate(_ => Updates++);
+            switch (e)
+            {
+                case WorkStarted work: Events.Add($"track {work.Label}"); break;
+                case SeparationProgress: Updates++; break;
+                case RunNote: Events.Add("note"); break;
+                case SeparationOutcome outcome: Events.Add($"finished {Path.GetFileName(outcome.Input)} {outcome.ExitCode}"); break;
+            }
         }
-
-        public void Note(string message) => Events.Add("note");
-        public void Finished(SeparationOutcome outcome) => Events.Add($"finished {Path.GetFileName(outcome.Input)} {outcome.ExitCode}");
     }
 
     private static Tensor TwoLayers(Tensor x) => torch.stack(new[] { x[0], -x[0] }).unsqueeze(0);   // [1, 3, T, H, W] -> [1, 2, 3, T, H, W]

@@ -167,7 +167,7 @@ public sealed class TrainOnVideosTests
                 "--clip", "4,16,16", "--batch", "2", "--threads", "1"];
             CliResult first = CliRunner.Run([.. args, "--out", dir.File("run1")]);
             Assert.True(first.ExitCode == 0, first.Error + first.Output);
-            Assert.Contains("4/4 testsrc2.mp4: decoded", first.Output);
+            Assert.Matches(@"prepare: \[4/4\] \S*testsrc2\.mp4: decoded", first.Output);   // as `prepare` shows it
             Assert.Contains("4 decoded, 0 reused", first.Output);
             string cache = Path.Combine(dir.File("user-cache"), "clips", "short-side-19");
             Assert.True(File.Exists(Path.Combine(cache, "index.json")), $"no cache index in {cache}");

@@ -104,7 +104,7 @@ public sealed class TrainerInitialWeightsTests
 
         var recorder = new TrainingFixtures.Recorder();
         TrainingOutcome start = Trainer.Run(correctorConfig with { InitialWeights = source }, RunFolder.Open(dir.File("run"), false, false), false,
-            observer: recorder, cancel: new CancellationToken(true));
+            events: recorder, cancel: new CancellationToken(true));
         TrainingOutcome fresh = Trainer.Run(correctorConfig, RunFolder.Open(dir.File("fresh"), false, false), false, cancel: new CancellationToken(true));
         Assert.Single(recorder.Notes, n => n.Contains("predictor-only", StringComparison.Ordinal) && n.Contains("corrector starts freshly initialised, adding nothing at first", StringComparison.Ordinal));
 

@@ -26,7 +26,7 @@ public sealed class TrainerLearnsTests
             Threads = 1,
         };
         var recorder = new TrainingFixtures.Recorder();
-        TrainingOutcome outcome = Trainer.Run(config, RunFolder.Open(dir.File("run"), false, false), false, observer: recorder);
+        TrainingOutcome outcome = Trainer.Run(config, RunFolder.Open(dir.File("run"), false, false), false, events: recorder);
 
         Assert.Equal(TrainingStopReason.Completed, outcome.Reason);
         ValidationResult untrained = recorder.Validations[0];

@@ -37,7 +37,7 @@ public sealed class TrainerMemoryTests
                 rss[p.Iteration] = process.WorkingSet64;
             },
         };
-        Trainer.Run(config, RunFolder.Open(dir.File("run"), false, false), false, observer: recorder);
+        Trainer.Run(config, RunFolder.Open(dir.File("run"), false, false), false, events: recorder);
 
         Assert.True(live[20] > 0, "the statistic counts the model's own tensors");
         Assert.Equal(live[20], live[150]);

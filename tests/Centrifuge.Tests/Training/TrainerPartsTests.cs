@@ -30,7 +30,7 @@ public sealed class TrainerPartsTests
         var recorder = new TrainingFixtures.Recorder();
         RunFolder folder = RunFolder.Open(dir.File("run"), false, false);
         TrainingOutcome outcome;
-        using (var trainer = new Trainer(config, folder, parts, observer: recorder))
+        using (var trainer = new Trainer(config, folder, parts, events: recorder))
             outcome = trainer.Train();
         CentrifugeModel kept = parts.TakeModel();
         parts.Dispose();

@@ -18,8 +18,8 @@ public sealed class TrainerPrecisionTests
         TrainingConfig config = TrainingFixtures.Tiny(60) with { LogEvery = 1 };
         var fp32 = new TrainingFixtures.Recorder();
         var bf16 = new TrainingFixtures.Recorder();
-        Trainer.Run(config, RunFolder.Open(dir.File("fp32"), false, false), false, observer: fp32);
-        TrainingOutcome outcome = Trainer.Run(config with { Precision = Precision.Bf16 }, RunFolder.Open(dir.File("bf16"), false, false), false, observer: bf16);
+        Trainer.Run(config, RunFolder.Open(dir.File("fp32"), false, false), false, events: fp32);
+        TrainingOutcome outcome = Trainer.Run(config with { Precision = Precision.Bf16 }, RunFolder.Open(dir.File("bf16"), false, false), false, events: bf16);
 
         double First(TrainingFixtures.Recorder r) => r.Steps.Take(10).Average(s => s.Loss);
         double Last(TrainingFixtures.Recorder r) => r.Steps.TakeLast(10).Average(s => s.Loss);

@@ -28,7 +28,7 @@ public sealed class TrainerResumeTests
         // now abandon that validation, as a signal does: issue 30).
         using var stopAtOne = new CancellationTokenSource();
         var afterOne = new TrainingFixtures.Recorder { OnStep = p => { if (p.Iteration == 1) stopAtOne.Cancel(); } };
-        TrainingOutcome initial = Trainer.Run(config, RunFolder.Open(dir.File("initial"), false, false), false, observer: afterOne, cancel: stopAtOne.Token);
+        TrainingOutcome initial = Trainer.Run(config, RunFolder.Open(dir.File("initial"), false, false), false, events: afterOne, cancel: stopAtOne.Token);
         Assert.Equal(1, initial.Iteration);
         CopyFolder(dir.File("initial"), dir.File("straight"));
         CopyFolder(dir.File("initial"), dir.File("split"));
@@ -38,13 +38,13 @@ public sealed class TrainerResumeTests
 
         using var stop = new CancellationTokenSource();
         var stopAtHalf = new TrainingFixtures.Recorder { OnStep = p => { if (p.Iteration == 8) stop.Cancel(); } };
-        TrainingOutcome first = Trainer.Run(config, RunFolder.Open(dir.File("split"), true, false), true, observer: stopAtHalf, cancel: stop.Token);
+        TrainingOutcome first = Trainer.Run(config, RunFolder.Open(dir.File("split"), true, false), true, events: stopAtHalf, cancel: stop.Token);
         Assert.Equal(TrainingStopReason.Interrupted, first.Reason);
         Assert.Equal(8, first.Iteration);
         Assert.EndsWith("step-000000008.ckpt", first.Checkpoint);
 
         var resumed = new TrainingFixtures.Recorder();
-        TrainingOutcome second = Trainer.Run(config, RunFolder.Open(dir.File("split"), true, false), true, observer: resumed);
+        TrainingOutcome second = Trainer.Run(config, RunFolder.Open(dir.File("split"), true, false), true, events: resumed);
         Assert.Equal(TrainingStopReason.Completed, second.Reason);
         Assert.Equal(8, resumed.Start!.FirstIteration);
         Assert.Equal(8, resumed.Steps.Count);
@@ -88,7 +88,7 @@ public sealed class TrainerResumeTests
     {
         using var dir = new TempDir();
         var recorder = new TrainingFixtures.Recorder();
-        TrainingOutcome outcome = Trainer.Run(TrainingFixtures.Tiny(3), RunFolder.Open(dir.File("run"), true, false), true, observer: recorder);
+        TrainingOutcome outcome = Trainer.Run(TrainingFixtures.Tiny(3), RunFolder.Open(dir.File("run"), true, false), true, events: recorder);
         Assert.Equal(TrainingStopReason.Completed, outcome.Reason);
         Assert.Null(recorder.Start!.ResumedFrom);
         Assert.Equal(0, recorder.Start.FirstIteration);

@@ -97,7 +97,7 @@ public sealed class TrainingCheckpointTests
 
         var fresh = CentrifugeModel.Create(config.Model);
         var freshOptimizer = TrainingOptimizer.Create(config, fresh.parameters());
-        var loaded = store.LoadLatest(fresh, freshOptimizer, _ => { });
+        var loaded = store.LoadLatest(fresh, freshOptimizer, RunEvents.None);
         Assert.NotNull(loaded);
         Assert.Equal(1, loaded.Value.State.Iteration);
         AssertSameTensors(model, fresh);
@@ -119,7 +119,7 @@ public sealed class TrainingCheckpointTests
         var error = Assert.Throws<CentrifugeException>(() => TrainingCheckpoint.ReadState(newest));
         Assert.Contains("incomplete", error.Message);
         var warnings = new List<string>();
-        var loaded = store.LoadLatest(model, optimizer, warnings.Add);
+        var loaded = store.LoadLatest(model, optimizer, RunEvents.Of(e => warnings.Add(((RunNote)e).Text)));
         Assert.Equal(1, loaded!.Value.State.Iteration);
         Assert.Equal(2, warnings.Count);
         Assert.Contains(Path.GetFileName(newest), warnings[0]);

@@ -30,18 +30,27 @@ internal static class TrainingFixtures
             Threads = 1,
         };
 
-    /// <summary>Observer that records notes and validations for assertions.</summary>
-    public sealed class Recorder : ITrainingObserver
+    /// <summary>A sink that records what a training run reports, in order, and by kind for assertions.</summary>
+    public sealed class Recorder : IRunEvents
     {
+        public List<RunEvent> Events { get; } = [];
         public List<string> Notes { get; } = [];
         public List<ValidationResult> Validations { get; } = [];
         public List<TrainingProgress> Steps { get; } = [];
         public TrainingStart? Start { get; private set; }
         public Action<TrainingProgress>? OnStep { get; init; }
-        public void Started(TrainingStart start) => Start = start;
-        public void Stepped(TrainingProgress progress) { Steps.Add(progress); OnStep?.Invoke(progress); }
-        public void Validated(ValidationResult result, bool best) => Validations.Add(result);
-        public void Note(string message) => Notes.Add(message);
+
+        public void Report(RunEvent e)
+        {
+            Events.Add(e);
+            switch (e)
+            {
+                case RunNote note: Notes.Add(note.Text); break;
+                case TrainingStart start: Start = start; break;
+                case TrainingProgress step: Steps.Add(step); OnStep?.Invoke(step); break;
+                case TrainingValidated validated: Validations.Add(validated.Result); break;
+            }
+        }
     }
 
     /// <summary>A model and optimizer of <paramref name="config"/> with a training checkpoint's weights and state loaded.</summary>

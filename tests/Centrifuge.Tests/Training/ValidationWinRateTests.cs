@@ -41,7 +41,7 @@ public sealed class ValidationWinRateTests
         using var dir = new Support.TempDir();
         TrainingConfig config = TrainingFixtures.Tiny(2) with { ValidationEvery = 1, BestBy = BestCheckpointCriterion.WinRate };
         var recorder = new TrainingFixtures.Recorder();
-        Trainer.Run(config, RunFolder.Open(dir.File("run"), false, false), false, observer: recorder);
+        Trainer.Run(config, RunFolder.Open(dir.File("run"), false, false), false, events: recorder);
         Assert.Equal(2, recorder.Validations.Count);
         Assert.All(recorder.Validations, v => Assert.InRange(v.WinRate!.Value, 0, 1));
         string[] lines = File.ReadAllLines(Path.Combine(dir.File("run"), "metrics.jsonl"));

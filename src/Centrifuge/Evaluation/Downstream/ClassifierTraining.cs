@@ -43,7 +43,7 @@ public static class ClassifierTraining
     /// flips; a pure function of seed and step) and learns the class of all 2B clips.
     /// </summary>
     public static Outcome Train(ClipLabels labels, DataConfig clips, TimeSpan budget, long? maxIterations, long seed,
-        Device device, TextWriter log)
+        Device device, IRunEvents? events = null)
     {
         DataConfig config = clips with { Layers = 2 };
         torch.manual_seed(seed);
@@ -69,10 +69,10 @@ public static class ClassifierTraining
             optimizer.step();
             loss = l.item<float>();
             step++;
-            if (step % 50 == 0) log.WriteLine($"  classifier: iteration {step}, loss {loss:F4}, {clock.Elapsed.TotalSeconds:F0} s of {budget.TotalSeconds:F0} s");
+            if (step % 50 == 0) events.Note($"  classifier: iteration {step}, loss {loss:F4}, {clock.Elapsed.TotalSeconds:F0} s of {budget.TotalSeconds:F0} s");
         }
         classifier.eval();
-        log.WriteLine($"  classifier: {step} iterations in {clock.Elapsed.TotalSeconds:F0} s, last loss {loss:F4}");
+        events.Note($"  classifier: {step} iterations in {clock.Elapsed.TotalSeconds:F0} s, last loss {loss:F4}");
         return new Outcome(classifier, step, clock.Elapsed.TotalSeconds, loss);
     }
 }

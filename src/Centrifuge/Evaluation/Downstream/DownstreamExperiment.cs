@@ -25,9 +25,9 @@ public sealed class DownstreamExperiment : IExperimentProtocol
     {
         using TrainedVariant model = context.TrainedOrGiven("normal");
         ClipLabels labels = ClipLabels.For(context.TrainPool, context.HeldOut);
-        context.Log.WriteLine($"training the clip classifier: {labels.Classes.Count} classes by {labels.Kind}");
+        context.Events.Note($"training the clip classifier: {labels.Classes.Count} classes by {labels.Kind}");
         ClassifierTraining.Outcome trained = ClassifierTraining.Train(labels, context.Base.Data, context.BudgetPerModel,
-            context.Options.MaxIterations, context.Options.Seed, context.Device, context.Log);
+            context.Options.MaxIterations, context.Options.Seed, context.Device, context.Events);
         using ClipClassifier classifier = trained.Classifier;
         context.Trained.Add(new TrainedVariantSummary("clip classifier", trained.Iterations, Math.Round(trained.Seconds, 1), "(not saved)"));
 

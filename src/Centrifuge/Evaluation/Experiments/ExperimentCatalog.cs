@@ -23,15 +23,17 @@ public static class ExperimentCatalog
     /// <summary>
     /// Runs protocol <paramref name="name"/>: trains its models within the budget, scores them, and writes
     /// results.md, results.json and chart.png into <see cref="ExperimentOptions.Out"/>. Returns the result and the paths.
+    /// Its notes, the cache's preparation and each model's training are reported on <paramref name="events"/>.
     /// </summary>
-    public static (ExperimentResult Result, IReadOnlyList<string> Files) Run(string name, ExperimentOptions options, ISourceDecoder decoder, TextWriter log)
+    public static (ExperimentResult Result, IReadOnlyList<string> Files) Run(string name, ExperimentOptions options, ISourceDecoder decoder,
+        IRunEvents? events = null)
     {
         IExperimentProtocol protocol = Get(name);
         options.Validate();
         // Refuse an existing report before spending the budget.
         ReportFiles files = ReportFiles.Open(options.Out, ExperimentReport.Files, options.Force);
         var clock = Stopwatch.StartNew();
-        using var context = new ExperimentContext(options, protocol.Models(options), decoder, log);
+        using var context = new ExperimentContext(options, protocol.Models(options), decoder, events);
         ExperimentResult result = protocol.Run(context);
         return (result, ExperimentReport.Write(result, context, files, clock.Elapsed.TotalSeconds));
     }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Centrifuge.Data;
 using Centrifuge.Evaluation.Scoring;
 using Centrifuge.Models;
@@ -26,18 +27,19 @@ public sealed class ExperimentContext : IDisposable
     public ClipPool TrainPool => _data.Train;
     public IReadOnlyList<SkippedSource> Skipped => _data.Skipped;
     public ISourceDecoder Decoder { get; }
-    public TextWriter Log { get; }
+    /// <summary>The experiment's channel: its notes, each variant's training and the cache's preparation.</summary>
+    public IRunEvents? Events { get; }
     public Device Device { get; }
     /// <summary>Wall-clock training time of one model.</summary>
     public TimeSpan BudgetPerModel { get; }
     public List<TrainedVariantSummary> Trained { get; } = [];
 
-    public ExperimentContext(ExperimentOptions options, int models, ISourceDecoder decoder, TextWriter log)
+    public ExperimentContext(ExperimentOptions options, int models, ISourceDecoder decoder, IRunEvents? events = null)
     {
         options.Validate();
         Options = options;
         Decoder = decoder;
-        Log = log;
+        Events = events;
         Device = TorchRuntime.ResolveDevice(options.Device);
         TorchRuntime.SetThreads(options.Threads);   // evaluation and baselines too, not only the trainings
         BudgetPerModel = TimeSpan.FromSeconds(options.BudgetMinutes * 60 / Math.Max(1, models));
@@ -53,7 +55,7 @@ public sealed class ExperimentContext : IDisposable
             CheckpointEvery = int.MaxValue, KeepCheckpoints = 1,
         };
         TrainingConfig uncached = TrainingSetup.Compose(options.Preset, [], recipe);
-        string cache = PrepareCache(uncached.Data, options.Cache ?? Path.Combine(options.Out, "cache"), decoder, log);
+        string cache = PrepareCache(uncached.Data, options.Cache ?? Path.Combine(options.Out, "cache"), decoder, events);
         Base = TrainingSetup.Compose(options.Preset, [], recipe with { Cache = cache });
         _data = Centrifuge.Data.TrainingData.Open(Base.Data, decoder);
         HeldOut.EnsureUsable($"{options.Data}: held-out videos");
@@ -63,11 +65,11 @@ public sealed class ExperimentContext : IDisposable
     /// Decodes every source once into a clip cache at the clip's short side (reusing what is there), so the many
     /// models of a protocol read frames from memory-mapped files instead of running ffmpeg for every clip.
     /// </summary>
-    private static string PrepareCache(DataConfig data, string folder, ISourceDecoder decoder, TextWriter log)
+    private static string PrepareCache(DataConfig data, string folder, ISourceDecoder decoder, IRunEvents? events)
     {
         SourceList sources = SourceCatalog.Discover(data);
-        PrepareReport report = ClipCacheBuilder.Prepare(sources, folder, new PrepareOptions { ShortSide = data.ShortSide, Waiting = log.WriteLine }, decoder);
-        log.WriteLine($"clip cache {report.Cache}: {report.Decoded} decoded, {report.Reused} reused, {report.Skipped} skipped ({report.Seconds:F0} s)");
+        PrepareReport report = ClipCacheBuilder.Prepare(sources, folder, new PrepareOptions { ShortSide = data.ShortSide }, decoder, events);
+        events.Note($"clip cache {report.Cache}: {report.Decoded} decoded, {report.Reused} reused, {report.Skipped} skipped ({report.Seconds:F0} s)");
         return report.Cache;
     }
 
@@ -79,25 +81,30 @@ public sealed class ExperimentContext : IDisposable
     public TrainedVariant Train(string name, TrainingConfig config)
     {
         string runPath = Path.Combine(Options.Out, "runs", name);
-        Log.WriteLine($"training {name} for up to {BudgetPerModel.TotalMinutes:F1} min ({config.Model.Endpoint}, n = {config.Model.Layers}, " +
-                      $"correction steps {config.Model.CorrectionSteps}, k = {config.Data.Layers}, frozen {config.Data.FrozenProbability})");
+        Events.Note($"training {name} for up to {BudgetPerModel.TotalMinutes:F1} min ({config.Model.Endpoint}, n = {config.Model.Layers}, " +
+                    $"correction steps {config.Model.CorrectionSteps}, k = {config.Data.Layers}, frozen {config.Data.FrozenProbability})");
         RunFolder folder = RunFolder.Open(runPath, resume: false, force: Options.Force);
-        var progress = new BudgetProgressLog(BudgetPerModel, Log, name);
+        var clock = new Stopwatch();
         CentrifugeModel model;
         TrainingOutcome outcome;
-        using (TrainingParts parts = TrainingParts.FromConfig(config, note: progress.Note))
+        using (TrainingParts parts = TrainingParts.FromConfig(config, events: Events))
         {
-            using (var trainer = new Trainer(config, folder, parts, resume: false, progress))
+            using (var trainer = new Trainer(config, folder, parts, resume: false, Events))
+            {
+                clock.Start();
                 outcome = trainer.Train();
+                clock.Stop();
+            }
             model = parts.TakeModel();   // the trained weights as they are in memory
         }
         model.to(Device);
         model.eval();
         string checkpoint = Path.Combine(folder.Path, "model.ckpt");
         ModelCheckpoint.Save(model, checkpoint, new TrainingScale(config.Data.Frames, config.Data.Height, config.Data.Width, config.Data.ShortSide));
-        Log.WriteLine($"  {name}: {outcome.Iteration} iterations in {progress.Seconds:F0} s -> {checkpoint}");
-        Trained.Add(new TrainedVariantSummary(name, outcome.Iteration, Math.Round(progress.Seconds, 1), checkpoint));
-        return new TrainedVariant(name, model, outcome.Iteration, progress.Seconds, checkpoint);
+        double seconds = clock.Elapsed.TotalSeconds;
+        Events.Note($"  {name}: {outcome.Iteration} iterations in {seconds:F0} s -> {checkpoint}");
+        Trained.Add(new TrainedVariantSummary(name, outcome.Iteration, Math.Round(seconds, 1), checkpoint));
+        return new TrainedVariant(name, model, outcome.Iteration, seconds, checkpoint);
     }
 
     /// <summary>The model given with --model, or one trained on <see cref="Base"/> under <paramref name="name"/>.</summary>

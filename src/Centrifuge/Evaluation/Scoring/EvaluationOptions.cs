@@ -19,7 +19,7 @@ public sealed record EvaluationOptions
     /// </summary>
     public ClipPlacement Placement { get; init; } = ClipPlacement.Spread;
     public ClipSize? Clip { get; init; }
-    /// <summary>Device, precision and threads of the model's forward passes (applied by <see cref="Evaluator.Run(string, string, EvaluationOptions, ISourceDecoder)"/>).</summary>
+    /// <summary>Device, precision and threads of the model's forward passes (applied by <see cref="Evaluator.Run(string, string, EvaluationOptions, ISourceDecoder, IRunEvents)"/>).</summary>
     public ComputeOptions Compute { get; init; } = new();
     /// <summary>Clip cache folder for the evaluation videos (kept and reused); null = a temporary one.</summary>
     public string? Cache { get; init; }

@@ -16,8 +16,12 @@ public static class Evaluator
     /// <summary>Seed of the untrained baseline's random initialisation (fixed, so the row is reproducible).</summary>
     public const int UntrainedSeed = 1234;
 
-    /// <summary>Loads <paramref name="checkpoint"/> and evaluates it on pairs from <paramref name="source"/>.</summary>
-    public static EvaluationResult Run(string checkpoint, string source, EvaluationOptions options, ISourceDecoder decoder)
+    /// <summary>
+    /// Loads <paramref name="checkpoint"/> and evaluates it on pairs from <paramref name="source"/>; the clip cache of the
+    /// videos is prepared first, reporting on <paramref name="events"/>.
+    /// </summary>
+    public static EvaluationResult Run(string checkpoint, string source, EvaluationOptions options, ISourceDecoder decoder,
+        IRunEvents? events = null)
     {
         options.Validate();
         Device device = options.Compute.Apply();
@@ -28,7 +32,7 @@ public static class Evaluator
             Sources = [source], Frames = frames, Height = height, Width = width,
             FrozenProbability = 0, ColourProbability = 0, PhotoProbability = 0, CompositeProbability = 0, Seed = options.Seed,
         };
-        using HeldOutVideos videos = HeldOutVideos.Open(config, decoder, options.Cache);
+        using HeldOutVideos videos = HeldOutVideos.Open(config, decoder, options.Cache, events);
         EvaluationResult result = Run(model, videos.Pairs(options.Pairs, options.Seed, placement: options.Placement), options);
         return result with
         {

@@ -29,14 +29,14 @@ public sealed class HeldOutVideos : IDisposable
     /// side — in <paramref name="cache"/> (kept, reused next time) or in a temporary folder deleted at dispose. The
     /// cache counts the frames that really decode, so a container that over-reports its length cannot break a pair.
     /// </summary>
-    public static HeldOutVideos Open(DataConfig config, ISourceDecoder decoder, string? cache = null)
+    public static HeldOutVideos Open(DataConfig config, ISourceDecoder decoder, string? cache = null, IRunEvents? events = null)
     {
         config.Validate();
         SourceList found = SourceCatalog.Discover(config);
         string folder = cache ?? Directory.CreateTempSubdirectory("centrifuge-evaluate-").FullName;
         try
         {
-            PrepareReport report = ClipCacheBuilder.Prepare(found, folder, new PrepareOptions { ShortSide = config.ShortSide }, decoder);
+            PrepareReport report = ClipCacheBuilder.Prepare(found, folder, new PrepareOptions { ShortSide = config.ShortSide }, decoder, events);
             var store = ClipCache.Open(folder, checkOnRead: false);   // the prepare above verified every checksum
             // Only the named sources: a reused cache may hold other videos too.
             var named = found.Sources.Select(v => v.Id).ToHashSet(StringComparer.Ordinal);

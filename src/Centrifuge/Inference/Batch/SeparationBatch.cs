@@ -4,14 +4,25 @@ namespace Centrifuge.Inference.Batch;
 
 /// <summary>
 /// The outcome of one input of a batch: its result (exit code <see cref="ExitCodes.CompletedWithLosses"/> when a damaged
-/// input lost frames), or the one-line error and exit code that skipped it.
+/// input lost frames), or the one-line error and exit code that skipped it. Reported on the batch's channel after each input.
 /// </summary>
-public sealed record SeparationOutcome(string Input, SeparationResult? Result, string? Error, int ExitCode)
+public sealed record SeparationOutcome(string Input, SeparationResult? Result, string? Error, int ExitCode) : RunEvent
 {
     /// <summary>Set when the input was not separated because its output folder already holds a complete result (why).</summary>
     public string? Skipped { get; init; }
 
     public bool Succeeded => Result is not null || Skipped is not null;
+}
+
+/// <summary>A batch stopped by <see cref="SeparationJob.Stop"/>: the input it was separating (none between inputs) and the inputs it finished.</summary>
+public sealed class SeparationStopped(string? unfinished, int finished, OperationCanceledException inner)
+    : OperationCanceledException(inner.Message, inner, inner.CancellationToken)
+{
+    /// <summary>The input in progress when the stop came: it left no output.</summary>
+    public string? Unfinished { get; } = unfinished;
+
+    /// <summary>Inputs finished before the stop (separated, skipped or failed): their outputs stay.</summary>
+    public int Finished { get; } = finished;
 }
 
 /// <summary>
@@ -22,46 +33,62 @@ public static class SeparationBatch
 {
     /// <summary>
     /// Runs the whole job: every input (honouring <see cref="SeparationJob.SkipExisting"/> and recording a shard), then
-    /// the blend if one is asked for. The outcomes are in that order. A <see cref="SeparationJob.Stop"/> ends it with
-    /// <see cref="OperationCanceledException"/>; the inputs finished before it are kept, the one in progress is not.
+    /// the blend if one is asked for. The outcomes are in that order. On <paramref name="events"/>: a note on why an
+    /// input is redone, then for each input separated a <see cref="WorkStarted"/> and its <see cref="SeparationProgress"/>,
+    /// and for every input its result's warnings and its <see cref="SeparationOutcome"/>. A <see cref="SeparationJob.Stop"/>
+    /// ends it with <see cref="SeparationStopped"/>; the inputs finished before it are kept, the one in progress is not.
     /// </summary>
-    public static IReadOnlyList<SeparationOutcome> Run(Separator separator, SeparationJob job, ISeparationBatchObserver? observer = null)
+    public static IReadOnlyList<SeparationOutcome> Run(Separator separator, SeparationJob job, IRunEvents? events = null)
     {
         if (job.Shard is not null && job.Blend is not null)
             throw new OptionException("shard", $"{job.Shard.Index}/{job.Shard.Count}", "splits a list of inputs; it cannot be combined with a blend");
-        SeparationOutcome Track(string input, Func<Action<SeparationProgress>?, SeparationOutcome> separate) =>
-            observer is null ? separate(null) : observer.Track(input, separate);
         var outcomes = new List<SeparationOutcome>();
+        string? current = null;
+        SeparationOutcome Separate(string input, Func<SeparationResult> run)
+        {
+            current = input;
+            events.Send(new WorkStarted(Path.GetFileName(input)));
+            return Try(input, run);
+        }
         void Finish(SeparationOutcome outcome)
         {
             outcomes.Add(outcome);
-            observer?.Finished(outcome);
+            current = null;
+            foreach (string warning in outcome.Result?.Warnings ?? []) events.Warn(warning);
+            events.Send(outcome);
         }
 
-        var resume = new SeparationResume(job.OutputRoot, job.SkipExisting, separator.Options.Force, job.Shard is not null);
-        ShardRecord? record = job.Shard is null ? null : ShardRecord.Begin(job.OutputRoot, job.Shard, job.AllInputs ?? job.Inputs, job.Inputs);
-        foreach ((string input, SeparationOutcome? refused) in Plan(job.Inputs))
+        try
         {
-            job.Stop.ThrowIfCancellationRequested();
-            ResumeDecision decision = refused is null ? resume.Decide(input) : ResumeDecision.Separate;
-            if (decision.Note is not null) observer?.Note(decision.Note);
-            SeparationOutcome outcome = refused ?? decision.Instead ??
-                Track(input, p => Try(input, () => separator.Separate(input, job.OutputRoot, p, decision.Replace, job.Stop)));
-            // An input cut short by a stop is not an outcome, even when it failed first (a Ctrl-C that reached ffmpeg).
-            if (!outcome.Succeeded) job.Stop.ThrowIfCancellationRequested();
-            record?.Record(outcome);
-            Finish(outcome);
+            var resume = new SeparationResume(job.OutputRoot, job.SkipExisting, separator.Options.Force, job.Shard is not null);
+            ShardRecord? record = job.Shard is null ? null : ShardRecord.Begin(job.OutputRoot, job.Shard, job.AllInputs ?? job.Inputs, job.Inputs);
+            foreach ((string input, SeparationOutcome? refused) in Plan(job.Inputs))
+            {
+                job.Stop.ThrowIfCancellationRequested();
+                ResumeDecision decision = refused is null ? resume.Decide(input) : ResumeDecision.Separate;
+                if (decision.Note is not null) events.Note(decision.Note);
+                SeparationOutcome outcome = refused ?? decision.Instead ??
+                    Separate(input, () => separator.Separate(input, job.OutputRoot, events, decision.Replace, job.Stop));
+                // An input cut short by a stop is not an outcome, even when it failed first (a Ctrl-C that reached ffmpeg).
+                if (!outcome.Succeeded) job.Stop.ThrowIfCancellationRequested();
+                record?.Record(outcome);
+                Finish(outcome);
+            }
+            record?.Finish();
+            if (job.Blend is var (a, b, alpha))
+            {
+                job.Stop.ThrowIfCancellationRequested();
+                string name = $"{a}+{b}";
+                SeparationOutcome blended = Separate(name, () => separator.SeparateBlend(a, b, alpha, job.OutputRoot, events, job.Stop));
+                if (!blended.Succeeded) job.Stop.ThrowIfCancellationRequested();
+                Finish(blended);
+            }
+            return outcomes;
         }
-        record?.Finish();
-        if (job.Blend is var (a, b, alpha))
+        catch (OperationCanceledException e) when (e is not SeparationStopped && job.Stop.IsCancellationRequested)
         {
-            job.Stop.ThrowIfCancellationRequested();
-            string name = $"{a}+{b}";
-            SeparationOutcome blended = Track(name, p => Try(name, () => separator.SeparateBlend(a, b, alpha, job.OutputRoot, p, job.Stop)));
-            if (!blended.Succeeded) job.Stop.ThrowIfCancellationRequested();
-            Finish(blended);
+            throw new SeparationStopped(current, outcomes.Count, e);
         }
-        return outcomes;
     }
 
     /// <summary>

@@ -44,8 +44,10 @@ public static class DemoRunner
     /// <param name="separator">the separator `centrifuge separate` would use (model, processing size, windows)</param>
     /// <param name="samples">the fetched sample manifest (<see cref="DemoSamples.EnsureFetched"/>) and its folder</param>
     /// <param name="model">the checkpoint's name, shown on the page</param>
+    /// <param name="events">told what the demo does (notes) and, for each of its two separations, a <see cref="WorkStarted"/>
+    /// and the separator's progress</param>
     public static DemoResult Run(Separator separator, string model, IReadOnlyList<SampleEntry> samples, string samplesFolder, DemoOptions options,
-        Action<string>? log = null, Action<SeparationProgress>? progress = null)
+        IRunEvents? events = null)
     {
         if (!(options.Seconds > 0)) throw new OptionException("seconds", options.Seconds, "must be positive");
         CheckOutputFolder(options);
@@ -60,16 +62,18 @@ public static class DemoRunner
             string inputs = Directory.CreateDirectory(Path.Combine(temp, "inputs")).FullName;
             string Excerpt(SampleEntry e)
             {
-                log?.Invoke($"excerpt: {e.File} (first {options.Seconds:0.#} s)");
+                events.Note($"excerpt: {e.File} (first {options.Seconds:0.#} s)");
                 return DemoSamples.WriteExcerpt(Path.Combine(samplesFolder, e.File),
                     Path.Combine(inputs, Separator.OutputName(e.File) + ".mp4"), options.Seconds, separator.Options.ProcessingShortSide);
             }
             string ea = Excerpt(a), eb = Excerpt(b), er = Excerpt(real);
 
-            log?.Invoke($"separating the blend 0.5 x {Path.GetFileName(ea)} + 0.5 x {Path.GetFileName(eb)}");
-            SeparationResult blend = separator.SeparateBlend(ea, eb, Alpha, Path.Combine(temp, "blend"), progress);
-            log?.Invoke($"separating the real video {Path.GetFileName(er)}");
-            SeparationResult separated = separator.Separate(er, Path.Combine(temp, "real"), progress);
+            events.Note($"separating the blend 0.5 x {Path.GetFileName(ea)} + 0.5 x {Path.GetFileName(eb)}");
+            events.Send(new WorkStarted("blend"));
+            SeparationResult blend = separator.SeparateBlend(ea, eb, Alpha, Path.Combine(temp, "blend"), events);
+            events.Note($"separating the real video {Path.GetFileName(er)}");
+            events.Send(new WorkStarted(Path.GetFileName(er)));
+            SeparationResult separated = separator.Separate(er, Path.Combine(temp, "real"), events);
 
             var blendCase = new DemoCase("A synthetic blend",
                 $"Two validation videos the model never saw in training, mixed half and half: V = 0.5 {a.File} + 0.5 {b.File}. " +

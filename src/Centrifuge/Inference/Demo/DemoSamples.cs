@@ -39,7 +39,7 @@ public static class DemoSamples
     /// unpack them (apt-get download, dpkg-deb), and test.sh and CI run the same script before any .NET code exists.
     /// Rewriting it here would be a second copy that drifts.
     /// </remarks>
-    public static IReadOnlyList<SampleEntry> EnsureFetched(string samplesFolder, string? repositoryRoot, Action<string>? log = null)
+    public static IReadOnlyList<SampleEntry> EnsureFetched(string samplesFolder, string? repositoryRoot, IRunEvents? events = null)
     {
         string manifest = Path.Combine(samplesFolder, "manifest.json");
         if (!System.IO.File.Exists(manifest) || Read(manifest).Any(e => !System.IO.File.Exists(Path.Combine(samplesFolder, e.File))))
@@ -47,7 +47,7 @@ public static class DemoSamples
             string script = repositoryRoot is null ? "" : Path.Combine(repositoryRoot, "scripts", "fetch-samples.sh");
             if (!System.IO.File.Exists(script))
                 throw new CentrifugeException($"{manifest}: missing, and scripts/fetch-samples.sh was not found to fetch it", ExitCodes.MissingInput);
-            log?.Invoke($"fetching the sample videos into {samplesFolder} (scripts/fetch-samples.sh)");
+            events.Note($"fetching the sample videos into {samplesFolder} (scripts/fetch-samples.sh)");
             var info = new ProcessStartInfo("bash") { UseShellExecute = false, RedirectStandardError = true, RedirectStandardOutput = true };
             info.ArgumentList.Add(script);
             info.Environment["CENTRIFUGE_SAMPLES"] = samplesFolder;

@@ -8,7 +8,11 @@ using static TorchSharp.torch;
 namespace Centrifuge.Inference.Separation;
 
 /// <summary>Progress of one input: frames finished of the total, speed, and the estimated time left.</summary>
-public sealed record SeparationProgress(string Input, int FramesDone, int FramesTotal, double FramesPerSecond, TimeSpan? Remaining);
+public sealed record SeparationProgress(string Input, int FramesDone, int FramesTotal, double FramesPerSecond, TimeSpan? Remaining) : RunProgress
+{
+    public override double StepsDone => FramesDone;
+    public override double Steps => FramesTotal;
+}
 
 /// <summary>What separating one input produced: its output folder, summary.json's content and the pass's statistics.</summary>
 public sealed record SeparationResult(string OutputFolder, SeparationSummary Summary, SlidingWindowStats Stats, IReadOnlyList<string> Warnings);
@@ -41,10 +45,13 @@ public sealed class Separator
     /// <summary>The output folder name of an input: its file name without extension.</summary>
     public static string OutputName(string input) => Path.GetFileNameWithoutExtension(Path.TrimEndingDirectorySeparator(input));
 
-    /// <summary>Separates one video into OUTDIR/&lt;name&gt;/ (<paramref name="replace"/>: replace an existing folder, as --force does).</summary>
+    /// <summary>
+    /// Separates one video into OUTDIR/&lt;name&gt;/ (<paramref name="replace"/>: replace an existing folder, as --force does),
+    /// reporting a <see cref="SeparationProgress"/> on <paramref name="events"/> after each window.
+    /// </summary>
     /// <param name="stop">checked between windows and before the folder is committed: a stop ends the run with
     /// <see cref="OperationCanceledException"/> and leaves no folder behind</param>
-    public SeparationResult Separate(string input, string outputRoot, Action<SeparationProgress>? progress = null, bool replace = false,
+    public SeparationResult Separate(string input, string outputRoot, IRunEvents? events = null, bool replace = false,
         CancellationToken stop = default)
     {
         VideoInfo info = VideoProbe.Probe(input);   // first: it names what is wrong with a missing or unreadable input
@@ -56,7 +63,7 @@ public sealed class Separator
         // A variable-rate input keeps its frame times in the outputs, and so does a damaged one: the frames after the
         // frames it lost stay at their own times, so the layers stay aligned with the input and end where it ends.
         IReadOnlyList<double>? times = info.Damage is null ? FrameTimes.OfVariableRate(info) : FrameTimes.OfDecodedFrames(info);
-        return Run(folder, input, source, info.Frames, w, h, info.Fps, null, progress, info.Damage?.Reason, frameTimes: times, stamp: stamp, stop: stop);
+        return Run(folder, input, source, info.Frames, w, h, info.Fps, null, events, info.Damage?.Reason, frameTimes: times, stamp: stamp, stop: stop);
     }
 
     /// <summary>Refuses a blend weight outside (0, 1): callers check it before loading a model.</summary>
@@ -69,7 +76,7 @@ public sealed class Separator
     /// Blends A and B over their common length and (centre-cropped) size, V = (1 - alpha) A + alpha B, separates the
     /// blend into OUTDIR/&lt;a&gt;+&lt;b&gt;/ and scores the layers against A and B (summary.json "metrics").
     /// </summary>
-    public SeparationResult SeparateBlend(string a, string b, double alpha, string outputRoot, Action<SeparationProgress>? progress = null,
+    public SeparationResult SeparateBlend(string a, string b, double alpha, string outputRoot, IRunEvents? events = null,
         CancellationToken stop = default)
     {
         CheckAlpha(alpha);
@@ -92,20 +99,20 @@ public sealed class Separator
         using var source = new BlendFrameSource(VideoReader.Open(a, Cover(ia)), VideoReader.Open(b, Cover(ib)), alpha);
         (int w, int h) = Options.OutputShortSide is null ? (commonW, commonH) : OutputSize(commonW, commonH);
         string? damage = string.Join("; ", new[] { ia, ib }.Where(v => v.Damage is not null).Select(v => $"{v.Path}: {v.Damage!.Reason}"));
-        return Run(folder, $"{a}+{b}", source, frames, w, h, ia.Fps, (a, b, alpha), progress, damage.Length == 0 ? null : damage,
+        return Run(folder, $"{a}+{b}", source, frames, w, h, ia.Fps, (a, b, alpha), events, damage.Length == 0 ? null : damage,
             ia.FramesLost + ib.FramesLost, stop: stop);
     }
 
     // damage: the probe's reason for a damaged input (null when clean); blendLost: frames lost from a blend's two videos.
     // Messages name the output folder as it will be, never its temporary name.
     private SeparationResult Run(SeparationOutputFolder folder, string input, IFrameSource source, int expectedFrames,
-        int width, int height, double fps, (string A, string B, double Alpha)? blend, Action<SeparationProgress>? progress,
+        int width, int height, double fps, (string A, string B, double Alpha)? blend, IRunEvents? events,
         string? damage = null, FrameLoss blendLost = default, IReadOnlyList<double>? frameTimes = null, InputStamp? stamp = null,
         CancellationToken stop = default)
     {
         try
         {
-            return SeparateInto(folder, input, source, expectedFrames, width, height, fps, blend, progress, damage, blendLost, frameTimes, stamp, stop);
+            return SeparateInto(folder, input, source, expectedFrames, width, height, fps, blend, events, damage, blendLost, frameTimes, stamp, stop);
         }
         catch (CentrifugeException e) when (folder.Shown(e.Message) is var shown && shown != e.Message)
         {
@@ -120,7 +127,7 @@ public sealed class Separator
     }
 
     private SeparationResult SeparateInto(SeparationOutputFolder folder, string input, IFrameSource source, int expectedFrames,
-        int width, int height, double fps, (string A, string B, double Alpha)? blend, Action<SeparationProgress>? progress,
+        int width, int height, double fps, (string A, string B, double Alpha)? blend, IRunEvents? events,
         string? damage, FrameLoss blendLost, IReadOnlyList<double>? frameTimes, InputStamp? stamp, CancellationToken stop)
     {
         ProcessMemory.ReleaseFreeMemory();   // the previous input's buffers: its peak is not this one's
@@ -137,7 +144,7 @@ public sealed class Separator
                 {
                     double speed = done / Math.Max(1e-9, clock.Elapsed.TotalSeconds);
                     TimeSpan? left = speed > 0 && expectedFrames >= done ? TimeSpan.FromSeconds((expectedFrames - done) / speed) : null;
-                    progress?.Invoke(new SeparationProgress(input, done, Math.Max(done, expectedFrames), speed, left));
+                    events.Send(new SeparationProgress(input, done, Math.Max(done, expectedFrames), speed, left));
                 }, stop);
             }
             catch (NonFiniteLayersException e)
