@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Centrifuge.Data;
-using Centrifuge.Evaluation.Reports;
 using Centrifuge.Evaluation.Scoring;
 using Centrifuge.Models;
 using TorchSharp;
