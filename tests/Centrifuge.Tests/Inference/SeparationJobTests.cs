@@ -1,4 +1,5 @@
 using Centrifuge.Inference.Batch;
+using Centrifuge.Inference.Output;
 using Centrifuge.Inference.Separation;
 using Centrifuge.Tests.Support;
 using TorchSharp;
@@ -42,7 +43,7 @@ public class SeparationJobTests(SeparationFixture clips) : IClassFixture<Separat
             $"finished {name} {ExitCodes.InvalidInput}"], recorder.Events);   // the twin is refused without running
         Assert.True(recorder.Updates > 0);
         Assert.Equal(ExitCodes.PartialFailure, SeparationBatch.ExitCode(outcomes));
-        Assert.Equal([Separator.OutputName(clips.Testsrc)], Directory.GetFileSystemEntries(dir.File("out")).Select(Path.GetFileName));
+        Assert.Equal([SeparationOutputFolder.NameOf(clips.Testsrc)], Directory.GetFileSystemEntries(dir.File("out")).Select(Path.GetFileName));
     }
 
     [Fact]
