@@ -5,7 +5,7 @@ using Centrifuge.Tests.Support;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace Centrifuge.Tests.Inference;
+namespace Centrifuge.Tests.Inference.Batch;
 
 /// <summary>The one batch runner `separate` calls: every input in order, a bad one skipped, progress through the observer.</summary>
 public class SeparationJobTests(SeparationFixture clips) : IClassFixture<SeparationFixture>

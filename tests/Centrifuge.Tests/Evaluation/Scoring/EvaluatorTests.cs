@@ -4,7 +4,7 @@ using Centrifuge.Evaluation.Scoring;
 using Centrifuge.Models;
 using TorchSharp;
 
-namespace Centrifuge.Tests.Evaluation;
+namespace Centrifuge.Tests.Evaluation.Scoring;
 
 public class EvaluatorTests(EvaluationClips clips) : IClassFixture<EvaluationClips>
 {
