@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using Centrifuge.Data;
-using Centrifuge.Evaluation.Downstream;
 using Centrifuge.Evaluation.Reports;
 
 namespace Centrifuge.Evaluation.Experiments;

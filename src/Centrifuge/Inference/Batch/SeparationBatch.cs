@@ -1,3 +1,4 @@
+using Centrifuge.Inference.Output;
 using Centrifuge.Inference.Separation;
 
 namespace Centrifuge.Inference.Batch;
@@ -101,7 +102,7 @@ public static class SeparationBatch
         var plan = new List<(string, SeparationOutcome?)>();
         foreach (string input in inputs)
         {
-            string name = Separator.OutputName(input);
+            string name = SeparationOutputFolder.NameOf(input);
             if (names.TryGetValue(name, out string? earlier))
             {
                 plan.Add((input, new SeparationOutcome(input, null,

@@ -24,7 +24,7 @@ public sealed class SeparationResume(string outputRoot, bool skipExisting, bool 
 {
     public ResumeDecision Decide(string input)
     {
-        if (sharded && Separator.OutputName(input) == ShardRecord.FolderName)
+        if (sharded && SeparationOutputFolder.NameOf(input) == ShardRecord.FolderName)
             return new(new SeparationOutcome(input, null,
                 $"{input}: its output folder name '{ShardRecord.FolderName}' is where the shard records go (rename the file)",
                 ExitCodes.OutputExists), false, null);

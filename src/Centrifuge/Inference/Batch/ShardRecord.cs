@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using Centrifuge.Inference.Separation;
+using Centrifuge.Inference.Output;
 
 namespace Centrifuge.Inference.Batch;
 
@@ -64,7 +64,7 @@ public sealed class ShardRecord
     {
         var file = new ShardRecordFile(shard.Index, shard.Count, list.Count, Digest(list), Environment.MachineName,
             Environment.ProcessId, DateTimeOffset.UtcNow, null,
-            [.. owned.Select(i => new ShardInputRecord(i, Separator.OutputName(i), ShardInputStatus.Pending))]);
+            [.. owned.Select(i => new ShardInputRecord(i, SeparationOutputFolder.NameOf(i), ShardInputStatus.Pending))]);
         var record = new ShardRecord(PathOf(outputRoot, shard), file);
         record.Save();
         return record;

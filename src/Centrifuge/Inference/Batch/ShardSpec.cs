@@ -1,15 +1,15 @@
 using System.Text;
-using Centrifuge.Inference.Separation;
+using Centrifuge.Inference.Output;
 
 namespace Centrifuge.Inference.Batch;
 
 /// <summary>
 /// One shard of a batch, K of N (`--shard K/N`, K = 0..N-1: Kubernetes' JOB_COMPLETION_INDEX, a Slurm array declared
 /// 0-(N-1)). The split rule: an input belongs to shard FNV-1a-64(UTF-8 bytes of its output name) mod N, where the
-/// output name is the file name without its extension (<see cref="Separator.OutputName"/>, the folder it is written
-/// to). It depends on nothing but the name and N, so the same inputs in any order, listed from any folder, split the
-/// same way on every machine; and two inputs that would write the same output folder (a/clip.mp4, b/clip.mp4) always
-/// land in the same shard, where the batch refuses the second, instead of in two shards racing for one folder.
+/// output name is the file name without its extension (<see cref="SeparationOutputFolder.NameOf"/>, the folder it is
+/// written to). It depends on nothing but the name and N, so the same inputs in any order, listed from any folder, split
+/// the same way on every machine; and two inputs that would write the same output folder (a/clip.mp4, b/clip.mp4)
+/// always land in the same shard, where the batch refuses the second, instead of in two shards racing for one folder.
 /// </summary>
 public sealed record ShardSpec(int Index, int Count)
 {
@@ -28,7 +28,7 @@ public sealed record ShardSpec(int Index, int Count)
     public bool Owns(string input) => Of(input, Count) == Index;
 
     /// <summary>The shard of <paramref name="input"/> among <paramref name="count"/>.</summary>
-    public static int Of(string input, int count) => (int)(Fnv1a64(Encoding.UTF8.GetBytes(Separator.OutputName(input))) % (ulong)count);
+    public static int Of(string input, int count) => (int)(Fnv1a64(Encoding.UTF8.GetBytes(SeparationOutputFolder.NameOf(input))) % (ulong)count);
 
     public override string ToString() => $"{Index}/{Count}";
 

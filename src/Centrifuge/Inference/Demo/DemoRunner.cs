@@ -64,7 +64,7 @@ public static class DemoRunner
             {
                 events.Note($"excerpt: {e.File} (first {options.Seconds:0.#} s)");
                 return DemoSamples.WriteExcerpt(Path.Combine(samplesFolder, e.File),
-                    Path.Combine(inputs, Separator.OutputName(e.File) + ".mp4"), options.Seconds, separator.Options.ProcessingShortSide);
+                    Path.Combine(inputs, SeparationOutputFolder.NameOf(e.File) + ".mp4"), options.Seconds, separator.Options.ProcessingShortSide);
             }
             string ea = Excerpt(a), eb = Excerpt(b), er = Excerpt(real);
 

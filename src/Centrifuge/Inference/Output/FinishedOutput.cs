@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Centrifuge.Inference.Separation;
 
 namespace Centrifuge.Inference.Output;
 
@@ -22,11 +21,11 @@ public enum OutputFolderState
 public sealed record FinishedOutputCheck(OutputFolderState State, string Folder, string Reason);
 
 /// <summary>
-/// Decides whether an output folder holds a finished result. summary.json is written last, after every layer,
-/// the pair, the preview and the contact sheet (<see cref="Separator"/>; and the folder only appears, by rename, once
-/// all are written), so a result is complete when summary.json reads, names this input, and every file it implies
-/// exists, is not empty and is not newer than summary.json, and the input is the file it was made from (the size and
-/// modification time summary.json records).
+/// Decides whether an output folder holds a finished result. summary.json is written last, after every layer, the
+/// pair, the preview and the contact sheet (and the folder only appears, by rename, once all are written), so a result
+/// is complete when summary.json reads, names this input, and every file it implies exists, is not empty and is not
+/// newer than summary.json, and the input is the file it was made from (the size and modification time summary.json
+/// records).
 /// </summary>
 public static class FinishedOutput
 {
@@ -38,7 +37,7 @@ public static class FinishedOutput
 
     public static FinishedOutputCheck Inspect(string outputRoot, string input)
     {
-        string folder = Path.Combine(Path.GetFullPath(outputRoot), Separator.OutputName(input));
+        string folder = Path.Combine(Path.GetFullPath(outputRoot), SeparationOutputFolder.NameOf(input));
         if (File.Exists(folder)) return new(OutputFolderState.Foreign, folder, "a file is in the way of the output folder");
         if (!Directory.Exists(folder)) return new(OutputFolderState.Absent, folder, "no output yet");
 

@@ -26,6 +26,9 @@ public sealed class SeparationOutputFolder : IDisposable
         _force = force;
     }
 
+    /// <summary>The output folder name of an input: its file name without extension.</summary>
+    public static string NameOf(string input) => Path.GetFileNameWithoutExtension(Path.TrimEndingDirectorySeparator(input));
+
     public static SeparationOutputFolder Begin(string outputRoot, string name, bool force)
     {
         if (System.IO.File.Exists(outputRoot))

@@ -1,10 +1,15 @@
-using Centrifuge.Inference.Separation;
 using Centrifuge.Losses;
 using Centrifuge.Video;
 using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Centrifuge.Inference.Output;
+
+/// <summary>
+/// What <see cref="SeparationWriter"/> needs of the separation's options: libx264's quality and speed, the frames scaled
+/// and encoded at a time (bounds the memory of full-resolution frames), and the rows of contact.png.
+/// </summary>
+internal sealed record SeparationWriterOptions(int Crf, string EncoderPreset, int WriteChunkFrames, int ContactFrames);
 
 /// <summary>
 /// Writes the finished frames of one input as they arrive: layer-K.mp4 scaled to the output size by its encoder, preview.mp4 (input
@@ -14,7 +19,7 @@ namespace Centrifuge.Inference.Output;
 internal sealed class SeparationWriter : IDisposable
 {
     private readonly SeparationOutputFolder _folder;
-    private readonly SeparationOptions _options;
+    private readonly SeparationWriterOptions _options;
     private readonly int _width, _height;
     private readonly double _fps;
     private readonly IReadOnlyList<double>? _frameTimes;
@@ -34,7 +39,7 @@ internal sealed class SeparationWriter : IDisposable
     /// <param name="height">output height of the layers</param>
     /// <param name="expectedFrames">the input's frame count (spreads the contact-sheet rows)</param>
     /// <param name="frameTimes">a variable-frame-rate input's frame times (seconds), kept in every video; null: constant rate</param>
-    public SeparationWriter(SeparationOutputFolder folder, SeparationOptions options, int width, int height, double fps, int expectedFrames,
+    public SeparationWriter(SeparationOutputFolder folder, SeparationWriterOptions options, int width, int height, double fps, int expectedFrames,
         IReadOnlyList<double>? frameTimes = null)
     {
         _frameTimes = frameTimes;
@@ -53,18 +58,20 @@ internal sealed class SeparationWriter : IDisposable
         : new SeparationScores(_scoreSums[0] / _scoreFrames, _scoreSums[1] / _scoreFrames, _scoreSums[2] / _scoreFrames,
             _scoreSums[3] / _scoreFrames, _scoreSums[4] / _scoreFrames, _scoreSums[5] / _scoreFrames);
 
-    /// <summary>segment.Layers: [n, 3, f, h, w]; segment.Frames: [3 (+ 6 for a blend: A, B), f, h, w].</summary>
-    public void Write(SeparatedSegment segment)
+    /// <summary>
+    /// Frames made final, from frame <paramref name="firstFrame"/> on. layers: [n, 3, f, h, w]; frames: [3 (+ 6 for a
+    /// blend: A, B), f, h, w], the input at the same times. Both in [-1, 1].
+    /// </summary>
+    public void Write(int firstFrame, Tensor layers, Tensor frames)
     {
         using var scope = torch.NewDisposeScope();
-        Tensor layers = segment.Layers, frames = segment.Frames;
         if (_previewWriter is null) Start(layers);
         Tensor input = frames.narrow(0, 0, 3);
         _previewWriter!.Write(_grid!.Compose([input, .. Enumerable.Range(0, Layers).Select(k => layers[k])]));
-        _contact.Offer(segment.FirstFrame, input, layers);
+        _contact.Offer(firstFrame, input, layers);
         if (frames.shape[0] == 9) Score(layers, frames);
 
-        int f = segment.FrameCount;
+        int f = (int)layers.shape[2];
         for (int start = 0; start < f; start += _options.WriteChunkFrames)
         {
             using var chunkScope = torch.NewDisposeScope();

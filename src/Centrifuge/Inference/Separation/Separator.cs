@@ -42,9 +42,6 @@ public sealed class Separator
         _pairOf = pairOf ?? SeparationMetrics.MostDissimilarPair;
     }
 
-    /// <summary>The output folder name of an input: its file name without extension.</summary>
-    public static string OutputName(string input) => Path.GetFileNameWithoutExtension(Path.TrimEndingDirectorySeparator(input));
-
     /// <summary>
     /// Separates one video into OUTDIR/&lt;name&gt;/ (<paramref name="replace"/>: replace an existing folder, as --force does),
     /// reporting a <see cref="SeparationProgress"/> on <paramref name="events"/> after each window.
@@ -56,7 +53,7 @@ public sealed class Separator
     {
         VideoInfo info = VideoProbe.Probe(input);   // first: it names what is wrong with a missing or unreadable input
         var stamp = InputStamp.Of(input);   // before decoding: a file changed while it is read is redone next time
-        using var folder = SeparationOutputFolder.Begin(outputRoot, OutputName(input), Options.Force || replace);
+        using var folder = SeparationOutputFolder.Begin(outputRoot, SeparationOutputFolder.NameOf(input), Options.Force || replace);
         var read = new VideoReadOptions { ShortSide = ProcessingSide(info.Width, info.Height) };
         using var source = new VideoFrameSource(VideoReader.Open(input, read));
         (int w, int h) = OutputSize(info.Width, info.Height);
@@ -81,7 +78,8 @@ public sealed class Separator
     {
         CheckAlpha(alpha);
         VideoInfo ia = VideoProbe.Probe(a), ib = VideoProbe.Probe(b);
-        using var folder = SeparationOutputFolder.Begin(outputRoot, $"{OutputName(a)}+{OutputName(b)}", Options.Force);
+        string name = $"{SeparationOutputFolder.NameOf(a)}+{SeparationOutputFolder.NameOf(b)}";
+        using var folder = SeparationOutputFolder.Begin(outputRoot, name, Options.Force);
         int frames = Math.Min(ia.Frames, ib.Frames);
         int commonW = Math.Min(ia.Width, ib.Width) & ~1, commonH = Math.Min(ia.Height, ib.Height) & ~1;
         if (frames < 1 || commonW < 2 || commonH < 2)
@@ -136,11 +134,12 @@ public sealed class Separator
         var clock = Stopwatch.StartNew();
         var engine = new SlidingWindowSeparation(new WindowPlanner(Options.WindowFrames, Options.OverlapFrames), Options.CrossFade, Options.AlignLayers);
         SlidingWindowStats stats;
-        using (var writer = new SeparationWriter(folder, Options, width, height, fps, expectedFrames, frameTimes))
+        var writing = new SeparationWriterOptions(Options.Crf, Options.EncoderPreset, Options.WriteChunkFrames, Options.ContactFrames);
+        using (var writer = new SeparationWriter(folder, writing, width, height, fps, expectedFrames, frameTimes))
         {
             try
             {
-                stats = engine.Run(source, _separate, writer.Write, _pairOf, done =>
+                stats = engine.Run(source, _separate, s => writer.Write(s.FirstFrame, s.Layers, s.Frames), _pairOf, done =>
                 {
                     double speed = done / Math.Max(1e-9, clock.Elapsed.TotalSeconds);
                     TimeSpan? left = speed > 0 && expectedFrames >= done ? TimeSpan.FromSeconds((expectedFrames - done) / speed) : null;

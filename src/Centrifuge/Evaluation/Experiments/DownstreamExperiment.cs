@@ -1,12 +1,12 @@
 using Centrifuge.Data;
-using Centrifuge.Evaluation.Experiments;
+using Centrifuge.Evaluation.Downstream;
 using Centrifuge.Evaluation.Reports;
 using Centrifuge.Losses;
 using Centrifuge.Models;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace Centrifuge.Evaluation.Downstream;
+namespace Centrifuge.Evaluation.Experiments;
 
 /// <summary>
 /// Paper section 4.1, downstream task: a clip classifier trained on clean clips is scored on held-out pairs (a)

@@ -4,7 +4,7 @@ using Centrifuge.Tests.Support;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace Centrifuge.Tests.Inference;
+namespace Centrifuge.Tests.Inference.Separation;
 
 /// <summary>`separate --tta`: each window averaged with its flipped / reversed views, layers matched before averaging.</summary>
 public class TestTimeAugmentationTests(SeparationFixture clips) : IClassFixture<SeparationFixture>

@@ -5,7 +5,7 @@ using Centrifuge.Video;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace Centrifuge.Tests.Inference;
+namespace Centrifuge.Tests.Inference.Separation;
 
 public class SeparatorTests(SeparationFixture clips) : IClassFixture<SeparationFixture>
 {

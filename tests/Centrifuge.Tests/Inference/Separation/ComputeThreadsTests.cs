@@ -3,7 +3,7 @@ using Centrifuge.Runtime;
 using Centrifuge.Tests.Support;
 using TorchSharp;
 
-namespace Centrifuge.Tests.Inference;
+namespace Centrifuge.Tests.Inference.Separation;
 
 /// <summary>
 /// Issue 29: --threads reaches the engine that runs the model, libtorch or OnnxRuntime, by one route

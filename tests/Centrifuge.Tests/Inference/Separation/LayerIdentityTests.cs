@@ -4,7 +4,7 @@ using Centrifuge.Video;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace Centrifuge.Tests.Inference;
+namespace Centrifuge.Tests.Inference.Separation;
 
 /// <summary>
 /// A blend of two synthetic videos (testsrc2 and mandelbrot: easy to tell apart) separated by an oracle that returns

@@ -1,7 +1,7 @@
 using System.Text;
-using Centrifuge.Evaluation.Scoring;
+using Centrifuge.Evaluation.Reports;
 
-namespace Centrifuge.Evaluation.Reports;
+namespace Centrifuge.Evaluation.Scoring;
 
 /// <summary>
 /// The report folder of `centrifuge evaluate --report DIR`: report.md (Table 1 as Markdown, with the paper's

@@ -1,7 +1,7 @@
 
 using Centrifuge.Inference.Separation;
 
-namespace Centrifuge.Tests.Inference;
+namespace Centrifuge.Tests.Inference.Separation;
 
 public class WindowPlannerTests
 {

@@ -1,7 +1,7 @@
 using System.Text;
-using Centrifuge.Evaluation.Experiments;
+using Centrifuge.Evaluation.Reports;
 
-namespace Centrifuge.Evaluation.Reports;
+namespace Centrifuge.Evaluation.Experiments;
 
 /// <summary>
 /// OUT/results.md (setup, table, paper comparison), OUT/results.json (setup, models, measurements) and

@@ -3,7 +3,7 @@ using Centrifuge.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace Centrifuge.Tests.Inference;
+namespace Centrifuge.Tests.Inference.Separation;
 
 public class LayerAlignerTests
 {

@@ -1,10 +1,11 @@
 using Centrifuge.Inference.Batch;
+using Centrifuge.Inference.Output;
 using Centrifuge.Inference.Separation;
 using Centrifuge.Tests.Support;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace Centrifuge.Tests.Inference;
+namespace Centrifuge.Tests.Inference.Batch;
 
 /// <summary>The one batch runner `separate` calls: every input in order, a bad one skipped, progress on the channel.</summary>
 public class SeparationJobTests(SeparationFixture clips) : IClassFixture<SeparationFixture>
@@ -44,7 +45,7 @@ public class SeparationJobTests(SeparationFixture clips) : IClassFixture<Separat
             $"finished {name} {ExitCodes.InvalidInput}"], recorder.Events);   // the twin is refused without running
         Assert.True(recorder.Updates > 0);
         Assert.Equal(ExitCodes.PartialFailure, SeparationBatch.ExitCode(outcomes));
-        Assert.Equal([Separator.OutputName(clips.Testsrc)], Directory.GetFileSystemEntries(dir.File("out")).Select(Path.GetFileName));
+        Assert.Equal([SeparationOutputFolder.NameOf(clips.Testsrc)], Directory.GetFileSystemEntries(dir.File("out")).Select(Path.GetFileName));
     }
 
     [Fact]

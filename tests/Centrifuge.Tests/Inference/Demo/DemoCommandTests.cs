@@ -5,7 +5,7 @@ using Centrifuge.Runtime;
 using Centrifuge.Tests.Support;
 using Centrifuge.Video;
 
-namespace Centrifuge.Tests.Inference;
+namespace Centrifuge.Tests.Inference.Demo;
 
 [CollectionDefinition("Demo")]
 public sealed class DemoCollection : ICollectionFixture<DemoFixture>;

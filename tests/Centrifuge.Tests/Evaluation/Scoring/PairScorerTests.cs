@@ -3,7 +3,7 @@ using Centrifuge.Evaluation.Scoring;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace Centrifuge.Tests.Evaluation;
+namespace Centrifuge.Tests.Evaluation.Scoring;
 
 public class PairScorerTests
 {

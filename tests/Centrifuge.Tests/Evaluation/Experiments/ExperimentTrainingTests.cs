@@ -6,7 +6,7 @@ using Centrifuge.Tests.Support;
 using Centrifuge.Tests.Training;
 using Centrifuge.Training;
 
-namespace Centrifuge.Tests.Evaluation;
+namespace Centrifuge.Tests.Evaluation.Experiments;
 
 /// <summary>An experiment's variants train through the same engine as `train`: the budget ends with a validation, and the model kept is the trained one.</summary>
 [Collection(TrainingFixtures.Collection)]

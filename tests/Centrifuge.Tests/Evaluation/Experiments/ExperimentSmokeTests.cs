@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Centrifuge.Tests.Support;
 
-namespace Centrifuge.Tests.Evaluation;
+namespace Centrifuge.Tests.Evaluation.Experiments;
 
 /// <summary>
 /// Every protocol end to end through the CLI on a tiny budget: training through the Trainer (1 iteration per model),

@@ -6,7 +6,7 @@ using Centrifuge.Tests.Support;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace Centrifuge.Tests.Inference;
+namespace Centrifuge.Tests.Inference.Batch;
 
 public class SeparationBatchTests
 {

@@ -1,11 +1,10 @@
 using System.Text.Json;
 using Centrifuge.Data;
-using Centrifuge.Evaluation.Reports;
 using Centrifuge.Evaluation.Scoring;
 using Centrifuge.Models;
 using TorchSharp;
 
-namespace Centrifuge.Tests.Evaluation;
+namespace Centrifuge.Tests.Evaluation.Scoring;
 
 public class EvaluatorTests(EvaluationClips clips) : IClassFixture<EvaluationClips>
 {

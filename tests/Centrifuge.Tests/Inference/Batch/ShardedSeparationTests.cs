@@ -6,7 +6,7 @@ using Centrifuge.Inference.Output;
 using Centrifuge.Tests.Support;
 using Centrifuge.Video;
 
-namespace Centrifuge.Tests.Inference;
+namespace Centrifuge.Tests.Inference.Batch;
 
 /// <summary>
 /// Sharded batch separation: three shard processes started from docs/scaling/slurm-separate.sh into one folder cover

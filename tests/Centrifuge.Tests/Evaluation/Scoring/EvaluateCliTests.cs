@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Centrifuge.Tests.Support;
 
-namespace Centrifuge.Tests.Evaluation;
+namespace Centrifuge.Tests.Evaluation.Scoring;
 
 public class EvaluateCliTests(EvaluationClips clips) : IClassFixture<EvaluationClips>
 {

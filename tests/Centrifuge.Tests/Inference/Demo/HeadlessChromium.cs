@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace Centrifuge.Tests.Inference;
+namespace Centrifuge.Tests.Inference.Demo;
 
 /// <summary>Debian's /usr/bin/chromium, headless, with a fresh profile per run and no network chatter.</summary>
 public static class HeadlessChromium

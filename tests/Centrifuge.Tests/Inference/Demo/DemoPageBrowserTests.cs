@@ -1,7 +1,7 @@
 using System.Text.RegularExpressions;
 using Centrifuge.Tests.Support;
 
-namespace Centrifuge.Tests.Inference;
+namespace Centrifuge.Tests.Inference.Demo;
 
 /// <summary>The demo page in a real browser: headless Chromium loads every video (H.264 MP4) and renders the page.</summary>
 [Collection("Demo")]

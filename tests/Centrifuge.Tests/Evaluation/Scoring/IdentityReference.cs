@@ -1,4 +1,4 @@
-namespace Centrifuge.Tests.Evaluation;
+namespace Centrifuge.Tests.Evaluation.Scoring;
 
 /// <summary>
 /// The identity baseline in plain double-precision loops, written from the paper (eq. 2, 3) and the metric

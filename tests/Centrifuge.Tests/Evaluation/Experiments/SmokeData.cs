@@ -2,7 +2,7 @@ using Centrifuge.Models;
 using Centrifuge.Runtime;
 using TorchSharp;
 
-namespace Centrifuge.Tests.Evaluation;
+namespace Centrifuge.Tests.Evaluation.Experiments;
 
 /// <summary>
 /// Generated clips for the experiment smoke tests, made once per test run and shared read-only: 11 tiny videos in two

@@ -2,7 +2,7 @@ using Centrifuge.Evaluation.Downstream;
 using Centrifuge.Runtime;
 using TorchSharp;
 
-namespace Centrifuge.Tests.Evaluation;
+namespace Centrifuge.Tests.Evaluation.Downstream;
 
 public class DownstreamPartsTests
 {

@@ -2,7 +2,7 @@ using Centrifuge.Inference.Separation;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace Centrifuge.Tests.Inference;
+namespace Centrifuge.Tests.Inference.Separation;
 
 /// <summary>An in-memory frame source: hands out a [C, N, H, W] video in chunks of varying size, like a decoder.</summary>
 public sealed class TensorFrameSource(Tensor video, int seed = 0) : IFrameSource

@@ -3,7 +3,7 @@ using Centrifuge.Runtime;
 using Centrifuge.Tests.Support;
 using TorchSharp;
 
-namespace Centrifuge.Tests.Inference;
+namespace Centrifuge.Tests.Inference.Demo;
 
 /// <summary>
 /// One `centrifuge demo` run shared by the demo tests: a tiny untrained checkpoint, the real sample videos
