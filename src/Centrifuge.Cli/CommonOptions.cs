@@ -28,11 +28,21 @@ public static class CommonOptions
         Description = "Threads of the model's computation, in libtorch or OnnxRuntime (default: one per core; train --preset tiny: 1)",
     };
 
-    /// <summary>--device of the commands that run a model for inference.</summary>
-    public static Option<string> Device() => new("--device") { Description = "cpu or cuda", DefaultValueFactory = _ => "cpu" };
+    /// <summary>--device of every command that runs a model; absent means cpu unless <paramref name="absent"/> says what it means instead.</summary>
+    public static Option<string?> Device(string? absent = null) => new("--device") { Description = $"cpu or cuda (default: {absent ?? "cpu"})" };
 
-    /// <summary>--precision of the commands that run a model for inference (parsed by <see cref="Precisions.Parse"/>).</summary>
-    public static Option<string> Precision() => new("--precision") { Description = "fp32 or bf16", DefaultValueFactory = _ => "fp32" };
+    /// <summary>
+    /// --precision of every command that runs a model (parsed by <see cref="Precisions.Parse"/>); absent means fp32 unless
+    /// <paramref name="absent"/> says what it means instead; <paramref name="note"/> says how the command computes in bf16.
+    /// </summary>
+    public static Option<string?> Precision(string? absent = null, string? note = null) => new("--precision")
+    {
+        Description = $"fp32 or bf16{(note is null ? "" : $" ({note})")} (default: {absent ?? "fp32"})",
+    };
+
+    /// <summary>The precision --precision names, or null when absent (a one-line usage error for any other value).</summary>
+    public static Precision? PrecisionOf(ParseResult parse, Option<string?> precision) =>
+        parse.GetValue(precision) is { } text ? Precisions.Parse(text) : null;
 
     /// <summary>--json: print <paramref name="what"/> as JSON instead of text; <paramref name="note"/> says what else changes.</summary>
     public static Option<bool> Json(string what = "the result", string? note = null) => new("--json")
@@ -44,10 +54,10 @@ public static class CommonOptions
     /// What the command's --threads, --device and --precision say, as the record the library applies once; a command
     /// without --device or --precision computes on the CPU in fp32.
     /// </summary>
-    public static ComputeOptions Compute(ParseResult parse, Option<int?> threads, Option<string>? device = null, Option<string>? precision = null) => new()
+    public static ComputeOptions Compute(ParseResult parse, Option<int?> threads, Option<string?>? device = null, Option<string?>? precision = null) => new()
     {
         Threads = parse.GetValue(threads) ?? 0,
-        Device = device is null ? "cpu" : parse.GetValue(device)!,
-        Precision = precision is null ? Centrifuge.Precision.Fp32 : Precisions.Parse(parse.GetValue(precision)!),
+        Device = (device is null ? null : parse.GetValue(device)) ?? "cpu",
+        Precision = (precision is null ? null : PrecisionOf(parse, precision)) ?? Centrifuge.Precision.Fp32,
     };
 }

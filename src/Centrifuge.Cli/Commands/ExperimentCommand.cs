@@ -25,10 +25,10 @@ public static class ExperimentCommand
         var pairs = new Option<int>("--pairs") { Description = "Held-out pairs per test", DefaultValueFactory = _ => 50 };
         var maxIterations = new Option<long?>("--max-iterations") { Description = "Stop each training after this many iterations (smoke runs)" };
         var clip = new Option<string?>("--clip") { Description = "Clip size T,H,W (default: the preset's)" };
-        var model = new Option<string?>("--model") { Description = "Use this trained checkpoint instead of training one (colors, same-class, downstream)" };
+        var model = CommonOptions.Model(absent: "train one; colors, same-class and downstream test a given model instead");
         var cache = new Option<string?>("--cache") { Description = "Clip cache folder (built or refreshed here; share it between experiments on the same data). Default: OUT/cache" };
         var threads = CommonOptions.Threads();
-        var device = new Option<string>("--device") { Description = "cpu or cuda", DefaultValueFactory = _ => "cpu" };
+        var device = CommonOptions.Device();
         var force = new Option<bool>("--force") { Description = "Replace the results and runs of a previous experiment in --out" };
         var command = new Command("experiment", "Run one of the paper's experiments within a training budget and write a table, a chart and JSON");
         command.Arguments.Add(name);
@@ -43,7 +43,7 @@ public static class ExperimentCommand
                 Preset = parse.GetValue(preset)!, Seed = parse.GetValue(seed), Pairs = parse.GetValue(pairs),
                 MaxIterations = parse.GetValue(maxIterations),
                 Clip = parse.GetValue(clip) is { } c ? ClipSize.Parse(c) : null,
-                Model = parse.GetValue(model), Cache = parse.GetValue(cache), Threads = parse.GetValue(threads) ?? 0, Device = parse.GetValue(device)!,
+                Model = parse.GetValue(model), Cache = parse.GetValue(cache), Compute = CommonOptions.Compute(parse, threads, device),
                 Force = parse.GetValue(force),
             };
             options = options with { CommandLine = CommandLine(parse.GetValue(name)!, options) };

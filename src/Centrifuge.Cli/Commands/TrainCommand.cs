@@ -33,7 +33,7 @@ public static class TrainCommand
         var ckptEvery = new Option<int?>("--checkpoint-every") { Description = "Write a checkpoint every N steps" };
         var seed = new Option<int?>("--seed") { Description = "Seed of the weights and the data (a run is reproducible)" };
         var threads = CommonOptions.Threads();
-        var device = new Option<string?>("--device") { Description = "cpu or cuda" };
+        var device = CommonOptions.Device(absent: "the config's, cpu");
         var composite = new Option<double?>("--composite") { Description = "Share of layers that are composited moving-object pseudo-videos (a panning photo with cut-outs of other photos on their own paths), 0-1" };
         var objects = new Option<int?>("--objects") { Description = "Most cut-outs per composited clip (at least 1)" };
         var consistency = new Option<bool?>("--mixture-consistency") { Description = "Project the two output layers so they average exactly to the input (n = 2)" };
@@ -44,8 +44,7 @@ public static class TrainCommand
 
         var encoder = new Option<string?>("--encoder") { Description = "i3d (the paper's 3D encoder) or frame2d (per-frame 2D stages with residual temporal convolutions)" };
         encoder.AcceptOnlyFromAmong("i3d", "frame2d");
-        var precision = new Option<string?>("--precision") { Description = "fp32, or bf16 (bf16 compute under libtorch's CPU autocast, fp32 weights and optimizer)" };
-        precision.AcceptOnlyFromAmong("fp32", "bf16");
+        var precision = CommonOptions.Precision(absent: "the config's, fp32", note: "bf16 computes under libtorch's CPU autocast, with fp32 weights and optimizer");
 
         var command = new Command("train", "Train a Centrifuge model on blended video pairs (resumable; Ctrl-C saves a checkpoint and exits 130, SIGTERM 143)");
         foreach (Option o in new Option[] { data, cache, noCache, preset, outDir, config, resume, force, iterations, init, batch, clip, layers, lr,
@@ -81,7 +80,7 @@ public static class TrainCommand
                 MaxCpuMinutes = parse.GetValue(maxCpuMinutes),
                 MixtureConsistency = parse.GetValue(consistency),
                 Encoder = parse.GetValue(encoder) switch { "i3d" => EncoderKind.I3d, "frame2d" => EncoderKind.Frame2d, _ => null },
-                Precision = parse.GetValue(precision) switch { "fp32" => Precision.Fp32, "bf16" => Precision.Bf16, _ => null },
+                Precision = CommonOptions.PrecisionOf(parse, precision),
             };
             bool resuming = parse.GetValue(resume);
             var progress = new ProgressReporter(context);

@@ -6,7 +6,8 @@ namespace Centrifuge.Runtime;
 /// How a command that runs a model computes: device, precision and intra-op threads (--device, --precision,
 /// --threads), parsed once by the CLI and carried to the library entry point that runs the model, which applies them
 /// once (<see cref="Apply"/>) — the same thread count for libtorch and for an OnnxRuntime session
-/// (<see cref="ResolvedThreads"/>). Training carries its own in its config.
+/// (<see cref="ResolvedThreads"/>). A training run's are in its config (<c>TrainingConfig.Compute</c>) and applied here
+/// too (<see cref="ApplyForTraining"/>): this record is the one place the process's thread count is set.
 /// </summary>
 public sealed record ComputeOptions
 {
@@ -27,8 +28,19 @@ public sealed record ComputeOptions
     /// </summary>
     public Device Apply()
     {
-        TorchRuntime.SetThreads(Threads);
+        ApplyThreads();
         KernelGuard.RequireInference(Precision == Precision.Bf16, Device);
+        return TorchRuntime.ResolveDevice(Device);
+    }
+
+    /// <summary>Sets libtorch's intra-op threads only (a runtime that computes elsewhere still converts tensors in libtorch).</summary>
+    public void ApplyThreads() => TorchRuntime.SetThreads(Threads);
+
+    /// <summary>As <see cref="Apply"/>, for training: the kernel self-check's verdict must hold for gradients too.</summary>
+    public Device ApplyForTraining()
+    {
+        ApplyThreads();
+        KernelGuard.RequireTraining(Precision == Precision.Bf16, Device);
         return TorchRuntime.ResolveDevice(Device);
     }
 }

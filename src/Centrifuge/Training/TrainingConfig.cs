@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 using Centrifuge.Data;
 using Centrifuge.Losses;
 using Centrifuge.Models;
+using Centrifuge.Runtime;
 
 namespace Centrifuge.Training;
 
@@ -101,6 +102,10 @@ public sealed record TrainingConfig
     /// the optimizer state and batch-norm statistics in float32 (speed-up and matching loss curves in docs/BENCHMARKS.md).
     /// </summary>
     public Precision Precision { get; init; } = Precision.Fp32;
+
+    /// <summary>Device, precision and threads as the one record that applies them (<see cref="ComputeOptions.ApplyForTraining"/>).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public ComputeOptions Compute => new() { Device = Device, Precision = Precision, Threads = Threads };
 
     /// <summary>After this many non-finite (NaN/Inf) losses in a row, reload the last good checkpoint.</summary>
     public int NonFiniteTolerance { get; init; } = 5;

@@ -40,15 +40,14 @@ public sealed class TrainingParts(CentrifugeModel model, OptimizerHelper optimiz
     public static TrainingParts FromConfig(TrainingConfig config, ITrainingBatches? batches = null, IRunEvents? events = null)
     {
         config.Validate();
-        KernelGuard.RequireTraining(config.Precision == Precision.Bf16, config.Device);
-        TorchRuntime.SetThreads(config.Threads);
+        Device device = config.Compute.ApplyForTraining();
         ITrainingBatches data = batches ?? TrainingBatches.Open(config, events);
         CentrifugeModel? created = null;
         try
         {
             torch.manual_seed(config.Seed);
             created = CentrifugeModel.Create(config.Model);
-            created.to(TorchRuntime.ResolveDevice(config.Device));
+            created.to(device);
             created.train();
             OptimizerHelper optimizer = TrainingOptimizer.Create(config, created.parameters());
             LossConfig terms = config.Loss;

@@ -11,6 +11,26 @@ namespace Centrifuge.Tests.Training;
 [Collection(TrainingFixtures.Collection)]
 public sealed class TrainerPartsTests
 {
+    /// <summary>Issue 29: a training's --threads (its config's threads) reaches libtorch through ComputeOptions, read back from libtorch.</summary>
+    [Fact]
+    public void TheConfigsThreadsAreTheThreadsLibtorchTrainsWith()
+    {
+        int before = torch.get_num_threads();
+        try
+        {
+            int threads = before == 1 ? 2 : 1;
+            TrainingConfig config = TrainingFixtures.Tiny(1) with { Threads = threads };
+            using (TrainingParts.FromConfig(config, SyntheticShapesBatches.From(config)))
+                Assert.Equal(threads, torch.get_num_threads());
+            using (TrainingParts.FromConfig(config with { Threads = 0 }, SyntheticShapesBatches.From(config)))
+                Assert.Equal(Centrifuge.Runtime.TorchRuntime.DefaultThreads, torch.get_num_threads());
+        }
+        finally
+        {
+            torch.set_num_threads(before);
+        }
+    }
+
     [Fact]
     public void TrainsAHandBuiltModelWithAHandBuiltOptimizerLossAndSchedule()
     {

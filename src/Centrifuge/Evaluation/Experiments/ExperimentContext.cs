@@ -40,13 +40,12 @@ public sealed class ExperimentContext : IDisposable
         Options = options;
         Decoder = decoder;
         Events = events;
-        Device = TorchRuntime.ResolveDevice(options.Device);
-        TorchRuntime.SetThreads(options.Threads);   // evaluation and baselines too, not only the trainings
+        Device = options.Compute.ApplyForTraining();   // evaluations and baselines too; each training applies the same again
         BudgetPerModel = TimeSpan.FromSeconds(options.BudgetMinutes * 60 / Math.Max(1, models));
         // Composed as `train` composes a run's config: the preset, then the experiment's recipe as overrides.
         var recipe = new TrainingOverrides
         {
-            Sources = [options.Data], Seed = options.Seed, Clip = options.Clip, Threads = options.Threads, Device = options.Device,
+            Sources = [options.Data], Seed = options.Seed, Clip = options.Clip, Threads = options.Compute.Threads, Device = options.Compute.Device,
             PhotoProbability = 0, CompositeProbability = 0, FrozenProbability = 0, ColourProbability = 0,
             // The budget ends a run (with a validation and a checkpoint, as train's max_minutes does); the schedule is
             // the preset's over this length.

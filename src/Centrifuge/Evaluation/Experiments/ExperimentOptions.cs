@@ -1,3 +1,5 @@
+using Centrifuge.Runtime;
+
 namespace Centrifuge.Evaluation.Experiments;
 
 /// <summary>
@@ -26,8 +28,8 @@ public sealed record ExperimentOptions
     public string? Model { get; init; }
     /// <summary>Clip cache folder shared by the models (and by several experiments on the same data); null = OUT/cache.</summary>
     public string? Cache { get; init; }
-    public int Threads { get; init; }
-    public string Device { get; init; } = "cpu";
+    /// <summary>Device and threads of every training, evaluation and baseline (training's precision is the preset's).</summary>
+    public ComputeOptions Compute { get; init; } = new();
     /// <summary>Replace the results and runs of a previous experiment in <see cref="Out"/>.</summary>
     public bool Force { get; init; }
 

@@ -33,7 +33,7 @@ public static class SeparationRuntimes
             var torchModel = Models.InferenceModel.Load(model, compute.Apply(), compute.Precision);
             return (torchModel.Separate, torchModel);
         }
-        TorchRuntime.SetThreads(compute.Threads);   // libtorch still converts the tensors (and checks a checkpoint's export)
+        compute.ApplyThreads();   // libtorch still converts the tensors (and checks a checkpoint's export)
         if (!compute.Device.Trim().Equals("cpu", StringComparison.OrdinalIgnoreCase))
             throw new OptionException("device", compute.Device, "the onnx runtime runs on the CPU only here (use the torch runtime)");
         if (compute.Precision != Precision.Fp32)

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Centrifuge.Data;
 using Centrifuge.Evaluation.Experiments;
 using Centrifuge.Models;
+using Centrifuge.Runtime;
 using Centrifuge.Tests.Support;
 using Centrifuge.Tests.Training;
 using Centrifuge.Training;
@@ -15,7 +16,7 @@ public sealed class ExperimentTrainingTests
     private static ExperimentOptions Options(TempDir dir, double budgetMinutes, long? maxIterations = null) => new()
     {
         Data = SmokeData.Videos, Out = dir.File("out"), Preset = "tiny", BudgetMinutes = budgetMinutes, MaxIterations = maxIterations,
-        Pairs = 2, Clip = new ClipSize(4, 24, 24), Threads = 1,
+        Pairs = 2, Clip = new ClipSize(4, 24, 24), Compute = new ComputeOptions { Threads = 1 },
     };
 
     [Fact]
