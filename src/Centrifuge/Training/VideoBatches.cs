@@ -77,7 +77,7 @@ public sealed class VideoBatches : ITrainingBatches
     {
         if (cache is null)
         {
-            events.Note("clips are not cached: they are decoded from the video files at every step");
+            events.Note("clips are not cached (data.cache_clips is false): they are decoded from the video files at every step");
             return TrainingData.Open(data);
         }
         PrepareCache(data, cache, events);   // without checksums (each clip's is checked when first read)

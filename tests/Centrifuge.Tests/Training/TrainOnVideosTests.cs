@@ -179,7 +179,7 @@ public sealed class TrainOnVideosTests
 
             CliResult uncached = CliRunner.Run([.. args, "--out", dir.File("run3"), "--no-cache"]);
             Assert.True(uncached.ExitCode == 0, uncached.Error);
-            Assert.Contains("--no-cache: clips are decoded from the video files", uncached.Output);
+            Assert.Contains("clips are not cached (data.cache_clips is false): they are decoded from the video files", uncached.Output);
             Assert.Contains("\"cache_clips\": false", File.ReadAllText(Path.Combine(dir.File("run3"), "config.json")));
         }
         finally
