@@ -278,7 +278,7 @@ public sealed class Trainer : IDisposable
         bool best = BestCheckpointRule.IsBetter(_config.BestBy, selection, result.SelectionWinRate, _state.BestValidationLoss, _state.BestWinRate);
         if (best)
         {
-            ModelCheckpoint.Save(_model, _folder.BestModelPath, TrainedAt);
+            ModelCheckpoint.Save(_model, _folder.BestModelPath, _config.TrainedAt);
             AtomicFile.Write(_folder.BestScoresPath, s => s.Write(System.Text.Encoding.UTF8.GetBytes(JsonDefaults.Serialize(result) + "\n")));
             _state = _state with { BestValidationLoss = selection, BestIteration = result.Iteration, BestWinRate = result.SelectionWinRate };
         }
@@ -299,7 +299,7 @@ public sealed class Trainer : IDisposable
         }
         _state = _state with { TrainingSeconds = Math.Round(TotalSeconds, 3), CpuSeconds = Math.Round(CpuSeconds, 3) };
         _lastCheckpoint = _store.Save(_model, _optimizer, _state);
-        if (_batches.NoValidation is not null) ModelCheckpoint.Save(_model, _folder.BestModelPath, TrainedAt);   // nothing to choose by
+        if (_batches.NoValidation is not null) ModelCheckpoint.Save(_model, _folder.BestModelPath, _config.TrainedAt);   // nothing to choose by
     }
 
     private void ReloadAfterNonFinite(int inRow)
@@ -336,8 +336,6 @@ public sealed class Trainer : IDisposable
     }
 
     private bool IsCheckpointed(long iteration) => _lastCheckpoint == _store.PathFor(iteration) && File.Exists(_lastCheckpoint);
-
-    private TrainingScale TrainedAt => new(_config.Data.Frames, _config.Data.Height, _config.Data.Width, _config.Data.ShortSide);
 
     private double TotalSeconds => _secondsBefore + _session.Elapsed.TotalSeconds;
 

@@ -107,6 +107,10 @@ public sealed record TrainingConfig
     [System.Text.Json.Serialization.JsonIgnore]
     public ComputeOptions Compute => new() { Device = Device, Precision = Precision, Threads = Threads };
 
+    /// <summary>The scale its models are trained at, as their checkpoints record it.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public TrainingScale TrainedAt => new(Data.Frames, Data.Height, Data.Width, Data.ShortSide);
+
     /// <summary>After this many non-finite (NaN/Inf) losses in a row, reload the last good checkpoint.</summary>
     public int NonFiniteTolerance { get; init; } = 5;
     /// <summary>The learning rate is multiplied by this at each such reload.</summary>

@@ -99,7 +99,7 @@ public sealed class ExperimentContext : IDisposable
         model.to(Device);
         model.eval();
         string checkpoint = Path.Combine(folder.Path, "model.ckpt");
-        ModelCheckpoint.Save(model, checkpoint, new TrainingScale(config.Data.Frames, config.Data.Height, config.Data.Width, config.Data.ShortSide));
+        ModelCheckpoint.Save(model, checkpoint, config.TrainedAt);
         double seconds = clock.Elapsed.TotalSeconds;
         Events.Note($"  {name}: {outcome.Iteration} iterations in {seconds:F0} s -> {checkpoint}");
         Trained.Add(new TrainedVariantSummary(name, outcome.Iteration, Math.Round(seconds, 1), checkpoint));

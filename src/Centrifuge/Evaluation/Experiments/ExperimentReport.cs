@@ -21,7 +21,7 @@ public static class ExperimentReport
             title = result.Title,
             data = Path.GetFullPath(o.Data),
             preset = o.Preset,
-            clip = new[] { context.Base.Data.Frames, context.Base.Data.Height, context.Base.Data.Width },
+            clip = context.Base.Data.Clip,   // [T, H, W]
             budget_minutes = o.BudgetMinutes,
             budget_per_model_seconds = Math.Round(context.BudgetPerModel.TotalSeconds, 1),
             max_iterations = o.MaxIterations,
@@ -55,7 +55,7 @@ public static class ExperimentReport
         if (o.CommandLine is { } command) text.AppendLine($"- command: `{command}`");
         bool trained = context.Trained.Any(t => !t.Name.EndsWith("(given)", StringComparison.Ordinal));
         // The training recipe only where something was trained: a given model brings its own.
-        text.AppendLine($"- preset {o.Preset}, clip {context.Base.Data.Frames}x{context.Base.Data.Height}x{context.Base.Data.Width}" +
+        text.AppendLine($"- preset {o.Preset}, clip {context.Base.Data.Clip.Joined("x")}" +
                         (trained ? $", {context.Base.Optimizer} lr {context.Base.LearningRate}, batch {context.Base.Data.BatchSize}" : ""));
         text.AppendLine((trained ? $"- budget {o.BudgetMinutes} min of training, {context.BudgetPerModel.TotalSeconds:F0} s per model; " : "- no training (model given); ") +
                         $"whole run {elapsedSeconds / 60:F1} min on {Environment.ProcessorCount} CPU cores");
