@@ -54,7 +54,19 @@ public sealed record ModelConfig
     /// </summary>
     public bool MixtureConsistency { get; init; }
 
-    /// <summary>Record equality with the array compared by value (records compare arrays by reference).</summary>
+    /// <summary>
+    /// Training only: in train mode the decoder drops whole feature channels (Dropout3d) of the encoder features it is
+    /// fed, the deepest and every skip but the input video's, with this probability, so that it cannot lean on a few
+    /// channels that recognise a training video. No weights depend on it and eval mode ignores it, so it is not part of
+    /// the architecture (<see cref="Equals(ModelConfig?)"/>): a run with it may start from a model without it. 0 = off.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingDefault)]
+    public double DecoderDropout { get; init; }
+
+    /// <summary>
+    /// Record equality with the array compared by value (records compare arrays by reference); the architecture only, so
+    /// <see cref="DecoderDropout"/> is left out.
+    /// </summary>
     public bool Equals(ModelConfig? other) =>
         other is not null && Endpoint == other.Endpoint && Width.Equals(other.Width) && Layers == other.Layers &&
         CorrectionSteps == other.CorrectionSteps && CorrectorSeesInput == other.CorrectorSeesInput &&
@@ -74,6 +86,7 @@ public sealed record ModelConfig
     {
         if (!(Width > 0) || Width > 8) throw Invalid($"width {Width} must be in (0, 8]");
         if (Layers < 1 || Layers > 64) throw Invalid($"layers {Layers} must be in [1, 64]");
+        if (!(DecoderDropout >= 0 && DecoderDropout < 1)) throw Invalid($"decoder_dropout {DecoderDropout} must be in [0, 1)");
         if (CorrectionSteps < 0 || CorrectionSteps > 8) throw Invalid($"correction_steps {CorrectionSteps} must be in [0, 8]");
         if (!Enum.IsDefined(Encoder)) throw Invalid($"encoder {Encoder} is not one of i3d, frame2d");
         if (!Enum.IsDefined(Endpoint)) throw Invalid($"endpoint {Endpoint} is not one of Mixed_3c, Mixed_4f, Mixed_5c");

@@ -18,6 +18,7 @@ public sealed class UNetDecoder : Module<Tensor, Tensor[], Tensor>, IMacCounted
     private readonly ModuleList<Unit3D> fuse;
     private readonly ModuleList<Unit3D> refine;
     private readonly Conv3d output;
+    private readonly double dropout;
 
     public UNetDecoder(ModelConfig config, long inputChannels, IReadOnlyList<long> stageChannels, long outputChannels)
         : base(nameof(UNetDecoder))
@@ -40,6 +41,7 @@ public sealed class UNetDecoder : Module<Tensor, Tensor[], Tensor>, IMacCounted
             current = width;
         }
         output = nn.Conv3d(current, outputChannels, 1, bias: true);
+        dropout = config.DecoderDropout;
         RegisterComponents();
     }
 
@@ -56,11 +58,11 @@ public sealed class UNetDecoder : Module<Tensor, Tensor[], Tensor>, IMacCounted
     public override Tensor forward(Tensor input, Tensor[] stages)
     {
         using var scope = torch.NewDisposeScope();
-        Tensor x = stages[^1];
+        Tensor x = Dropped(stages[^1]);
         for (int step = 0; step < up.Count; step++)
         {
             int i = stages.Length - 1 - step;
-            Tensor skip = i == 0 ? input : stages[i - 1];
+            Tensor skip = i == 0 ? input : Dropped(stages[i - 1]);
             // Each intermediate is freed once used (autograd keeps what backward needs): at inference the full-resolution
             // steps would otherwise hold every tensor of the decoder at once.
             using Tensor upsampled = up[step].call(x);
@@ -74,6 +76,10 @@ public sealed class UNetDecoder : Module<Tensor, Tensor[], Tensor>, IMacCounted
         Tensor y = output.forward(x);
         return y.MoveToOuterDisposeScope();
     }
+
+    // ModelConfig.DecoderDropout: whole channels of an encoder feature map, in train mode only.
+    private Tensor Dropped(Tensor features) =>
+        dropout > 0 && training ? nn.functional.dropout3d(features, dropout, training: true) : features;
 
     // The output convolution's (its units count their own).
     public double Macs(Tensor input, Tensor output) => (double)output.numel() * this.output.weight!.shape[1];

@@ -18,10 +18,15 @@ public static class LiveScalarOptimizers
     /// </summary>
     public sealed class Adam : TorchSharp.Modules.Adam
     {
-        public Adam(IEnumerable<Parameter> parameters, double lr, double beta1, double beta2, double eps, double weightDecay)
-            : base(parameters, lr, beta1, beta2, eps, weightDecay)
-        {
-        }
+        private readonly bool _decoupled;
+
+        /// <param name="decoupled">
+        /// Decoupled weight decay (AdamW, Loshchilov and Hutter 2019): each step shrinks the weights by lr x weightDecay
+        /// instead of adding weightDecay x weights to the gradient (L2), so the decay is not scaled down by Adam's
+        /// normalisation. Not part of the optimizer's state: a resumed run takes it from its config.
+        /// </param>
+        public Adam(IEnumerable<Parameter> parameters, double lr, double beta1, double beta2, double eps, double weightDecay, bool decoupled = false)
+            : base(parameters, lr, beta1, beta2, eps, weightDecay) => _decoupled = decoupled;
 
         public override Tensor step(Func<Tensor>? closure = null) => _step<ParamGroup>(group =>
         {
@@ -36,7 +41,12 @@ public static class LiveScalarOptimizers
                 var state = (State)_state[param.Handle];
                 state.step += 1;
                 double correction1 = 1 - Math.Pow(beta1, state.step), correction2 = 1 - Math.Pow(beta2, state.step);
-                if (weightDecay != 0) grad = grad.PlusScaled(param, weightDecay);
+                if (weightDecay != 0 && _decoupled)
+                {
+                    using Scalar shrink = (1 - lr * weightDecay).ToScalar();
+                    param.mul_(shrink);
+                }
+                else if (weightDecay != 0) grad = grad.PlusScaled(param, weightDecay);
                 using Scalar b1 = beta1.ToScalar(), oneMinusB1 = (1 - beta1).ToScalar(), b2 = beta2.ToScalar(), oneMinusB2 = (1 - beta2).ToScalar(),
                     epsilon = eps.ToScalar(), sqrtCorrection2 = Math.Sqrt(correction2).ToScalar(), stepSize = (-lr / correction1).ToScalar(),
                     one = 1.ToScalar();

@@ -4,11 +4,20 @@ using System.Text.Json;
 namespace Centrifuge.Training;
 
 /// <summary>One "train" line of metrics.jsonl: the mean loss over the last log interval.</summary>
+/// <remarks>
+/// <see cref="Ratio"/> is the interval's permutation-invariant loss over the identity's on the same (augmented) training
+/// batches: beside the validation's ratios it tells a model that fits its training distribution and fails to carry it
+/// to unseen videos (overfitting) from one that fits neither (underfitting).
+/// </remarks>
 public sealed record TrainMetrics(long Iteration, double Loss, double LearningRate, double ItersPerSecond, int SkippedSteps, double Seconds)
 {
     public string Kind => "train";
     /// <summary>CPU seconds of the training process so far (all sessions), beside the wall-clock <see cref="Seconds"/>.</summary>
     public double? CpuSeconds { get; init; }
+    /// <summary>Mean permutation-invariant loss of the identity (every output the mixture) on the interval's batches.</summary>
+    public double? IdentityLoss { get; init; }
+    /// <summary>The interval's permutation-invariant loss over <see cref="IdentityLoss"/>.</summary>
+    public double? Ratio { get; init; }
 }
 
 /// <summary>

@@ -140,13 +140,14 @@ public sealed class Trainer : IDisposable
         }
         var meter = new ProgressMeter(Math.Max(10, _config.LogEvery));
         int nonFiniteInRow = 0, skippedInWindow = 0;
-        double windowLoss = 0;
+        double windowLoss = 0, windowReconstruction = 0, windowIdentity = 0;
         int windowSteps = 0;
         while (_state.Iteration < _config.Iterations && !cancel.IsCancellationRequested)
         {
             long started = Stopwatch.GetTimestamp();
             double rate = _schedule.At(_state.Iteration) * _state.LrScale;
-            double loss = Step(rate);
+            StepLoss step = Step(rate);
+            double loss = step.Total;
             _state = _state with { Iteration = _state.Iteration + 1, LoaderPosition = _state.LoaderPosition + 1 };
             bool finite = double.IsFinite(loss);
             meter.Add(loss, Stopwatch.GetElapsedTime(started).TotalSeconds);
@@ -170,14 +171,21 @@ public sealed class Trainer : IDisposable
             {
                 nonFiniteInRow = 0;
                 windowLoss += loss;
+                windowReconstruction += step.Reconstruction;
+                windowIdentity += step.Identity;
                 windowSteps++;
             }
 
             if (it % _config.LogEvery == 0 || it == _config.Iterations)
             {
                 _metrics.Append(new TrainMetrics(it, windowSteps > 0 ? windowLoss / windowSteps : double.NaN, rate,
-                    meter.ItersPerSecond, skippedInWindow, Math.Round(TotalSeconds, 3)) { CpuSeconds = Math.Round(CpuSeconds, 3) });
-                (windowLoss, windowSteps, skippedInWindow) = (0, 0, 0);
+                    meter.ItersPerSecond, skippedInWindow, Math.Round(TotalSeconds, 3))
+                {
+                    CpuSeconds = Math.Round(CpuSeconds, 3),
+                    IdentityLoss = windowSteps > 0 ? windowIdentity / windowSteps : null,
+                    Ratio = windowSteps > 0 && windowIdentity > 0 ? windowReconstruction / windowIdentity : null,
+                });
+                (windowLoss, windowReconstruction, windowIdentity, windowSteps, skippedInWindow) = (0, 0, 0, 0, 0);
             }
             bool timeUp = TimeUp();
             if (it % _config.ValidationEvery == 0 || it == _config.Iterations || timeUp)
@@ -206,8 +214,14 @@ public sealed class Trainer : IDisposable
         { FramesLost = _batches.FramesLost };
     }
 
-    /// <summary>One optimizer step on batch number LoaderPosition; returns the loss (non-finite: nothing was updated).</summary>
-    private double Step(double rate)
+    /// <summary>
+    /// A step's objective (non-finite: nothing was updated), its permutation-invariant part, and that part for the identity
+    /// (every output the mixture) on the same batch: their ratio says how well the model fits what it trains on.
+    /// </summary>
+    private readonly record struct StepLoss(double Total, double Reconstruction, double Identity);
+
+    /// <summary>One optimizer step on batch number LoaderPosition.</summary>
+    private StepLoss Step(double rate)
     {
         using var scope = NewDisposeScope();
         TrainingOptimizer.SetLearningRate(_optimizer, rate);
@@ -222,19 +236,29 @@ public sealed class Trainer : IDisposable
         double loss = result.Total.item<float>();
         if (double.IsFinite(loss))
         {
+            double reconstruction = result.Reconstruction.Loss.item<float>();
+            double identity = IdentityLoss(targets, mixture);
             result.Total.backward();
             double norm = nn.utils.clip_grad_norm_(_parameters, _config.GradientClipNorm ?? double.PositiveInfinity);
             if (double.IsFinite(norm))
             {
                 _optimizer.step();
-                return loss;
+                return new StepLoss(loss, reconstruction, identity);
             }
             loss = double.IsNaN(norm) ? double.NaN : double.PositiveInfinity;
         }
         // A skipped step leaves the model as it was: the forward pass already moved the batch-norm running
         // statistics (possibly to NaN), so they are put back.
         CopyBuffers(_bufferBackup, _buffers);
-        return loss;
+        return new StepLoss(loss, double.NaN, double.NaN);
+    }
+
+    /// <summary>The permutation-invariant loss of the identity (k copies of the mixture) on a training batch.</summary>
+    private static double IdentityLoss(Tensor targets, Tensor mixture)
+    {
+        using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
+        return PermutationInvariantLoss.Compute(mixture.unsqueeze(1).expand(targets.shape), targets).Loss.item<float>();
     }
 
     // bf16: the forward pass under CPU autocast, closed before backward; the loss is computed in fp32.

@@ -41,6 +41,11 @@ public sealed record TrainingConfig
     public double LearningRate { get; init; } = 0.1;
     public double Momentum { get; init; } = 0.99;
     public double WeightDecay { get; init; }
+    /// <summary>
+    /// Adam only: apply <see cref="WeightDecay"/> as AdamW does (each step shrinks the weights by learning rate x weight
+    /// decay) rather than as an L2 term in the gradient (false, the default, PyTorch's Adam).
+    /// </summary>
+    public bool DecoupledWeightDecay { get; init; }
     public double AdamBeta1 { get; init; } = 0.9;
     public double AdamBeta2 { get; init; } = 0.999;
     public double AdamEpsilon { get; init; } = 1e-8;
@@ -148,6 +153,8 @@ public sealed record TrainingConfig
         Require(LearningRate > 0 && double.IsFinite(LearningRate), "learning_rate must be > 0");
         Require(Momentum >= 0 && Momentum < 1, "momentum must be in [0, 1)");
         Require(WeightDecay >= 0, "weight_decay must be >= 0");
+        Require(!DecoupledWeightDecay || Optimizer == OptimizerKind.Adam, "decoupled_weight_decay needs optimizer adam");
+        Require(!DecoupledWeightDecay || LearningRate * WeightDecay < 1, "learning_rate x weight_decay must be < 1 with decoupled_weight_decay");
         Require(LrMilestones.Length == LrFactors.Length, "lr_milestones and lr_factors must have the same length");
         Require(LrMilestonesOf >= 1, "lr_milestones_of must be >= 1");
         Require(WarmupIterations >= 0, "warmup_iterations must be >= 0");

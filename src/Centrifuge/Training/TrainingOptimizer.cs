@@ -17,7 +17,7 @@ public static class TrainingOptimizer
         {
             OptimizerKind.Sgd => new LiveScalarOptimizers.SGD(parameters, config.LearningRate, config.Momentum, config.WeightDecay),
             OptimizerKind.Adam => new LiveScalarOptimizers.Adam(parameters, config.LearningRate, config.AdamBeta1, config.AdamBeta2,
-                config.AdamEpsilon, config.WeightDecay),
+                config.AdamEpsilon, config.WeightDecay, config.DecoupledWeightDecay),
             _ => throw new ArgumentOutOfRangeException(nameof(config), config.Optimizer, "unknown optimizer"),
         };
 

@@ -173,20 +173,27 @@ public sealed class ScalarLifetimeTests
         (a.dtype == ScalarType.Bool ? a.logical_xor(b).any().item<bool>() == false : a.allclose(b, 0, 0));
 
     [Theory]
-    [InlineData(false)]
-    [InlineData(true)]
-    public void The_optimizers_take_the_steps_of_TorchSharp_s(bool adam)
+    [InlineData("sgd")]
+    [InlineData("adam")]
+    [InlineData("adamw")]   // ours with decoupled weight decay against TorchSharp's AdamW
+    public void The_optimizers_take_the_steps_of_TorchSharp_s(string kind)
     {
+        bool adam = kind != "sgd";
         torch.manual_seed(3);
         using var ours = nn.Linear(5, 4);
         using var theirs = nn.Linear(5, 4);
         theirs.load_state_dict(ours.state_dict());
+        // A weight decay large enough that coupling it to the gradient (Adam) or not (AdamW) gives other weights.
+        double decay = kind == "adamw" ? 0.5 : 0.001;
         using OptimizerHelper a = adam
-            ? new LiveScalarOptimizers.Adam(ours.parameters(), 0.01, 0.9, 0.99, 1e-8, 0.001)
-            : new LiveScalarOptimizers.SGD(ours.parameters(), 0.01, 0.9, 0.001);
-        using OptimizerHelper b = adam
-            ? optim.Adam(theirs.parameters(), 0.01, 0.9, 0.99, 1e-8, weight_decay: 0.001)
-            : optim.SGD(theirs.parameters(), 0.01, momentum: 0.9, weight_decay: 0.001);
+            ? new LiveScalarOptimizers.Adam(ours.parameters(), 0.01, 0.9, 0.99, 1e-8, decay, decoupled: kind == "adamw")
+            : new LiveScalarOptimizers.SGD(ours.parameters(), 0.01, 0.9, decay);
+        using OptimizerHelper b = kind switch
+        {
+            "adam" => optim.Adam(theirs.parameters(), 0.01, 0.9, 0.99, 1e-8, weight_decay: decay),
+            "adamw" => optim.AdamW(theirs.parameters(), 0.01, 0.9, 0.99, 1e-8, weight_decay: decay),
+            _ => optim.SGD(theirs.parameters(), 0.01, momentum: 0.9, weight_decay: decay),
+        };
         for (int step = 0; step < 5; step++)
         {
             using var scope = NewDisposeScope();
@@ -199,7 +206,8 @@ public sealed class ScalarLifetimeTests
             }
         }
         foreach ((Parameter p, Parameter q) in ours.parameters().Zip(theirs.parameters()))
-            Assert.True(p.allclose(q, rtol: 1e-6, atol: 1e-7), $"{(adam ? "Adam" : "SGD")}: parameters differ after 5 steps");
+            Assert.True(p.allclose(q, rtol: 1e-6, atol: 1e-7), $"{kind}: parameters differ after 5 steps");
+        if (kind == "adamw") return;   // AdamW's state is another type's; ours is saved as Adam's
         // Their state resumes ours (checkpoints written before these optimizers existed), and ours theirs.
         using var stream = new MemoryStream();
         using (var writer = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true)) b.save_state_dict(writer);
