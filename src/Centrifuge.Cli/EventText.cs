@@ -83,7 +83,7 @@ internal sealed class EventText
 
     private static Shown Separating(SeparationProgress p)
     {
-        string name = Path.GetFileName(p.Input);
+        string name = p.Name;
         string eta = p.Remaining is TimeSpan r && !p.Finished ? $", ETA {r:h\\:mm\\:ss}" : "";
         return new($"{name}: {p.FramesDone}/{p.FramesTotal} frames ({100.0 * p.FramesDone / Math.Max(1, p.FramesTotal):F0}%), {p.FramesPerSecond:F1} frames/s{eta}",
             LineKind.Progress, $"{name} {p.FramesDone}/{p.FramesTotal} frames {p.FramesPerSecond:F1} fps", Throttled: true);

@@ -10,6 +10,9 @@ namespace Centrifuge.Inference.Separation;
 /// <summary>Progress of one input: frames finished of the total, speed, and the estimated time left.</summary>
 public sealed record SeparationProgress(string Input, int FramesDone, int FramesTotal, double FramesPerSecond, TimeSpan? Remaining) : RunProgress
 {
+    /// <summary>How a progress line names the input: its file name, or both file names for a blend ("a.mp4+b.mp4").</summary>
+    public string Name { get; init; } = Path.GetFileName(Input);
+
     public override double StepsDone => FramesDone;
     public override double Steps => FramesTotal;
 }
@@ -143,7 +146,10 @@ public sealed class Separator
                 {
                     double speed = done / Math.Max(1e-9, clock.Elapsed.TotalSeconds);
                     TimeSpan? left = speed > 0 && expectedFrames >= done ? TimeSpan.FromSeconds((expectedFrames - done) / speed) : null;
-                    events.Send(new SeparationProgress(input, done, Math.Max(done, expectedFrames), speed, left));
+                    events.Send(new SeparationProgress(input, done, Math.Max(done, expectedFrames), speed, left)
+                    {
+                        Name = blend is { } pair ? $"{Path.GetFileName(pair.A)}+{Path.GetFileName(pair.B)}" : Path.GetFileName(input),
+                    });
                 }, stop);
             }
             catch (NonFiniteLayersException e)

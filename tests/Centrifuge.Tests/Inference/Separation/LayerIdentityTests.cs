@@ -18,8 +18,12 @@ public class LayerIdentityTests(SeparationFixture clips) : IClassFixture<Separat
     public void Each_layer_of_a_blend_stays_in_one_file_across_windows()
     {
         using var dir = new TempDir();
-        var (result, orders) = SeparateWithShufflingOracle(dir.File("out"), align: true);
+        var events = new ProgressNames();
+        var (result, orders) = SeparateWithShufflingOracle(dir.File("out"), align: true, events);
         Assert.True(result.Stats.Windows >= 3, $"{result.Stats.Windows} windows");
+        // Its progress is labelled by both videos, not by the second alone.
+        Assert.NotEmpty(events.Names);
+        Assert.All(events.Names, n => Assert.Equal($"{Path.GetFileName(clips.BlendA)}+{Path.GetFileName(clips.BlendB)}", n));
         Assert.Contains(orders, o => o[0] != orders[0][0]);   // the oracle did swap its outputs
 
         int[] first = NearestSource(Path.Combine(result.OutputFolder, "layer-1.mp4"));
@@ -41,7 +45,16 @@ public class LayerIdentityTests(SeparationFixture clips) : IClassFixture<Separat
         Assert.Equal(2, first.Distinct().Count());
     }
 
-    private (SeparationResult, List<int[]>) SeparateWithShufflingOracle(string outDir, bool align)
+    private sealed class ProgressNames : IRunEvents
+    {
+        public List<string> Names { get; } = [];
+        public void Report(RunEvent e)
+        {
+            if (e is SeparationProgress p) Names.Add(p.Name);
+        }
+    }
+
+    private (SeparationResult, List<int[]>) SeparateWithShufflingOracle(string outDir, bool align, IRunEvents? events = null)
     {
         using var scope = torch.NewDisposeScope();
         Tensor a = ReadAll(clips.BlendA), b = ReadAll(clips.BlendB);   // [3, 30, 48, 64] each
@@ -60,7 +73,7 @@ public class LayerIdentityTests(SeparationFixture clips) : IClassFixture<Separat
             return torch.stack(order.Select(i => layers[i]).ToArray()).unsqueeze(0);
         }
         var options = new SeparationOptions { ProcessingShortSide = 48, WindowFrames = Window, OverlapFrames = Overlap, AlignLayers = align };
-        SeparationResult result = new Separator(Oracle, options).SeparateBlend(clips.BlendA, clips.BlendB, 0.5, outDir);
+        SeparationResult result = new Separator(Oracle, options).SeparateBlend(clips.BlendA, clips.BlendB, 0.5, outDir, events);
         return (result, orders);
     }
 
