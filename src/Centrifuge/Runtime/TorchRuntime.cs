@@ -30,6 +30,7 @@ public static class TorchRuntime
                 kernels?.ApplyAfterLoad();
                 using var probe = torch.zeros(1);
                 NativeLog.SetThreshold(NativeWarnings ? NativeLog.Warning : NativeLog.Error);
+                NnpackSwitch.DisableWhenUnavailable();   // after the threshold: its one failed ask shows only with --verbose
             }
             catch (Exception e) when (e is NotSupportedException || e is DllNotFoundException || e is TypeInitializationException || e is BadImageFormatException)
             {

@@ -37,4 +37,20 @@ public class NativeLogTests(EvaluationClips clips) : IClassFixture<EvaluationCli
         if (CpuIdentity.Read() is { Family: "26" } cpu && cpu.ModelName.StartsWith("AMD", StringComparison.Ordinal))
             Assert.True(NativeLines(verbose) > 0, "AMD Zen 5: libtorch's NNPACK warning shows under --verbose");
     }
+
+    /// <summary>
+    /// With oneDNN off (the kernel guard's training setting) libtorch asked NNPACK again before every eligible 2D
+    /// convolution, and on AMD Zen 5 each failed ask logged again: 32 lines for this 3-step training, over 4,000 in a long
+    /// one. NNPACK is now switched off where it cannot start, so it is asked once. Elsewhere no line shows either way.
+    /// </summary>
+    [Fact]
+    public void A_verbose_training_asks_NNPACK_at_most_once()
+    {
+        using var dir = new TempDir();
+        using CliProcess run = CliProcess.Start(["train", "--preset", "tiny", "--data", "synthetic:shapes", "--iterations", "3",
+            "--val-every", "3", "--threads", "2", "--verbose", "--out", dir.File("run")]);
+        Assert.Equal(0, run.Exit(TimeSpan.FromMinutes(3)));
+        int asks = run.Error.Split('\n').Count(line => line.Contains("NNPACK", StringComparison.Ordinal));
+        Assert.True(asks <= 1, $"{asks} NNPACK lines");
+    }
 }
