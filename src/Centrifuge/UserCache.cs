@@ -47,8 +47,36 @@ public static class UserCache
             string home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);   // $HOME, else the user database's
             if (home.Length > 0 && Path.IsPathRooted(home) && Directory.Exists(home)) return Path.Combine(home, ".cache", "centrifuge");
             string user = Environment.UserName is { Length: > 0 } name ? name : "user";
-            return Path.Combine(Path.GetTempPath(), $"centrifuge-cache-{user}");
+            return TemporaryFolders.GetOrAdd(Path.Combine(Path.GetTempPath(), $"centrifuge-cache-{user}"), PrivateFolder);
         }
+    }
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> TemporaryFolders = new();
+
+    private const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+
+    // The temporary folder is everyone's, and the name is easy to guess: a folder of that name made by another user, or a
+    // link planted there, would let them read our cached clips or plant their own. So the folder is used only when it is
+    // a real folder this user owns (changing its mode to owner-only succeeds only for its owner); otherwise this process
+    // gets a fresh private folder of its own (the cache is only a speed-up).
+    private static string PrivateFolder(string path)
+    {
+        if (!OperatingSystem.IsLinux() && !OperatingSystem.IsMacOS()) return path;
+        try
+        {
+            var info = new DirectoryInfo(path);
+            if (!info.Exists && info.LinkTarget is null && !File.Exists(path)) Directory.CreateDirectory(path, OwnerOnly);
+            info.Refresh();
+            if (info.Exists && info.LinkTarget is null)
+            {
+                File.SetUnixFileMode(path, OwnerOnly);
+                return path;
+            }
+        }
+        catch (Exception e) when (e is UnauthorizedAccessException or IOException)
+        {
+        }
+        return Directory.CreateTempSubdirectory($"{Path.GetFileName(path)}-").FullName;
     }
 
     /// <summary>The shared decoded-clip cache of one short side (one cache serves any number of source lists).</summary>

@@ -30,6 +30,34 @@ public sealed class UserCacheTests
     }
 
     [Fact]
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
+    public void The_temporary_cache_folder_is_private_and_a_link_planted_in_its_place_is_not_followed()
+    {
+        using var dir = new TempDir();
+        string video = MakeVideo(dir), work = Folder(dir, "work"), temp = Folder(dir, "tmp"), elsewhere = Folder(dir, "elsewhere");
+        void NoHome(ProcessStartInfo start)
+        {
+            start.Environment["HOME"] = dir.File("no-such-home");
+            start.Environment["TMPDIR"] = temp;
+        }
+
+        Assert.Equal(0, Probe(video, work, NoHome).ExitCode);
+        string cache = Assert.Single(Directory.GetDirectories(temp));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(cache));
+
+        // Someone else's link where the folder would be: the cache goes to a fresh folder, never through the link.
+        string name = Path.GetFileName(cache);
+        Directory.Delete(cache, recursive: true);
+        Directory.CreateSymbolicLink(Path.Combine(temp, name), elsewhere);
+        CliResult probed = Probe(video, work, NoHome);
+        Assert.True(probed.ExitCode == 0, probed.Error);
+        Assert.Empty(Directory.GetFileSystemEntries(elsewhere));
+        string fresh = Assert.Single(Directory.GetDirectories(temp), d => new DirectoryInfo(d).LinkTarget is null);
+        Assert.StartsWith($"{name}-", Path.GetFileName(fresh));
+        Assert.Single(Directory.GetFiles(fresh, "frame-counts-v*.json"));
+    }
+
+    [Fact]
     public void XDG_CACHE_HOME_comes_first_and_a_relative_one_is_ignored()
     {
         using var dir = new TempDir();
