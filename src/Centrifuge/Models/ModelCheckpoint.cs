@@ -19,6 +19,8 @@ public static class ModelCheckpoint
 {
     private static readonly byte[] Magic = Encoding.ASCII.GetBytes("CENTRIFUGE-MODEL2\n");
     private static readonly byte[] UncheckedMagic = Encoding.ASCII.GetBytes("CENTRIFUGE-MODEL1\n");
+    // How a training checkpoint (Training.TrainingCheckpoint) starts: named, not read, when one is given as a model.
+    private static readonly byte[] TrainingMagic = "CFGTRAIN"u8.ToArray();
     private static readonly byte[] EndMarker = "CFMODEND"u8.ToArray();
 
     /// <summary>
@@ -181,6 +183,9 @@ public static class ModelCheckpoint
         try
         {
             byte[] magic = reader.ReadBytes(Magic.Length);
+            if (magic.AsSpan().StartsWith(TrainingMagic))
+                throw new CentrifugeException($"{path}: a training checkpoint (a run's checkpoints/step-N.ckpt), not a model checkpoint: " +
+                    "models are the run's best.ckpt (a training checkpoint can only start or resume a training)", ExitCodes.InvalidInput);
             if (!magic.AsSpan().SequenceEqual(Magic) && !magic.AsSpan().SequenceEqual(UncheckedMagic))
                 throw new CentrifugeException($"{path}: not a Centrifuge model checkpoint (bad header)", ExitCodes.InvalidInput);
             int length = reader.ReadInt32();

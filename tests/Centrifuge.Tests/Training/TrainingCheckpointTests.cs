@@ -80,6 +80,20 @@ public sealed class TrainingCheckpointTests
     }
 
     [Fact]
+    public void ATrainingCheckpointGivenAsAModelIsNamedAsSuch()
+    {
+        using var dir = new TempDir();
+        var config = TrainingFixtures.Tiny(10);
+        var (model, optimizer) = Trained(config, 1);
+        string path = dir.File("step-000000001.ckpt");
+        TrainingCheckpoint.Save(path, model, optimizer, new TrainingState { Iteration = 1, Config = config });
+        var e = Assert.Throws<CentrifugeException>(() => ModelCheckpoint.Load(path));
+        Assert.Equal(ExitCodes.InvalidInput, e.ExitCode);
+        Assert.Contains($"{path}: a training checkpoint", e.Message);   // it used to say "bad header"
+        Assert.Contains("best.ckpt", e.Message);
+    }
+
+    [Fact]
     public void AWriteInterruptedMidwayLeavesThePreviousCheckpointLoadable()
     {
         using var dir = new TempDir();
