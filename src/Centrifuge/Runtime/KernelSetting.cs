@@ -1,5 +1,3 @@
-using System.Runtime.InteropServices;
-
 namespace Centrifuge.Runtime;
 
 /// <summary>
@@ -76,21 +74,12 @@ public sealed record KernelSetting(string Name, string Description, IReadOnlyDic
     public void ApplyAfterLoad()
     {
         if (OneDnn) return;
-        if (!OperatingSystem.IsLinux() || !NativeLibrary.TryLoad("libtorch_cpu.so", out IntPtr library) ||
-            !NativeLibrary.TryGetExport(library, "_ZN2at13globalContextEv", out IntPtr globalContext) ||
-            !NativeLibrary.TryGetExport(library, "_ZN2at7Context20setUserEnabledMkldnnEb", out IntPtr setMkldnn))
+        if (!AtenContext.TrySet("_ZN2at7Context20setUserEnabledMkldnnEb", false))
             throw new CentrifugeException($"kernel setting {Name}: this libtorch does not export at::Context::setUserEnabledMkldnn",
                 ExitCodes.Environment);
-        SetUserEnabledMkldnn(globalContext, setMkldnn, false);
     }
 
     public override string ToString() => Name;
-
-    private static unsafe void SetUserEnabledMkldnn(IntPtr globalContext, IntPtr setMkldnn, bool enabled)
-    {
-        IntPtr context = ((delegate* unmanaged<IntPtr>)globalContext)();
-        ((delegate* unmanaged<IntPtr, byte, void>)setMkldnn)(context, enabled ? (byte)1 : (byte)0);
-    }
 
     private static KernelSetting OneDnnIsa(string name, string isa) =>
         new(name, $"oneDNN up to {isa}", new Dictionary<string, string> { [OneDnnIsaVariable] = isa });

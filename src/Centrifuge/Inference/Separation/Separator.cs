@@ -135,6 +135,7 @@ public sealed class Separator
         ProcessMemory.ResetPeak();
         FfmpegMemory.Reset();   // the reader already running is counted from its start
         var clock = Stopwatch.StartNew();
+        string shown = blend is { } pair ? $"{Path.GetFileName(pair.A)}+{Path.GetFileName(pair.B)}" : Path.GetFileName(input);   // progress label
         var engine = new SlidingWindowSeparation(new WindowPlanner(Options.WindowFrames, Options.OverlapFrames), Options.CrossFade, Options.AlignLayers);
         SlidingWindowStats stats;
         var writing = new SeparationWriterOptions(Options.Crf, Options.EncoderPreset, Options.WriteChunkFrames, Options.ContactFrames);
@@ -146,10 +147,7 @@ public sealed class Separator
                 {
                     double speed = done / Math.Max(1e-9, clock.Elapsed.TotalSeconds);
                     TimeSpan? left = speed > 0 && expectedFrames >= done ? TimeSpan.FromSeconds((expectedFrames - done) / speed) : null;
-                    events.Send(new SeparationProgress(input, done, Math.Max(done, expectedFrames), speed, left)
-                    {
-                        Name = blend is { } pair ? $"{Path.GetFileName(pair.A)}+{Path.GetFileName(pair.B)}" : Path.GetFileName(input),
-                    });
+                    events.Send(new SeparationProgress(input, done, Math.Max(done, expectedFrames), speed, left) { Name = shown });
                 }, stop);
             }
             catch (NonFiniteLayersException e)
