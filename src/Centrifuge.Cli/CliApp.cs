@@ -81,5 +81,6 @@ public static class CliApp
         ExperimentCommand.Create(context),
         ExportCommand.Create(context),
         MergeShardsCommand.Create(context),
+        AverageCommand.Create(context),
     ];
 }

@@ -1,0 +1,83 @@
+using Centrifuge.Models;
+
+namespace Centrifuge.Training;
+
+/// <summary>What `centrifuge average` wrote: the inputs with their normalised weights, and the model's size and scale.</summary>
+public sealed record AveragedModel(string Output, string[] Inputs, double[] Weights, long Parameters, TrainingScale? TrainedAt);
+
+/// <summary>
+/// `centrifuge average`: model checkpoints and a run's training checkpoints (checkpoints/step-N.ckpt, read for their
+/// model weights only) averaged into one model checkpoint (<see cref="ModelAverager"/>). One input converts a training
+/// checkpoint into a model that `evaluate` and `separate` take. The inputs must share the architecture and the scale
+/// they were trained at; the output is written only once every input has been read, and never over a file without
+/// <c>force</c>.
+/// </summary>
+public static class WeightAveraging
+{
+    public static AveragedModel Run(IReadOnlyList<string> inputs, string output, IReadOnlyList<double>? weights = null, bool force = false)
+    {
+        if (inputs.Count == 0) throw new CentrifugeException("average: no model given", ExitCodes.Usage);
+        if (weights is not null && weights.Count != inputs.Count)
+            throw new CentrifugeException($"average: {weights.Count} weights for {inputs.Count} models", ExitCodes.Usage);
+        if (weights is not null && weights.Any(w => !(w > 0) || double.IsInfinity(w)))
+            throw new CentrifugeException($"average: every weight must be positive and finite (got {string.Join(", ", weights)})", ExitCodes.Usage);
+        string full = Path.GetFullPath(output);
+        if (Directory.Exists(full)) throw new CentrifugeException($"{output}: is a folder, expected a .ckpt file path", ExitCodes.OutputExists);
+        if (File.Exists(full) && !force) throw new CentrifugeException($"{output}: already exists (--force replaces it)", ExitCodes.OutputExists);
+        string? folder = Path.GetDirectoryName(full);
+        if (folder is null || !Directory.Exists(folder))
+            throw new CentrifugeException($"{output}: folder {folder} does not exist", ExitCodes.WriteFailed);
+
+        using var averager = new ModelAverager();
+        TrainingScale? scale = null;
+        string? scaleFrom = null;
+        for (int i = 0; i < inputs.Count; i++)
+        {
+            string path = inputs[i];
+            (CentrifugeModel model, TrainingScale? trainedAt) = Read(path);
+            using (model)
+            {
+                try
+                {
+                    averager.Add(model, weights?[i] ?? 1);
+                }
+                catch (ArgumentException e)
+                {
+                    throw new CentrifugeException($"{path}: {e.Message.Replace("the first model", inputs[0])}", ExitCodes.IncompatibleModel);
+                }
+            }
+            if (trainedAt is null) continue;
+            if (scale is not null && scale != trainedAt)
+                throw new CentrifugeException($"{path}: trained at {Describe(trainedAt)}, {scaleFrom} at {Describe(scale)}: " +
+                    "models trained at other scales are not averaged", ExitCodes.IncompatibleModel);
+            (scale, scaleFrom) = (trainedAt, path);
+        }
+
+        using CentrifugeModel average = averager.ToModel();
+        ModelCheckpoint.Save(average, full, scale);
+        double total = weights?.Sum() ?? inputs.Count;
+        return new AveragedModel(output, [.. inputs], [.. inputs.Select((_, i) => (weights?[i] ?? 1) / total)],
+            average.parameters().Sum(p => p.numel()), scale);
+    }
+
+    // A model checkpoint, or the model part of a training checkpoint with the scale its run trained at.
+    private static (CentrifugeModel Model, TrainingScale? TrainedAt) Read(string path)
+    {
+        if (!TrainingCheckpoint.IsTrainingCheckpoint(path))
+            return (ModelCheckpoint.Load(path), ModelCheckpoint.ReadTrainingScale(path));
+        TrainingConfig config = TrainingCheckpoint.ReadState(path).Config;
+        var model = CentrifugeModel.Create(config.Model);
+        try
+        {
+            TrainingCheckpoint.LoadWeights(path, model);
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
+        return (model, config.TrainedAt);
+    }
+
+    private static string Describe(TrainingScale s) => $"{s.Frames}x{s.Height}x{s.Width} (short side {s.ShortSide})";
+}
