@@ -67,7 +67,8 @@ public sealed record TrainingConfig
     /// <summary>Seed of the validation pairs, apart from <see cref="Seed"/> so runs with different seeds are compared on the same pairs.</summary>
     public long ValidationSeed { get; init; }
     /// <summary>
-    /// Where the validation pairs' clips are cut. Centred (the default, as every run before 2026-12-04): each video's
+    /// Where the validation pairs' clips are cut. Centred (the default of a config without a preset, as every run
+    /// before 2026-12-04; every preset says spread, <see cref="TrainingPresets"/>): each video's
     /// middle clip and centre crop, so the pairs of V videos are at most V(V-1)/2 distinct views however many are asked
     /// for (15 for the 6 validation videos of data/corpus). Spread: start and crop place drawn per pair from the
     /// validation seed, so every pair is a view of its own and the best checkpoint is chosen on all of them

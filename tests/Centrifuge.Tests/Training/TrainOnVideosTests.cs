@@ -93,8 +93,9 @@ public sealed class TrainOnVideosTests
     }
 
     /// <summary>
-    /// validation_placement: centred (the default) blends each pair of videos from the same middle clips, so 40 pairs of
-    /// 8 training videos are at most 28 distinct mixtures; spread makes all 40 distinct. The config key reads from JSON.
+    /// validation_placement: centred blends each pair of videos from the same middle clips, so 40 pairs of 8 training
+    /// videos are at most 28 distinct mixtures; spread (every preset's, as `evaluate`'s) makes all 40 distinct. The
+    /// config key reads from JSON; a config without a preset, and the shipped recipe's, stay centred.
     /// </summary>
     [Fact]
     public void Spread_validation_pairs_are_distinct_views_where_centred_ones_repeat()
@@ -128,11 +129,13 @@ public sealed class TrainOnVideosTests
             Assert.Equal(40, count);
             return seen.Count;
         }
-        Assert.Equal(ClipPlacement.Centred, config.ValidationPlacement);
-        Assert.InRange(DistinctMixtures(config), 1, 28);
-        TrainingConfig spread = JsonDefaults.Deserialize<TrainingConfig>("{\"validation_placement\": \"spread\"}");
-        Assert.Equal(ClipPlacement.Spread, spread.ValidationPlacement);
-        Assert.Equal(40, DistinctMixtures(config with { ValidationPlacement = spread.ValidationPlacement }));
+        Assert.Equal(ClipPlacement.Spread, config.ValidationPlacement);
+        Assert.Equal(40, DistinctMixtures(config));
+        TrainingConfig centred = JsonDefaults.Deserialize<TrainingConfig>("{\"validation_placement\": \"centred\"}");
+        Assert.Equal(ClipPlacement.Centred, centred.ValidationPlacement);
+        Assert.InRange(DistinctMixtures(config with { ValidationPlacement = centred.ValidationPlacement }), 1, 28);
+        Assert.Equal(ClipPlacement.Centred, JsonDefaults.Deserialize<TrainingConfig>("{}").ValidationPlacement);
+        Assert.Equal(ClipPlacement.Centred, TrainingConfig.Load([Path.Combine(Repo.Root, "configs", "cpu-small-default.json")]).ValidationPlacement);
     }
 
     // Four 12-frame 64x48 test-pattern videos in DIR/videos.
