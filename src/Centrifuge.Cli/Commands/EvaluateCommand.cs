@@ -30,8 +30,12 @@ public static class EvaluateCommand
         var json = CommonOptions.Json();
         var report = new Option<string?>("--report") { Description = "Write report.md, report.json and scores.png into this folder" };
         var force = new Option<bool>("--force") { Description = "Replace an existing report" };
+        var against = new Option<string?>("--against")
+        {
+            Description = "Also score this checkpoint (e.g. the shipped model) on the same pairs, and count the pairs where the model is better or worse than it (sign test)",
+        };
         var command = new Command("evaluate", "Score a model on N deterministic blended pairs against the identity and untrained baselines (paper Table 1)");
-        foreach (Option o in new Option[] { model, data, pairs, seed, placement, clip, precision, device, batch, threads, cache, json, report, force }) command.Options.Add(o);
+        foreach (Option o in new Option[] { model, data, pairs, seed, placement, clip, precision, device, batch, threads, cache, json, report, force, against }) command.Options.Add(o);
         command.SetAction(parse => context.Execute(parse, () =>
         {
             if (parse.GetValue(report) is { } target) EvaluationReport.Check(target, parse.GetValue(force));
@@ -40,6 +44,7 @@ public static class EvaluateCommand
                 Pairs = parse.GetValue(pairs), Seed = parse.GetValue(seed), Placement = parse.GetValue(placement),
                 Clip = parse.GetValue(clip) is { } c ? ClipSize.Parse(c) : null,
                 Compute = CommonOptions.Compute(parse, threads, device, precision), BatchSize = parse.GetValue(batch), Cache = parse.GetValue(cache),
+                Reference = parse.GetValue(against),
             };
             // stdout is the table or the JSON: no progress lines; a wait for another process preparing the cache on stderr.
             var progress = new ProgressReporter(context, ProgressMode.None) { NotePrefix = "centrifuge: evaluate: ", NotesToError = true };
@@ -53,6 +58,7 @@ public static class EvaluateCommand
             {
                 context.Output.Write(EvaluationReport.Table(result));
                 context.Output.WriteLine($"model loss / identity loss = {MarkdownTable.Number(result.RatioToIdentity)} on {result.Pairs} pairs");
+                if (EvaluationReport.ComparisonLine(result) is { } comparison) context.Output.WriteLine($"model {comparison}");
             }
             return ExitCodes.Ok;
         }));

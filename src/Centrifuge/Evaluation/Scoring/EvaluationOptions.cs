@@ -25,6 +25,11 @@ public sealed record EvaluationOptions
     public string? Cache { get; init; }
     /// <summary>Pairs per forward pass (memory is bounded by this).</summary>
     public int BatchSize { get; init; } = 4;
+    /// <summary>
+    /// A second checkpoint (e.g. the shipped model) scored on the same pairs as the row "reference" and compared with
+    /// the model pair by pair (<see cref="Losses.PairedComparison"/>); any architecture; null = none.
+    /// </summary>
+    public string? Reference { get; init; }
 
     public void Validate()
     {

@@ -37,7 +37,9 @@ public static class EvaluationReport
     }
 
     public static IEnumerable<(string Name, ScoreRow Row)> Rows(EvaluationResult r) =>
-        [("identity", r.Identity), ("untrained", r.Untrained), ("model", r.Model)];
+        [("identity", r.Identity), ("untrained", r.Untrained), ("model", r.Model), .. r.Reference is { } reference ? new[] { ("reference", reference) } : []];
+
+    private static double Paper(string row) => PaperLoss.TryGetValue(row, out double loss) ? loss : double.NaN;
 
     /// <summary>The table alone: row, loss, PSNR, SSIM, PSNRi (mean, median, 10th percentile), win rate, diversity, paper loss.</summary>
     public static string Table(EvaluationResult result) => MarkdownTable.Render(
@@ -46,17 +48,26 @@ public static class EvaluationReport
         [
             r.Name, MarkdownTable.Number(r.Row.Loss), MarkdownTable.Number(r.Row.Psnr, 2), MarkdownTable.Number(r.Row.Ssim),
             MarkdownTable.Number(r.Row.Psnri, 2), MarkdownTable.Number(r.Row.PsnriMedian, 2), MarkdownTable.Number(r.Row.PsnriP10, 2),
-            Percent(r.Row.WinRate), MarkdownTable.Number(r.Row.Diversity), MarkdownTable.Number(PaperLoss[r.Name]),
+            Percent(r.Row.WinRate), MarkdownTable.Number(r.Row.Diversity), MarkdownTable.Number(Paper(r.Name)),
         ]));
 
-    /// <summary>Every pair: its videos, the identity's and the model's loss, the model's and the untrained model's PSNRi.</summary>
+    /// <summary>Every pair: its videos, the identity's and the model's loss, the model's, the untrained model's and the reference's PSNRi.</summary>
     public static string PairTable(EvaluationResult result) => MarkdownTable.Render(
-        ["pair", "videos", "identity loss", "model loss", "model PSNRi (dB)", "untrained PSNRi (dB)"],
+        ["pair", "videos", "identity loss", "model loss", "model PSNRi (dB)", "untrained PSNRi (dB)", .. result.Reference is null ? Array.Empty<string>() : ["reference PSNRi (dB)"]],
         result.PerPair.Select(p => (IReadOnlyList<string>)
         [
             p.Pair.ToString(System.Globalization.CultureInfo.InvariantCulture), string.Join(" + ", p.Videos),
             MarkdownTable.Number(p.IdentityLoss), MarkdownTable.Number(p.Loss), MarkdownTable.Number(p.Psnri, 2), MarkdownTable.Number(p.UntrainedPsnri, 2),
+            .. result.Reference is null ? Array.Empty<string>() : [MarkdownTable.Number(p.ReferencePsnri ?? double.NaN, 2)],
         ]));
+
+    /// <summary>"better than the reference on 61 of 100 pairs, worse on 37, level on 2; PSNRi difference mean ..., p = ...", or null without a reference.</summary>
+    public static string? ComparisonLine(EvaluationResult result) => result.Comparison is not { } c ? null :
+        $"against the reference: better on {c.Better} of {c.Pairs} pairs, worse on {c.Worse}, level on {c.Level}; " +
+        $"PSNRi difference (model - reference) mean {Signed(c.MeanDifference)} dB, median {Signed(c.MedianDifference)} dB; " +
+        $"two-sided sign test p = {MarkdownTable.Number(c.SignTestP, 3)}";
+
+    private static string Signed(double value) => (value > 0 ? "+" : "") + MarkdownTable.Number(value, 2);
 
     /// <summary>A share as a whole percentage ("87 %"), "-" when not a number.</summary>
     public static string Percent(double share) => double.IsNaN(share) ? "-" : $"{MarkdownTable.Number(100 * share, 0)} %";
@@ -74,6 +85,9 @@ public static class EvaluationReport
                         "Paper numbers: Kinetics-600 validation, basic predictor, n = 2. Median and 10th percentile of the " +
                         "per-pair PSNRi interpolate linearly between sorted pairs; win rate: the share of pairs with PSNRi > 0 " +
                         "(the identity's PSNRi is 0 on every pair, so it never wins).").AppendLine();
+        if (ComparisonLine(result) is { } comparison)
+            text.AppendLine($"The model {comparison} (the sign test counts the pairs where the two differ; a small p: more pairs one way than " +
+                            "chance would give).").AppendLine();
         if (result.PerPair.Count > 0)
         {
             text.AppendLine($"## Every pair ({result.PerPair.Count})").AppendLine();
@@ -101,7 +115,7 @@ public static class EvaluationReport
             rows.Select(r => r.Name).ToList(),
             [
                 new BarSeries("measured", rows.Select(r => r.Row.Loss).ToList()),
-                new BarSeries("paper (Kinetics)", rows.Select(r => PaperLoss[r.Name]).ToList()),
+                new BarSeries("paper (Kinetics)", rows.Select(r => Paper(r.Name)).ToList()),
             ]);
     }
 }

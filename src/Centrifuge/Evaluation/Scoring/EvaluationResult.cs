@@ -1,17 +1,27 @@
 using System.Text.Json.Serialization;
 using Centrifuge.Data;
+using Centrifuge.Losses;
 
 namespace Centrifuge.Evaluation.Scoring;
 
 /// <summary>
 /// The paper's Table 1 on N held-out pairs: identity baseline (both outputs = the mixture), the same architecture
 /// untrained (random init, fixed seed), and the model; <see cref="RatioToIdentity"/> = model loss / identity loss
-/// (paper: 0.187 / 0.361 = 0.52). JSON: pairs, identity, untrained, model, ratio_to_identity, per_pair.
+/// (paper: 0.187 / 0.361 = 0.52). JSON: pairs, identity, untrained, model, ratio_to_identity, per_pair, and with a
+/// reference model (`evaluate --against`) reference and comparison.
 /// </summary>
 public sealed record EvaluationResult(int Pairs, ScoreRow Identity, ScoreRow Untrained, ScoreRow Model, double RatioToIdentity)
 {
     /// <summary>Every pair's scores, in the order the pairs were drawn (what the means and the win rate summarise).</summary>
     public IReadOnlyList<PairScore> PerPair { get; init; } = [];
+
+    /// <summary>The reference model's row (<see cref="EvaluationOptions.Reference"/>), null (and absent from JSON) without one.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public ScoreRow? Reference { get; init; }
+
+    /// <summary>The model against the reference, pair by pair on PSNRi; null (and absent from JSON) without a reference.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public PairedComparison? Comparison { get; init; }
 
     /// <summary>Sources of the data that could not be used, and why (reported, not serialised).</summary>
     [JsonIgnore]

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Centrifuge.Data;
+using Centrifuge.Losses;
 using Centrifuge.Models;
 using Centrifuge.Runtime;
 using TorchSharp;
@@ -27,13 +28,14 @@ public static class Evaluator
         Device device = options.Compute.Apply();
         (int frames, int height, int width) = options.Clip ?? TrainedClip(checkpoint) ?? RunClip(checkpoint) ?? new ClipSize(32, 112, 112);
         using InferenceModel model = InferenceModel.Load(checkpoint, device, options.Compute.Precision);
+        using InferenceModel? reference = options.Reference is { } other ? InferenceModel.Load(other, device, options.Compute.Precision) : null;
         var config = new DataConfig
         {
             Sources = [source], Frames = frames, Height = height, Width = width,
             FrozenProbability = 0, ColourProbability = 0, PhotoProbability = 0, CompositeProbability = 0, Seed = options.Seed,
         };
         using HeldOutVideos videos = HeldOutVideos.Open(config, decoder, options.Cache, events);
-        EvaluationResult result = Run(model, videos.Pairs(options.Pairs, options.Seed, placement: options.Placement), options);
+        EvaluationResult result = Run(model, videos.Pairs(options.Pairs, options.Seed, placement: options.Placement), options, reference);
         return result with
         {
             Skipped = videos.Skipped,
@@ -44,7 +46,8 @@ public static class Evaluator
                 ("clip T,H,W", $"{frames},{height},{width}"), ("pairs", options.Pairs.ToString()),
                 ("placement", $"{options.Placement.ToString().ToLowerInvariant()}; {VideoPairs(result.PerPair)} distinct video pairs"),
                 ("seed", options.Seed.ToString()), ("precision", options.Compute.Precision.ToString().ToLowerInvariant()),
-                ("model", $"{model.Config.Encoder.ToString().ToLowerInvariant()} encoder to {model.Config.Endpoint}, width {model.Config.Width}, n = {model.Config.Layers}, correction steps {model.Config.CorrectionSteps}"),
+                ("model", Describe(model.Config)),
+                .. reference is null ? [] : new[] { ("reference", $"{Path.GetFullPath(options.Reference!)}: {Describe(reference.Config)}") },
             ],
         };
     }
@@ -56,8 +59,14 @@ public static class Evaluator
         return Run(trained, pairs, options);
     }
 
-    /// <summary>Evaluates a loaded model on a fixed set of pairs, beside the identity and an untrained model of its architecture.</summary>
-    public static EvaluationResult Run(InferenceModel model, ValidationSet pairs, EvaluationOptions options)
+    private static string Describe(ModelConfig c) =>
+        $"{c.Encoder.ToString().ToLowerInvariant()} encoder to {c.Endpoint}, width {c.Width}, n = {c.Layers}, correction steps {c.CorrectionSteps}";
+
+    /// <summary>
+    /// Evaluates a loaded model on a fixed set of pairs, beside the identity and an untrained model of its architecture,
+    /// and a <paramref name="reference"/> model when given (compared with the model pair by pair).
+    /// </summary>
+    public static EvaluationResult Run(InferenceModel model, ValidationSet pairs, EvaluationOptions options, InferenceModel? reference = null)
     {
         var device = TorchRuntime.ResolveDevice(options.Compute.Device);
         using CentrifugeModel untrained = CreateUntrained(model.Config, device);
@@ -67,13 +76,22 @@ public static class Evaluator
             Contender.Identity,
             Contender.Of("untrained", untrainedModel),
             Contender.Of("model", model),
+            .. reference is null ? [] : new[] { Contender.Of("reference", reference) },
         ];
         var (scores, sources) = PairScorer.PerPair(pairs.Batches(options.BatchSize), contenders);
         ScoreRow[] rows = scores.Select(s => ScoreRow.Mean(s)).ToArray();
         PairScore[] perPair = Enumerable.Range(0, scores[0].Count).Select(i => new PairScore(i + 1,
             sources[i].Select(id => Path.GetFileName(id.Split('#')[0])).ToArray(),
-            scores[0][i].Loss, scores[2][i].Loss, scores[2][i].Psnri, scores[1][i].Psnri)).ToArray();
-        return new EvaluationResult(pairs.Count, rows[0], rows[1], rows[2], Ratio(rows[2].Loss, rows[0].Loss)) { PerPair = perPair };
+            scores[0][i].Loss, scores[2][i].Loss, scores[2][i].Psnri, scores[1][i].Psnri)
+        {
+            ReferencePsnri = reference is null ? null : scores[3][i].Psnri,
+        }).ToArray();
+        return new EvaluationResult(pairs.Count, rows[0], rows[1], rows[2], Ratio(rows[2].Loss, rows[0].Loss))
+        {
+            PerPair = perPair,
+            Reference = reference is null ? null : rows[3],
+            Comparison = reference is null ? null : PairedComparison.Of(scores[2].Select(s => s.Psnri).ToArray(), scores[3].Select(s => s.Psnri).ToArray()),
+        };
     }
 
     /// <summary>How many distinct unordered pairs of videos the pairs blend (a layer's id is "video@start frame").</summary>

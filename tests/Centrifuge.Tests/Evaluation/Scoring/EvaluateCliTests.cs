@@ -36,6 +36,52 @@ public class EvaluateCliTests(EvaluationClips clips) : IClassFixture<EvaluationC
         Assert.Equal("", again.Output);
     }
 
+    /// <summary>
+    /// --against scores a second model on the same pairs: its row and per-pair PSNRi are what evaluating it alone gives,
+    /// and the comparison counts the pairs each way; a model against itself is level on every pair.
+    /// </summary>
+    [Fact]
+    public void Evaluate_against_a_reference_scores_it_on_the_same_pairs_and_counts_the_pairs_each_way()
+    {
+        string other = Path.Combine(clips.Root, "other.ckpt");
+        lock (clips)
+            if (!File.Exists(other))
+            {
+                TorchSharp.torch.manual_seed(11);
+                using var random = Centrifuge.Models.CentrifugeModel.Create(Centrifuge.Models.ModelPresets.Get("tiny") with { Layers = 3 });
+                Centrifuge.Models.ModelCheckpoint.Save(random, other);
+            }
+        string[] common = ["--data", clips.Videos, "--pairs", "4", "--seed", "3", "--clip", EvaluationClips.Clip];
+        string report = Path.Combine(clips.Root, "against-report");
+
+        CliResult compared = CliRunner.Run(["evaluate", "--model", clips.Checkpoint, "--against", other, .. common, "--json", "--report", report]);
+        CliResult alone = CliRunner.Run(["evaluate", "--model", other, .. common, "--json"]);
+        CliResult itself = CliRunner.Run(["evaluate", "--model", clips.Checkpoint, "--against", clips.Checkpoint, .. common]);
+
+        Assert.True(compared.ExitCode == 0, compared.Error);
+        Assert.True(alone.ExitCode == 0, alone.Error);
+        using JsonDocument both = JsonDocument.Parse(compared.Output), single = JsonDocument.Parse(alone.Output);
+        Assert.Equal(single.RootElement.GetProperty("model").GetProperty("loss").GetDouble(),
+            both.RootElement.GetProperty("reference").GetProperty("loss").GetDouble(), 6);
+        double[] model = [.. both.RootElement.GetProperty("per_pair").EnumerateArray().Select(p => p.GetProperty("psnri").GetDouble())];
+        double[] reference = [.. both.RootElement.GetProperty("per_pair").EnumerateArray().Select(p => p.GetProperty("reference_psnri").GetDouble())];
+        double[] referenceAlone = [.. single.RootElement.GetProperty("per_pair").EnumerateArray().Select(p => p.GetProperty("psnri").GetDouble())];
+        for (int i = 0; i < 4; i++) Assert.Equal(referenceAlone[i], reference[i], 5);
+        JsonElement comparison = both.RootElement.GetProperty("comparison");
+        Assert.Equal(model.Zip(reference).Count(p => p.First > p.Second), comparison.GetProperty("better").GetInt32());
+        Assert.Equal(model.Zip(reference).Count(p => p.First < p.Second), comparison.GetProperty("worse").GetInt32());
+        Assert.False(single.RootElement.TryGetProperty("comparison", out _));
+        Assert.False(single.RootElement.GetProperty("per_pair")[0].TryGetProperty("reference_psnri", out _));
+        string markdown = File.ReadAllText(Path.Combine(report, "report.md"));
+        Assert.Contains("| reference |", markdown);
+        Assert.Contains("reference PSNRi (dB)", markdown);
+        Assert.Contains("against the reference: better on", markdown);
+
+        Assert.True(itself.ExitCode == 0, itself.Error);
+        Assert.Contains("against the reference: better on 0 of 4 pairs, worse on 0, level on 4", itself.Output);
+        Assert.Contains("p = 1", itself.Output);
+    }
+
     [Fact]
     public void Evaluate_names_a_missing_checkpoint_and_a_bad_clip_in_one_line()
     {
