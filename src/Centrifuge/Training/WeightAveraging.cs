@@ -2,19 +2,48 @@ using Centrifuge.Models;
 
 namespace Centrifuge.Training;
 
-/// <summary>What `centrifuge average` wrote: the inputs with their normalised weights, and the model's size and scale.</summary>
-public sealed record AveragedModel(string Output, string[] Inputs, double[] Weights, long Parameters, TrainingScale? TrainedAt);
+/// <summary>
+/// What `centrifuge average` wrote: the inputs with their normalised weights, the model's size and scale, and over how
+/// many training batches its batch-norm statistics were re-estimated (0: averaged with the weights).
+/// </summary>
+public sealed record AveragedModel(string Output, string[] Inputs, double[] Weights, long Parameters, TrainingScale? TrainedAt)
+{
+    public int BatchNormBatches { get; init; }
+}
+
+/// <summary>Re-estimate the averaged model's batch-norm statistics on <paramref name="Batches"/> training batches of <paramref name="Config"/> (<see cref="PreciseBatchNorm"/>).</summary>
+public sealed record BatchNormUpdate(TrainingConfig Config, int Batches)
+{
+    /// <summary>
+    /// The training config whose batches to use: <paramref name="configFiles"/> when given, else the run the first
+    /// input comes from (a training checkpoint's own config, or the config.json beside a model checkpoint, as a run's
+    /// best.ckpt has); then <paramref name="overrides"/> (the data, the cache) on top.
+    /// </summary>
+    public static BatchNormUpdate For(IReadOnlyList<string> inputs, IReadOnlyList<string> configFiles, TrainingOverrides overrides, int batches)
+    {
+        if (batches < 1) throw new OptionException("update_bn", batches, "must be >= 1 batch");
+        if (configFiles.Count > 0) return new(TrainingSetup.Compose(null, configFiles, overrides), batches);
+        string first = inputs.Count > 0 ? inputs[0] : throw new CentrifugeException("average: no model given", ExitCodes.Usage);
+        string beside = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(first))!, "config.json");
+        TrainingConfig run = TrainingCheckpoint.IsTrainingCheckpoint(first) ? TrainingCheckpoint.ReadState(first).Config
+            : File.Exists(beside) ? TrainingConfig.Load(beside)
+            : throw new CentrifugeException($"{first}: no run config beside it ({beside}) to draw batch-norm batches from; name one with --config",
+                ExitCodes.Usage);
+        return new(overrides.ApplyTo(run).Validate(), batches);
+    }
+}
 
 /// <summary>
 /// `centrifuge average`: model checkpoints and a run's training checkpoints (checkpoints/step-N.ckpt, read for their
 /// model weights only) averaged into one model checkpoint (<see cref="ModelAverager"/>). One input converts a training
 /// checkpoint into a model that `evaluate` and `separate` take. The inputs must share the architecture and the scale
-/// they were trained at; the output is written only once every input has been read, and never over a file without
-/// <c>force</c>.
+/// they were trained at; the output is written only once every input has been read (and, with a
+/// <see cref="BatchNormUpdate"/>, its batch-norm statistics re-estimated), and never over a file without <c>force</c>.
 /// </summary>
 public static class WeightAveraging
 {
-    public static AveragedModel Run(IReadOnlyList<string> inputs, string output, IReadOnlyList<double>? weights = null, bool force = false)
+    public static AveragedModel Run(IReadOnlyList<string> inputs, string output, IReadOnlyList<double>? weights = null, bool force = false,
+        BatchNormUpdate? update = null, IRunEvents? events = null)
     {
         if (inputs.Count == 0) throw new CentrifugeException("average: no model given", ExitCodes.Usage);
         if (weights is not null && weights.Count != inputs.Count)
@@ -54,10 +83,18 @@ public static class WeightAveraging
         }
 
         using CentrifugeModel average = averager.ToModel();
+        if (update is not null)
+        {
+            if (scale is not null && scale != update.Config.TrainedAt)
+                events.Note($"batch-norm statistics from clips of {Describe(update.Config.TrainedAt)}; the models were trained at {Describe(scale)}");
+            using ITrainingBatches batches = TrainingBatches.Open(update.Config, events);
+            int layers = PreciseBatchNorm.Update(average, batches, update.Batches);
+            events.Note($"batch-norm statistics of {layers} layers re-estimated on {update.Batches} training batches ({batches.Description})");
+        }
         ModelCheckpoint.Save(average, full, scale);
         double total = weights?.Sum() ?? inputs.Count;
         return new AveragedModel(output, [.. inputs], [.. inputs.Select((_, i) => (weights?[i] ?? 1) / total)],
-            average.parameters().Sum(p => p.numel()), scale);
+            average.parameters().Sum(p => p.numel()), scale) { BatchNormBatches = update?.Batches ?? 0 };
     }
 
     // A model checkpoint, or the model part of a training checkpoint with the scale its run trained at.
