@@ -54,6 +54,8 @@ public static class OptionFlags
         Remedy.OtherCacheFolder => "use another --cache folder",
         Remedy.NamePresetOrConfig => $"give --preset ({detail}) or --config FILE",
         Remedy.NameTrainingData => $"--data is required: a folder of videos, a list, a Kinetics CSV, or {detail}",
+        Remedy.ExtractStepModel => $"`centrifuge average {detail} --out MODEL.ckpt` makes a model of that step",
+        Remedy.NameBatchNormConfig => "name the training config whose batches to use with --config FILE",
         _ => remedy.ToString(),
     };
 

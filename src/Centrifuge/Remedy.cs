@@ -34,4 +34,8 @@ public enum Remedy
     NamePresetOrConfig,
     /// <summary>Name the training data: a folder of videos, a list, a Kinetics CSV or synthetic data (the detail).</summary>
     NameTrainingData,
+    /// <summary>Make a model checkpoint of the training checkpoint the detail names (`average`), or use the run's best.ckpt.</summary>
+    ExtractStepModel,
+    /// <summary>Name the training config whose batches re-estimate batch-norm statistics.</summary>
+    NameBatchNormConfig,
 }

@@ -185,7 +185,7 @@ public static class ModelCheckpoint
             byte[] magic = reader.ReadBytes(Magic.Length);
             if (magic.AsSpan().StartsWith(TrainingMagic))
                 throw new CentrifugeException($"{path}: a training checkpoint (a run's checkpoints/step-N.ckpt), not a model checkpoint: " +
-                    "models are the run's best.ckpt (`centrifuge average STEP.ckpt --out MODEL.ckpt` extracts the model of a step)", ExitCodes.InvalidInput);
+                    "models are the run's best.ckpt", ExitCodes.InvalidInput) { Remedy = Remedy.ExtractStepModel, RemedyDetail = path };
             if (!magic.AsSpan().SequenceEqual(Magic) && !magic.AsSpan().SequenceEqual(UncheckedMagic))
                 throw new CentrifugeException($"{path}: not a Centrifuge model checkpoint (bad header)", ExitCodes.InvalidInput);
             int length = reader.ReadInt32();

@@ -27,8 +27,8 @@ public sealed record BatchNormUpdate(TrainingConfig Config, int Batches)
         string beside = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(first))!, "config.json");
         TrainingConfig run = TrainingCheckpoint.IsTrainingCheckpoint(first) ? TrainingCheckpoint.ReadState(first).Config
             : File.Exists(beside) ? TrainingConfig.Load(beside)
-            : throw new CentrifugeException($"{first}: no run config beside it ({beside}) to draw batch-norm batches from; name one with --config",
-                ExitCodes.Usage);
+            : throw new CentrifugeException($"{first}: no run config beside it ({beside}) to draw batch-norm batches from", ExitCodes.Usage)
+                { Remedy = Remedy.NameBatchNormConfig };
         return new(overrides.ApplyTo(run).Validate(), batches);
     }
 }
@@ -52,7 +52,7 @@ public static class WeightAveraging
             throw new CentrifugeException($"average: every weight must be positive and finite (got {string.Join(", ", weights)})", ExitCodes.Usage);
         string full = Path.GetFullPath(output);
         if (Directory.Exists(full)) throw new CentrifugeException($"{output}: is a folder, expected a .ckpt file path", ExitCodes.OutputExists);
-        if (File.Exists(full) && !force) throw new CentrifugeException($"{output}: already exists (--force replaces it)", ExitCodes.OutputExists);
+        if (File.Exists(full) && !force) throw new CentrifugeException($"{output}: already exists", ExitCodes.OutputExists);
         string? folder = Path.GetDirectoryName(full);
         if (folder is null || !Directory.Exists(folder))
             throw new CentrifugeException($"{output}: folder {folder} does not exist", ExitCodes.WriteFailed);

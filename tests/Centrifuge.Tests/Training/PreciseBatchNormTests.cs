@@ -110,6 +110,7 @@ public sealed class PreciseBatchNormTests
         for (int i = 0; i < e.Length; i++) Assert.Equal(e[i].Mean, w[i].Mean);
         Assert.Equal(ExitCodes.Usage, noConfig.ExitCode);
         Assert.Contains("no run config beside it", noConfig.Error);
+        Assert.Contains("--config FILE", noConfig.Error);
         Assert.False(File.Exists(dir.File("other.ckpt")));
     }
 }
