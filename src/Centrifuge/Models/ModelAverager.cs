@@ -42,7 +42,7 @@ public sealed class ModelAverager : IDisposable
                     sum = value.is_floating_point() ? torch.zeros_like(value, dtype: ScalarType.Float64) : value.detach().clone();
                     sums[name] = sum.MoveToOuterDisposeScope();
                 }
-                if (value.is_floating_point()) sum.add_(value.to(ScalarType.Float64), alpha: weight);
+                if (value.is_floating_point()) sum.PlusScaledInPlace(value.to(ScalarType.Float64), weight);
                 else sum.copy_(torch.maximum(sum, value));
             }
         totalWeight += weight;
@@ -59,7 +59,7 @@ public sealed class ModelAverager : IDisposable
             {
                 using var scope = torch.NewDisposeScope();
                 Tensor sum = sums[name];
-                target.copy_(target.is_floating_point() ? (sum / totalWeight).to(target.dtype) : sum);
+                target.copy_(target.is_floating_point() ? sum.Over(totalWeight).to(target.dtype) : sum);
             }
         return model;
     }
