@@ -123,6 +123,22 @@ public static class AtomicFile
     }
 
     /// <summary>
+    /// Checks, before any work, that <paramref name="path"/> can receive one file: not a folder (OutputExists; the message
+    /// says <paramref name="expected"/>, e.g. "a .ckpt file path"), not an existing file unless <paramref name="overwrite"/>,
+    /// in a folder that exists (WriteFailed). Returns the full path.
+    /// </summary>
+    public static string CheckFileTarget(string path, bool overwrite, string expected)
+    {
+        string full = Path.GetFullPath(path);
+        if (Directory.Exists(full)) throw new CentrifugeException($"{path}: is a folder, expected {expected}", ExitCodes.OutputExists);
+        if (File.Exists(full) && !overwrite) throw new CentrifugeException($"{path}: already exists", ExitCodes.OutputExists);
+        string? folder = Path.GetDirectoryName(full);
+        if (folder is null || !Directory.Exists(folder))
+            throw new CentrifugeException($"{path}: folder {folder} does not exist", ExitCodes.WriteFailed);
+        return full;
+    }
+
+    /// <summary>
     /// The one-line error for a failed write of <paramref name="path"/>: a full disk, a permission problem or a missing
     /// folder become <see cref="ExitCodes.WriteFailed"/>; our own exceptions pass unchanged; anything else (a bug) too.
     /// The message names <paramref name="path"/>, never the temporary file <paramref name="temp"/> it was written as.

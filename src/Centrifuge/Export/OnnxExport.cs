@@ -24,14 +24,7 @@ public static class OnnxExport
 
     public static OnnxExportResult Run(string checkpoint, string onnxPath, bool force)
     {
-        string full = System.IO.Path.GetFullPath(onnxPath);
-        if (Directory.Exists(full))
-            throw new CentrifugeException($"{onnxPath}: is a folder, expected an .onnx file path", ExitCodes.OutputExists);
-        if (File.Exists(full) && !force)
-            throw new CentrifugeException($"{onnxPath}: already exists", ExitCodes.OutputExists);
-        string? folder = System.IO.Path.GetDirectoryName(full);
-        if (folder is null || !Directory.Exists(folder))
-            throw new CentrifugeException($"{onnxPath}: folder {folder} does not exist", ExitCodes.WriteFailed);
+        string full = AtomicFile.CheckFileTarget(onnxPath, force, "an .onnx file path");
 
         using CentrifugeModel model = ModelCheckpoint.Load(checkpoint);
         model.eval();

@@ -22,6 +22,10 @@ public sealed class ModelAverager : IDisposable
     /// <summary>How many models were added.</summary>
     public int Count { get; private set; }
 
+    /// <summary>Every field in which <paramref name="config"/> differs from the first model's, or null when it may be added.</summary>
+    public string? DifferencesFrom(ModelConfig config) =>
+        Config is null || Config.Equals(config) ? null : ModelCheckpoint.DescribeDifferences(config, Config);
+
     /// <summary>
     /// Adds <paramref name="model"/> with <paramref name="weight"/> (> 0; the weights need not sum to 1). Throws
     /// <see cref="ArgumentException"/> for another architecture (the message names every field that differs).
@@ -30,9 +34,9 @@ public sealed class ModelAverager : IDisposable
     {
         if (!(weight > 0) || double.IsInfinity(weight))
             throw new ArgumentOutOfRangeException(nameof(weight), weight, "a model's weight must be positive and finite");
-        if (Config is null) Config = model.Config;
-        else if (!Config.Equals(model.Config))
-            throw new ArgumentException($"another architecture than the first model's: {ModelCheckpoint.DescribeDifferences(model.Config, Config)}");
+        if (DifferencesFrom(model.Config) is { } differences)
+            throw new ArgumentException($"another architecture than the first model's: {differences}");
+        Config ??= model.Config;
         using (torch.no_grad())
             foreach ((string name, Tensor value) in model.state_dict())
             {

@@ -50,12 +50,7 @@ public static class WeightAveraging
             throw new CentrifugeException($"average: {weights.Count} weights for {inputs.Count} models", ExitCodes.Usage);
         if (weights is not null && weights.Any(w => !(w > 0) || double.IsInfinity(w)))
             throw new CentrifugeException($"average: every weight must be positive and finite (got {string.Join(", ", weights)})", ExitCodes.Usage);
-        string full = Path.GetFullPath(output);
-        if (Directory.Exists(full)) throw new CentrifugeException($"{output}: is a folder, expected a .ckpt file path", ExitCodes.OutputExists);
-        if (File.Exists(full) && !force) throw new CentrifugeException($"{output}: already exists", ExitCodes.OutputExists);
-        string? folder = Path.GetDirectoryName(full);
-        if (folder is null || !Directory.Exists(folder))
-            throw new CentrifugeException($"{output}: folder {folder} does not exist", ExitCodes.WriteFailed);
+        string full = AtomicFile.CheckFileTarget(output, force, "a .ckpt file path");
 
         using var averager = new ModelAverager();
         TrainingScale? scale = null;
@@ -66,14 +61,9 @@ public static class WeightAveraging
             (CentrifugeModel model, TrainingScale? trainedAt) = Read(path);
             using (model)
             {
-                try
-                {
-                    averager.Add(model, weights?[i] ?? 1);
-                }
-                catch (ArgumentException e)
-                {
-                    throw new CentrifugeException($"{path}: {e.Message.Replace("the first model", inputs[0])}", ExitCodes.IncompatibleModel);
-                }
+                if (averager.DifferencesFrom(model.Config) is { } differences)
+                    throw new CentrifugeException($"{path}: another architecture than {inputs[0]}'s: {differences}", ExitCodes.IncompatibleModel);
+                averager.Add(model, weights?[i] ?? 1);
             }
             if (trainedAt is null) continue;
             if (scale is not null && scale != trainedAt)
