@@ -5,7 +5,7 @@ namespace Centrifuge.Evaluation.Scoring;
 
 /// <summary>
 /// The report folder of `centrifuge evaluate --report DIR`: report.md (Table 1 as Markdown, with the paper's
-/// numbers, the spread over pairs, every pair's PSNRi and the setup), report.json (the --json object), scores.png (loss
+/// numbers, the spread over pairs, the pairs gathered by video pair and by video, every pair's PSNRi and the setup), report.json (the --json object), scores.png (loss
 /// bars per row) and pairs.png (the model's PSNRi per pair, sorted).
 /// </summary>
 public static class EvaluationReport
@@ -61,6 +61,20 @@ public static class EvaluationReport
             .. result.Reference is null ? Array.Empty<string>() : [MarkdownTable.Number(p.ReferencePsnri ?? double.NaN, 2)],
         ]));
 
+    /// <summary>
+    /// One row per group of pairs (<see cref="VideoGroup"/>): its pairs, the model's mean, median and worst PSNRi and win
+    /// rate, and with a reference the pairs on which the model beats it.
+    /// </summary>
+    public static string GroupTable(string heading, IReadOnlyList<VideoGroup> groups) => MarkdownTable.Render(
+        [heading, "pairs", "mean PSNRi (dB)", "median PSNRi (dB)", "worst PSNRi (dB)", "win rate",
+            .. groups.Any(g => g.BetterThanReference is null) ? Array.Empty<string>() : ["better than the reference"]],
+        groups.Select(g => (IReadOnlyList<string>)
+        [
+            g.Name, g.Pairs.ToString(System.Globalization.CultureInfo.InvariantCulture), MarkdownTable.Number(g.Mean, 2),
+            MarkdownTable.Number(g.Median, 2), MarkdownTable.Number(g.Worst, 2), Percent(g.WinRate),
+            .. g.BetterThanReference is { } better ? [$"{better} of {g.Pairs}"] : Array.Empty<string>(),
+        ]));
+
     /// <summary>"better than the reference on 61 of 100 pairs, worse on 37, level on 2; PSNRi difference mean ..., p = ...", or null without a reference.</summary>
     public static string? ComparisonLine(EvaluationResult result) => result.Comparison is not { } c ? null :
         $"against the reference: better on {c.Better} of {c.Pairs} pairs, worse on {c.Worse}, level on {c.Level}; " +
@@ -90,6 +104,12 @@ public static class EvaluationReport
                             "chance would give).").AppendLine();
         if (result.PerPair.Count > 0)
         {
+            text.AppendLine($"## By video pair ({result.PerVideoPair.Count}), worst median first").AppendLine();
+            text.AppendLine("Pairs that blend the same two videos are not independent draws: how the model does depends mostly on which " +
+                            "two videos were blended.").AppendLine();
+            text.AppendLine(GroupTable("videos", result.PerVideoPair));
+            text.AppendLine($"## By video ({result.PerVideo.Count}; a pair counts for both of its videos), worst median first").AppendLine();
+            text.AppendLine(GroupTable("video", result.PerVideo));
             text.AppendLine($"## Every pair ({result.PerPair.Count})").AppendLine();
             text.AppendLine($"![model PSNRi per pair, sorted]({PairsChart})").AppendLine();
             text.AppendLine(PairTable(result));

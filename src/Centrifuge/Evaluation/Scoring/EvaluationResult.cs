@@ -7,13 +7,19 @@ namespace Centrifuge.Evaluation.Scoring;
 /// <summary>
 /// The paper's Table 1 on N held-out pairs: identity baseline (both outputs = the mixture), the same architecture
 /// untrained (random init, fixed seed), and the model; <see cref="RatioToIdentity"/> = model loss / identity loss
-/// (paper: 0.187 / 0.361 = 0.52). JSON: pairs, identity, untrained, model, ratio_to_identity, per_pair, and with a
+/// (paper: 0.187 / 0.361 = 0.52). JSON: pairs, identity, untrained, model, ratio_to_identity, per_pair, per_video, per_video_pair, and with a
 /// reference model (`evaluate --against`) reference and comparison.
 /// </summary>
 public sealed record EvaluationResult(int Pairs, ScoreRow Identity, ScoreRow Untrained, ScoreRow Model, double RatioToIdentity)
 {
     /// <summary>Every pair's scores, in the order the pairs were drawn (what the means and the win rate summarise).</summary>
     public IReadOnlyList<PairScore> PerPair { get; init; } = [];
+
+    /// <summary>The pairs' PSNRi gathered by source video, worst median first (derived from <see cref="PerPair"/>).</summary>
+    public IReadOnlyList<VideoGroup> PerVideo => VideoGroup.ByVideo(PerPair);
+
+    /// <summary>The pairs' PSNRi gathered by unordered pair of source videos, worst median first (derived from <see cref="PerPair"/>).</summary>
+    public IReadOnlyList<VideoGroup> PerVideoPair => VideoGroup.ByVideoPair(PerPair);
 
     /// <summary>The reference model's row (<see cref="EvaluationOptions.Reference"/>), null (and absent from JSON) without one.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]

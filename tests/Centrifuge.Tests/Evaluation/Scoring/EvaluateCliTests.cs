@@ -76,6 +76,10 @@ public class EvaluateCliTests(EvaluationClips clips) : IClassFixture<EvaluationC
         Assert.Contains("| reference |", markdown);
         Assert.Contains("reference PSNRi (dB)", markdown);
         Assert.Contains("against the reference: better on", markdown);
+        // By video pair, the pairs the model wins add up to the comparison's count.
+        Assert.Equal(comparison.GetProperty("better").GetInt32(),
+            both.RootElement.GetProperty("per_video_pair").EnumerateArray().Sum(g => g.GetProperty("better_than_reference").GetInt32()));
+        Assert.Contains("better than the reference", markdown);
 
         Assert.True(itself.ExitCode == 0, itself.Error);
         Assert.Contains("against the reference: better on 0 of 4 pairs, worse on 0, level on 4", itself.Output);

@@ -20,7 +20,7 @@ public class EvaluatorTests(EvaluationClips clips) : IClassFixture<EvaluationCli
     {
         EvaluationResult result = Shared;
         using JsonDocument doc = JsonDocument.Parse(JsonDefaults.Serialize(result));
-        Assert.Equal(["pairs", "identity", "untrained", "model", "ratio_to_identity", "per_pair"],
+        Assert.Equal(["pairs", "identity", "untrained", "model", "ratio_to_identity", "per_pair", "per_video", "per_video_pair"],
             doc.RootElement.EnumerateObject().Select(p => p.Name).ToArray());
         Assert.Equal(5, doc.RootElement.GetProperty("pairs").GetInt32());
         foreach (string row in new[] { "identity", "untrained", "model" })
@@ -167,5 +167,68 @@ public class EvaluatorTests(EvaluationClips clips) : IClassFixture<EvaluationCli
         Assert.Equal(result.PerPair.Average(p => p.Loss), result.Model.Loss, 9);
         Assert.Equal(result.PerPair.Average(p => p.IdentityLoss), result.Identity.Loss, 9);
         Assert.Equal(0, result.Identity.WinRate);
+    }
+
+    [Fact]
+    public void Pairs_gathered_by_video_pair_and_by_video_match_a_count_by_hand()
+    {
+        PairScore Pair(int n, string a, string b, double psnri, double? reference = null) =>
+            new(n, [a, b], 0.3, 0.2, psnri, 0) { ReferencePsnri = reference };
+        PairScore[] pairs =
+        [
+            Pair(1, "tree.avi@0", "cube.mkv@4", 1.0, 0.5),
+            Pair(2, "cube.mkv@9", "tree.avi@2", -2.0, -1.0),
+            Pair(3, "tree.avi@5", "cube.mkv@0", 3.0, 3.0),
+            Pair(4, "bird.mp4@1", "tree.avi@7", -0.5, -1.5),
+        ];
+
+        IReadOnlyList<VideoGroup> byPair = VideoGroup.ByVideoPair(pairs);
+        // cube + tree: 1, -2, 3 (median 1, worst -2, 2 of 3 above 0, better than the reference on pair 1 only);
+        // bird + tree: -0.5 alone. Worst median first.
+        Assert.Equal(new[] { "bird.mp4 + tree.avi", "cube.mkv + tree.avi" }, byPair.Select(g => g.Name));
+        Assert.Equal(new VideoGroup("bird.mp4 + tree.avi", 1, -0.5, -0.5, 0, -0.5) { BetterThanReference = 1 }, byPair[0]);
+        Assert.Equal(new VideoGroup("cube.mkv + tree.avi", 3, 2.0 / 3, 1, 2.0 / 3, -2) { BetterThanReference = 1 }, byPair[1]);
+
+        IReadOnlyList<VideoGroup> byVideo = VideoGroup.ByVideo(pairs);
+        // bird: -0.5; tree: all four (median of -2, -0.5, 1, 3 = 0.25); cube: the first three (median 1).
+        Assert.Equal(new[] { "bird.mp4", "tree.avi", "cube.mkv" }, byVideo.Select(g => g.Name));
+        Assert.Equal(new[] { 1, 4, 3 }, byVideo.Select(g => g.Pairs));
+        Assert.Equal(0.25, byVideo[1].Median, 12);
+        Assert.Equal(0.375, byVideo[1].Mean, 12);
+        Assert.Equal(0.5, byVideo[1].WinRate, 12);
+        Assert.Equal(new[] { 1, 2, 1 }, byVideo.Select(g => g.BetterThanReference!.Value));
+
+        // Without a reference there is nothing to count.
+        Assert.All(VideoGroup.ByVideo(pairs.Select(p => p with { ReferencePsnri = null })), g => Assert.Null(g.BetterThanReference));
+    }
+
+    [Fact]
+    public void The_report_and_json_gather_the_evaluated_pairs_by_video_pair_and_by_video()
+    {
+        EvaluationResult result = Shared;
+        // Every pair lands in exactly one video-pair group and in the groups of both its videos.
+        Assert.Equal(result.PerPair.Count, result.PerVideoPair.Sum(g => g.Pairs));
+        Assert.Equal(2 * result.PerPair.Count, result.PerVideo.Sum(g => g.Pairs));
+        Assert.Equal(Evaluator.VideoPairs(result.PerPair), result.PerVideoPair.Count);
+        foreach (VideoGroup group in result.PerVideoPair)
+        {
+            double[] mine = [.. result.PerPair.Where(p => VideoGroup.PairName(p) == group.Name).Select(p => p.Psnri)];
+            Assert.Equal(mine.Min(), group.Worst, 12);
+            Assert.Equal(mine.Average(), group.Mean, 9);
+        }
+        Assert.Equal(result.PerVideoPair.Select(g => g.Median).Order(), result.PerVideoPair.Select(g => g.Median));
+
+        using JsonDocument json = JsonDocument.Parse(JsonDefaults.Serialize(result));
+        JsonElement first = json.RootElement.GetProperty("per_video_pair")[0];
+        Assert.Equal(result.PerVideoPair[0].Name, first.GetProperty("name").GetString());
+        Assert.Equal(result.PerVideoPair[0].Pairs, first.GetProperty("pairs").GetInt32());
+        Assert.False(first.TryGetProperty("better_than_reference", out _));
+        Assert.Equal(result.PerVideo.Count, json.RootElement.GetProperty("per_video").GetArrayLength());
+
+        string markdown = EvaluationReport.ToMarkdown(result);
+        Assert.Contains("## By video pair", markdown);
+        Assert.Contains("## By video (", markdown);
+        foreach (VideoGroup group in result.PerVideo.Concat(result.PerVideoPair))
+            Assert.Contains($"| {group.Name} | {group.Pairs} |", markdown);
     }
 }
