@@ -5,8 +5,8 @@ namespace Centrifuge.Evaluation.Scoring;
 
 /// <summary>
 /// The report folder of `centrifuge evaluate --report DIR`: report.md (Table 1 as Markdown, with the paper's
-/// numbers, the spread over pairs, the pairs gathered by video pair and by video, every pair's PSNRi and the setup), report.json (the --json object), scores.png (loss
-/// bars per row) and pairs.png (the model's PSNRi per pair, sorted).
+/// numbers, the spread over pairs, the pairs gathered by video pair and by video, every pair's PSNRi and the setup),
+/// report.json (the --json object), scores.png (loss bars per row) and pairs.png (the model's PSNRi per pair, sorted).
 /// </summary>
 public static class EvaluationReport
 {

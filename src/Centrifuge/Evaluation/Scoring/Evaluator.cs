@@ -96,7 +96,7 @@ public static class Evaluator
 
     /// <summary>How many distinct unordered pairs of videos the pairs blend (a layer's id is "video@start frame").</summary>
     public static int VideoPairs(IEnumerable<PairScore> pairs) =>
-        pairs.Select(p => string.Join("+", p.Videos.Select(v => v.Split('@')[0]).Order(StringComparer.Ordinal))).Distinct(StringComparer.Ordinal).Count();
+        pairs.Select(VideoGroup.PairName).Distinct(StringComparer.Ordinal).Count();
 
     /// <summary>
     /// The same architecture with random weights: PyTorch's default initialisation of convolutions and linear layers
