@@ -8,6 +8,8 @@
 #   scripts/whole-clip-table.sh DIR -o table.md         # other videos; the table into a file (not overwritten)
 #   MODEL=run/best.ckpt scripts/whole-clip-table.sh -- --tta flip   # flags after -- go to every `separate`
 #   MODEL=new.ckpt scripts/whole-clip-table.sh --against old.ckpt    # a second model on the same pairs, pair by pair
+#   STRENGTH=0.75 scripts/whole-clip-table.sh --against models/centrifuge-cpu-small.ckpt   # the model's layers at
+#                                                  # `separate --strength 0.75`, against the shipped model at full strength
 # With --against, each pair is separated by both models (the flags after -- go to both); the table gains the
 # reference's PSNRi and the difference, and a last line counts the pairs the model is better / worse / level on (level:
 # within 0.005 dB, as printed) with a two-sided exact sign test over the pairs that differ, as `evaluate --against`.
@@ -21,7 +23,7 @@ while (($#)); do
     -o) out="$2"; shift 2 ;;
     --) shift; extra=("$@"); break ;;
     --against) against="$2"; shift 2 ;;
-    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
     *) videos="$1"; shift ;;
   esac
 done
@@ -29,6 +31,7 @@ done
 [ -z "$out" ] || [ ! -e "$out" ] || { echo "whole-clip-table: $out: already exists" >&2; exit 4; }
 model=()
 [ -z "${MODEL:-}" ] || model=(--model "$MODEL")
+[ -z "${STRENGTH:-}" ] || model+=(--strength "$STRENGTH")
 [ -z "$against" ] || [ -f "$against" ] || { echo "whole-clip-table: $against: no such file (--against takes a model checkpoint)" >&2; exit 3; }
 
 mapfile -t files < <(find -L "$videos" -maxdepth 1 -type f | sort)

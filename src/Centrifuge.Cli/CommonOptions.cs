@@ -28,6 +28,14 @@ public static class CommonOptions
         Description = "Threads of the model's computation, in libtorch or OnnxRuntime (default: one per core; train --preset tiny: 1)",
     };
 
+    /// <summary>--strength of every command that writes or scores a model's layers (Models.LayerStrength).</summary>
+    public static Option<double> Strength() => new("--strength")
+    {
+        Description = "How far the layers move from the input towards the model's: each layer = input + s (layer - input); " +
+                      "1 = the model's layers, lower = milder layers that make a video worse less often (models/README.md, \"Strength\")",
+        DefaultValueFactory = _ => 1,
+    };
+
     /// <summary>--device of every command that runs a model; absent means cpu unless <paramref name="absent"/> says what it means instead.</summary>
     public static Option<string?> Device(string? absent = null) => new("--device") { Description = $"cpu or cuda (default: {absent ?? "cpu"})" };
 

@@ -23,6 +23,7 @@ public static class OptionFlags
         ["runtime"] = "--runtime",
         ["seconds"] = "--seconds",
         ["shard"] = "--shard",
+        ["strength"] = "--strength",
         ["tta"] = "--tta",
     };
 

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Centrifuge.Inference.Demo;
 using Centrifuge.Inference.Separation;
+using Centrifuge.Models;
 
 namespace Centrifuge.Cli.Commands;
 
@@ -15,10 +16,11 @@ public static class DemoCommand
         var size = new Option<int?>("--size") { Description = $"Processing short side in pixels, the excerpts are written at this size too (default: the scale the model was trained at, else {SeparationOptions.DefaultShortSide})" };
         var seconds = new Option<double>("--seconds") { Description = "Length of each excerpt", DefaultValueFactory = _ => 4 };
         var threads = CommonOptions.Threads();
+        var strength = CommonOptions.Strength();
 
         var command = new Command("demo",
             "Fetch the sample videos, separate a blend of two validation videos and one real video with the shipped model, and write demo-output/index.html");
-        foreach (Option option in new Option[] { output, model, force, size, seconds, threads })
+        foreach (Option option in new Option[] { output, model, force, size, seconds, threads, strength })
             command.Options.Add(option);
 
         command.SetAction(parse => context.Execute(parse, () =>
@@ -27,7 +29,10 @@ public static class DemoCommand
             // Cheap refusals first: no model, or a folder in the way, before fetching or separating anything.
             string checkpoint = CommonOptions.ModelOrShipped(parse, model);
             if (!File.Exists(checkpoint)) throw new CentrifugeException($"{checkpoint}: no such model checkpoint", ExitCodes.MissingInput);
-            var separation = new SeparationOptions { ProcessingShortSide = SeparationOptions.ShortSideFor(checkpoint, parse.GetValue(size)) };
+            var separation = new SeparationOptions
+            {
+                ProcessingShortSide = SeparationOptions.ShortSideFor(checkpoint, parse.GetValue(size)), Strength = parse.GetValue(strength),
+            };
             separation.Validate();
             DemoRunner.CheckOutputFolder(demo);
 
@@ -38,7 +43,7 @@ public static class DemoCommand
             var (separate, loaded) = SeparationRuntimes.Load(checkpoint, SeparationRuntime.Torch, CommonOptions.Compute(parse, threads));
             using IDisposable owner = loaded;
             var separator = new Separator(separate, separation);
-            DemoResult result = progress.Run(events => DemoRunner.Run(separator, Path.GetFileName(checkpoint), samples, samplesFolder, demo, events));
+            DemoResult result = progress.Run(events => DemoRunner.Run(separator, ModelName(checkpoint, separation.Strength), samples, samplesFolder, demo, events));
 
             if (result.Blend.Result.Summary.Metrics is { } m)
                 context.Output.WriteLine($"demo: blend: PIT loss {m.Loss:F4}, PSNR {m.Psnr:F2} dB (PSNRi {m.Psnri:+0.00;-0.00} dB), SSIM {m.Ssim:F3}");
@@ -48,4 +53,9 @@ public static class DemoCommand
         }));
         return command;
     }
+
+    // How the page's header names the model: its file, and the strength when the layers are not the model's own.
+    private static string ModelName(string checkpoint, double strength) =>
+        strength == LayerStrength.Full ? Path.GetFileName(checkpoint)
+            : $"{Path.GetFileName(checkpoint)} at --strength {strength.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
 }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Globalization;
 using Centrifuge.Data;
 using Centrifuge.Evaluation.Reports;
 using Centrifuge.Evaluation.Scoring;
@@ -34,8 +35,9 @@ public static class EvaluateCommand
         {
             Description = "Also score this checkpoint (e.g. the shipped model) on the same pairs, and count the pairs where the model is better or worse than it (sign test)",
         };
+        var strength = CommonOptions.Strength();
         var command = new Command("evaluate", "Score a model on N deterministic blended pairs against the identity and untrained baselines (paper Table 1)");
-        foreach (Option o in new Option[] { model, data, pairs, seed, placement, clip, precision, device, batch, threads, cache, json, report, force, against }) command.Options.Add(o);
+        foreach (Option o in new Option[] { model, data, pairs, seed, placement, clip, precision, device, batch, threads, cache, json, report, force, against, strength }) command.Options.Add(o);
         command.SetAction(parse => context.Execute(parse, () =>
         {
             if (parse.GetValue(report) is { } target) EvaluationReport.Check(target, parse.GetValue(force));
@@ -44,7 +46,7 @@ public static class EvaluateCommand
                 Pairs = parse.GetValue(pairs), Seed = parse.GetValue(seed), Placement = parse.GetValue(placement),
                 Clip = parse.GetValue(clip) is { } c ? ClipSize.Parse(c) : null,
                 Compute = CommonOptions.Compute(parse, threads, device, precision), BatchSize = parse.GetValue(batch), Cache = parse.GetValue(cache),
-                Reference = parse.GetValue(against),
+                Reference = parse.GetValue(against), Strength = parse.GetValue(strength),
             };
             // stdout is the table or the JSON: no progress lines; a wait for another process preparing the cache on stderr.
             var progress = new ProgressReporter(context, ProgressMode.None) { NotePrefix = "centrifuge: evaluate: ", NotesToError = true };
@@ -57,7 +59,8 @@ public static class EvaluateCommand
             else
             {
                 context.Output.Write(EvaluationReport.Table(result));
-                context.Output.WriteLine($"model loss / identity loss = {MarkdownTable.Number(result.RatioToIdentity)} on {result.Pairs} pairs");
+                string at = result.Strength == LayerStrength.Full ? "" : $" (model at strength {result.Strength.ToString(CultureInfo.InvariantCulture)})";
+                context.Output.WriteLine($"model loss / identity loss = {MarkdownTable.Number(result.RatioToIdentity)} on {result.Pairs} pairs{at}");
                 if (EvaluationReport.ComparisonLine(result) is { } comparison) context.Output.WriteLine($"model {comparison}");
             }
             return ExitCodes.Ok;

@@ -33,11 +33,12 @@ public static class SeparateCommand
         var shard = new Option<string?>("--shard") { Description = "Separate only shard K of N of the inputs (K = 0..N-1) and record it in OUTDIR/_shards/K-of-N.json (docs/SCALING.md)" };
         var runtime = new Option<string>("--runtime") { Description = "torch (libtorch) or onnx (OnnxRuntime CPU, fp32: faster here, docs/BENCHMARKS.md; a .onnx --model implies it)", DefaultValueFactory = _ => "torch" };
         var tta = new Option<string>("--tta") { Description = "Test-time augmentation: none, flip, reverse or flip,reverse (each window's layers averaged with those of its mirrored / time-reversed views, matched by layer; one more forward pass per view)", DefaultValueFactory = _ => "none" };
+        var strength = CommonOptions.Strength();
         var skipExisting = new Option<bool>("--skip-existing") { Description = "Skip inputs whose output folder holds a complete result; redo partial ones" };
 
         var command = new Command("separate", "Split videos into their layers: layer-K.mp4, pair-a/b.mp4, preview.mp4, contact.png, summary.json");
         command.Arguments.Add(inputs);
-        foreach (Option option in new Option[] { output, model, size, outputSize, window, overlap, precision, device, threads, json, force, blend, alpha, inputsFrom, shard, skipExisting, runtime, tta })
+        foreach (Option option in new Option[] { output, model, size, outputSize, window, overlap, precision, device, threads, json, force, blend, alpha, inputsFrom, shard, skipExisting, runtime, tta, strength })
             command.Options.Add(option);
 
         command.SetAction(parse => context.Execute(parse, () =>
@@ -63,6 +64,7 @@ public static class SeparateCommand
                 WindowFrames = parse.GetValue(window),
                 OverlapFrames = parse.GetValue(overlap),
                 TestTimeAugmentation = TestTimeAugmentations.Parse(parse.GetValue(tta)!),
+                Strength = parse.GetValue(strength),
                 Force = parse.GetValue(force),
             };
             options.Validate();

@@ -30,11 +30,17 @@ public sealed record EvaluationOptions
     /// the model pair by pair (<see cref="Losses.PairedComparison"/>); any architecture; null = none.
     /// </summary>
     public string? Reference { get; init; }
+    /// <summary>
+    /// The strength of the model's layers (<see cref="LayerStrength"/>: 1 = as the model
+    /// outputs them, 0 = the identity), as `separate` would write them; the untrained and reference rows stay at full strength.
+    /// </summary>
+    public double Strength { get; init; } = LayerStrength.Full;
 
     public void Validate()
     {
         if (Pairs < 1) throw new OptionException("pairs", Pairs, "must be >= 1");
         if (BatchSize < 1) throw new OptionException("batch_size", BatchSize, "must be >= 1");
         Clip?.Validate();
+        LayerStrength.Validate(Strength);
     }
 }

@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using Centrifuge.Data;
 using Centrifuge.Losses;
+using Centrifuge.Models;
 
 namespace Centrifuge.Evaluation.Scoring;
 
@@ -20,6 +21,9 @@ public sealed record EvaluationResult(int Pairs, ScoreRow Identity, ScoreRow Unt
 
     /// <summary>The pairs' PSNRi gathered by unordered pair of source videos, worst median first (derived from <see cref="PerPair"/>).</summary>
     public IReadOnlyList<VideoGroup> PerVideoPair => VideoGroup.ByVideoPair(PerPair);
+
+    /// <summary>The strength the model's layers were scored at (<see cref="EvaluationOptions.Strength"/>; 1 = as the model outputs them).</summary>
+    public double Strength { get; init; } = LayerStrength.Full;
 
     /// <summary>The reference model's row (<see cref="EvaluationOptions.Reference"/>), null (and absent from JSON) without one.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using Centrifuge.Data;
 using Centrifuge.Losses;
@@ -47,6 +48,7 @@ public static class Evaluator
                 ("placement", $"{options.Placement.ToString().ToLowerInvariant()}; {VideoPairs(result.PerPair)} distinct video pairs"),
                 ("seed", options.Seed.ToString()), ("precision", options.Compute.Precision.ToString().ToLowerInvariant()),
                 ("model", Describe(model.Config)),
+                .. options.Strength == LayerStrength.Full ? [] : new[] { ("strength", $"{options.Strength.ToString(CultureInfo.InvariantCulture)} (the model's layers moved that far from the mixture; 0 = identity)") },
                 .. reference is null ? [] : new[] { ("reference", $"{Path.GetFullPath(options.Reference!)}: {Describe(reference.Config)}") },
             ],
         };
@@ -75,7 +77,7 @@ public static class Evaluator
         [
             Contender.Identity,
             Contender.Of("untrained", untrainedModel),
-            Contender.Of("model", model),
+            new Contender("model", LayerStrength.Wrap(model.Separate, options.Strength)),
             .. reference is null ? [] : new[] { Contender.Of("reference", reference) },
         ];
         var (scores, sources) = PairScorer.PerPair(pairs.Batches(options.BatchSize), contenders);
@@ -88,6 +90,7 @@ public static class Evaluator
         }).ToArray();
         return new EvaluationResult(pairs.Count, rows[0], rows[1], rows[2], Ratio(rows[2].Loss, rows[0].Loss))
         {
+            Strength = options.Strength,
             PerPair = perPair,
             Reference = reference is null ? null : rows[3],
             Comparison = reference is null ? null : PairedComparison.Of(scores[2].Select(s => s.Psnri).ToArray(), scores[3].Select(s => s.Psnri).ToArray()),

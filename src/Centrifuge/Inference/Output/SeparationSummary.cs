@@ -29,6 +29,10 @@ public sealed record SeparationSummary(string Input, int Frames, int Width, int 
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public InputStamp? InputStamp { get; init; }
 
+    /// <summary>The strength the layers were written at (Models.LayerStrength), absent at full strength.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public double? Strength { get; init; }
+
     /// <summary>Only for --blend: scores against the two original videos.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public BlendMetrics? Metrics { get; init; }

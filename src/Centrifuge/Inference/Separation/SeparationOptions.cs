@@ -1,3 +1,5 @@
+using Centrifuge.Models;
+
 namespace Centrifuge.Inference.Separation;
 
 /// <summary>
@@ -40,6 +42,9 @@ public sealed record SeparationOptions
     /// <summary>Also separate each window's flipped and/or time-reversed views and average the aligned layers (<see cref="TestTimeAugmentations"/>).</summary>
     public TestTimeAugmentation TestTimeAugmentation { get; init; } = TestTimeAugmentation.None;
 
+    /// <summary>How far the layers move from the input towards the model's (<see cref="LayerStrength"/>): 1 = the model's layers, 0 = the input itself.</summary>
+    public double Strength { get; init; } = LayerStrength.Full;
+
     /// <summary>Replace an existing output folder.</summary>
     public bool Force { get; init; }
 
@@ -56,6 +61,7 @@ public sealed record SeparationOptions
     public void Validate()
     {
         _ = new WindowPlanner(WindowFrames, OverlapFrames);
+        LayerStrength.Validate(Strength);
         if (ProcessingShortSide < 8)
             throw new OptionException("processing_short_side", ProcessingShortSide, "need at least 8 pixels");
         if (OutputShortSide is < 2)

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Centrifuge.Inference.Output;
 using Centrifuge.Losses;
+using Centrifuge.Models;
 using Centrifuge.Runtime;
 using Centrifuge.Video;
 using static TorchSharp.torch;
@@ -34,14 +35,14 @@ public sealed class Separator
     public SeparationOptions Options { get; }
 
     /// <param name="separate">[1, 3, T, H, W] in [-1, 1] -> [1, n, 3, T, H, W]: a model (e.g. a CentrifugeModel run
-    /// under no_grad in eval mode) or any function with that contract; wrapped in the options' test-time augmentation.</param>
+    /// under no_grad in eval mode) or any function with that contract; wrapped in the options' test-time augmentation and strength.</param>
     /// <param name="pairOf">aligned layers [n, 3, f, H, W] -> the two most dissimilar; default
     /// <see cref="SeparationMetrics.MostDissimilarPair"/> (the paper's choice of two outputs out of n).</param>
     public Separator(Func<Tensor, Tensor> separate, SeparationOptions? options = null, Func<Tensor, (int A, int B)>? pairOf = null)
     {
         Options = options ?? new SeparationOptions();
         Options.Validate();
-        _separate = TestTimeAugmentations.Wrap(separate, Options.TestTimeAugmentation);
+        _separate = LayerStrength.Wrap(TestTimeAugmentations.Wrap(separate, Options.TestTimeAugmentation), Options.Strength);
         _pairOf = pairOf ?? SeparationMetrics.MostDissimilarPair;
     }
 
@@ -172,6 +173,7 @@ public sealed class Separator
             {
                 FfmpegPeakMemoryMb = Math.Round(FfmpegMemory.PeakMegabytes(), 1),
                 FramesLost = lost, Damage = damage, Metrics = metrics, InputStamp = stamp,
+                Strength = Options.Strength == LayerStrength.Full ? null : Options.Strength,
             };
             File.WriteAllText(folder.File("summary.json"), JsonDefaults.Serialize(summary) + "\n");
             var warnings = (source is VideoFrameSource frames ? frames.Warnings : []).Concat(writer.Warnings).ToList();

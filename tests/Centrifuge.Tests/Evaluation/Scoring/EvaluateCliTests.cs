@@ -86,6 +86,41 @@ public class EvaluateCliTests(EvaluationClips clips) : IClassFixture<EvaluationC
         Assert.Contains("p = 1", itself.Output);
     }
 
+    /// <summary>
+    /// --strength scores the model's layers moved part of the way from the mixture: at 0 the model row is the identity's,
+    /// and at 0.5 each pair's loss is at most the mean of the identity's and the model's at full strength.
+    /// </summary>
+    [Fact]
+    public void Evaluate_at_a_lower_strength_scores_each_pair_within_the_identity_and_the_model()
+    {
+        string[] common = ["evaluate", "--model", clips.Checkpoint, "--data", clips.Videos, "--pairs", "4", "--seed", "3", "--clip", EvaluationClips.Clip];
+        CliResult full = CliRunner.Run([.. common, "--json"]);
+        CliResult half = CliRunner.Run([.. common, "--json", "--strength", "0.5"]);
+        CliResult none = CliRunner.Run([.. common, "--strength", "0"]);
+        CliResult bad = CliRunner.Run([.. common, "--strength", "-1"]);
+        Assert.True(full.ExitCode == 0, full.Error);
+        Assert.True(half.ExitCode == 0, half.Error);
+        Assert.True(none.ExitCode == 0, none.Error);
+        using JsonDocument f = JsonDocument.Parse(full.Output), h = JsonDocument.Parse(half.Output);
+        Assert.Equal(1, f.RootElement.GetProperty("strength").GetDouble());
+        Assert.Equal(0.5, h.RootElement.GetProperty("strength").GetDouble());
+        JsonElement[] fullPairs = [.. f.RootElement.GetProperty("per_pair").EnumerateArray()];
+        JsonElement[] halfPairs = [.. h.RootElement.GetProperty("per_pair").EnumerateArray()];
+        for (int i = 0; i < 4; i++)
+        {
+            double identity = fullPairs[i].GetProperty("identity_loss").GetDouble();
+            Assert.Equal(identity, halfPairs[i].GetProperty("identity_loss").GetDouble(), 6);
+            Assert.True(halfPairs[i].GetProperty("loss").GetDouble() <= (identity + fullPairs[i].GetProperty("loss").GetDouble()) / 2 + 1e-6);
+        }
+        // The untrained row is not affected.
+        Assert.Equal(f.RootElement.GetProperty("untrained").GetProperty("loss").GetDouble(),
+            h.RootElement.GetProperty("untrained").GetProperty("loss").GetDouble(), 6);
+        Assert.Contains("model loss / identity loss = 1.000 on 4 pairs (model at strength 0)", none.Output);
+
+        Assert.Equal(ExitCodes.Usage, bad.ExitCode);
+        Assert.Contains("--strength -1:", bad.Error);
+    }
+
     [Fact]
     public void Evaluate_names_a_missing_checkpoint_and_a_bad_clip_in_one_line()
     {

@@ -141,6 +141,19 @@ public partial class DemoCommandTests(DemoFixture demo)
         Assert.Single(Directory.GetFileSystemEntries(demo.File("")), e => Path.GetFileName(e).StartsWith("previous", StringComparison.Ordinal));
     }
 
+    [SkippableFact]
+    public void At_a_lower_strength_the_page_names_it_and_every_summary_records_it()
+    {
+        demo.RequireOutput();
+        string outDir = demo.File("mild");
+        CliResult result = demo.Run(outDir, "--strength", "0.5");
+        Assert.True(result.ExitCode == 0, result.Error + result.Output);
+        Assert.Contains("tiny.ckpt at --strength 0.5", File.ReadAllText(Path.Combine(outDir, "index.html")));
+        foreach (string summary in Directory.GetFiles(outDir, "summary.json", SearchOption.AllDirectories))
+            Assert.Contains("\"strength\": 0.5", File.ReadAllText(summary));
+        Assert.Equal(2, Directory.GetFiles(outDir, "summary.json", SearchOption.AllDirectories).Length);
+    }
+
     [GeneratedRegex("(src|href)=\"([^\"]+)\"")]
     private static partial Regex Reference();
 

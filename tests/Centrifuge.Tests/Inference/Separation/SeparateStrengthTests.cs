@@ -1,0 +1,41 @@
+using System.Text.Json;
+using Centrifuge.Inference.Separation;
+using Centrifuge.Runtime;
+using Centrifuge.Tests.Support;
+
+namespace Centrifuge.Tests.Inference.Separation;
+
+/// <summary>`separate --strength s` end to end (the interpolation itself: Models/LayerStrengthTests).</summary>
+public class SeparateStrengthTests(SeparationFixture clips) : IClassFixture<SeparationFixture>
+{
+    [Fact]
+    public void Separate_writes_the_strength_and_scores_a_blend_within_the_bound_and_refuses_a_bad_value()
+    {
+        TorchRuntime.EnsureLoaded();
+        using var dir = new TempDir();
+        string[] common = ["--blend", clips.BlendA, clips.BlendB, "--model", clips.TinyModel, "--size", "32", "--window", "8", "--overlap", "2"];
+        JsonElement Summary(string strength)
+        {
+            string output = dir.File($"out-{strength}");
+            CliResult run = CliRunner.Run(["separate", "-o", output, "--strength", strength, .. common]);
+            Assert.True(run.ExitCode == 0, run.Error + run.Output);
+            string folder = Directory.GetDirectories(output).Single(d => !Path.GetFileName(d).StartsWith('_'));
+            using JsonDocument doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, "summary.json")));
+            return doc.RootElement.Clone();
+        }
+        JsonElement full = Summary("1"), half = Summary("0.5"), none = Summary("0");
+        Assert.False(full.TryGetProperty("strength", out _));
+        Assert.Equal(0.5, half.GetProperty("strength").GetDouble());
+        Assert.Equal(0, none.GetProperty("strength").GetDouble());
+        double Loss(JsonElement s) => s.GetProperty("metrics").GetProperty("loss").GetDouble();
+        Assert.Equal(0, none.GetProperty("metrics").GetProperty("psnri").GetDouble(), 2);   // the input itself: no change
+        Assert.True(Loss(half) <= (Loss(none) + Loss(full)) / 2 + 1e-4, $"{Loss(half)} against {Loss(none)} and {Loss(full)}");
+
+        CliResult bad = CliRunner.Run(["separate", "-o", dir.File("bad"), "--strength", "2", .. common]);
+        Assert.Equal(ExitCodes.Usage, bad.ExitCode);
+        Assert.Contains("--strength 2:", bad.Error);
+        Assert.DoesNotContain("   at ", bad.Error);
+        Assert.False(Directory.Exists(dir.File("bad")));
+        Assert.Throws<OptionException>(() => new SeparationOptions { Strength = 2 }.Validate());
+    }
+}
