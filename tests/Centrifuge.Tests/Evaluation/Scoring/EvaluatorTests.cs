@@ -20,7 +20,7 @@ public class EvaluatorTests(EvaluationClips clips) : IClassFixture<EvaluationCli
     {
         EvaluationResult result = Shared;
         using JsonDocument doc = JsonDocument.Parse(JsonDefaults.Serialize(result));
-        Assert.Equal(["pairs", "identity", "untrained", "model", "ratio_to_identity", "per_pair", "per_video", "per_video_pair"],
+        Assert.Equal(["pairs", "identity", "untrained", "model", "ratio_to_identity", "per_pair", "per_video", "per_video_pair", "strength"],
             doc.RootElement.EnumerateObject().Select(p => p.Name).ToArray());
         Assert.Equal(5, doc.RootElement.GetProperty("pairs").GetInt32());
         foreach (string row in new[] { "identity", "untrained", "model" })
