@@ -61,6 +61,7 @@ public static class EvaluateCommand
                 context.Output.Write(EvaluationReport.Table(result));
                 string at = result.Strength == LayerStrength.Full ? "" : $" (model at strength {result.Strength.ToString(CultureInfo.InvariantCulture)})";
                 context.Output.WriteLine($"model loss / identity loss = {MarkdownTable.Number(result.RatioToIdentity)} on {result.Pairs} pairs{at}");
+                if (result.PerPair.Count > 0) context.Output.WriteLine($"model {EvaluationReport.BalancedLine(result)}");
                 if (EvaluationReport.ComparisonLine(result) is { } comparison) context.Output.WriteLine($"model {comparison}");
             }
             return ExitCodes.Ok;

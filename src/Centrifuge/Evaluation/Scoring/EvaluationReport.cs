@@ -75,6 +75,11 @@ public static class EvaluationReport
             .. g.BetterThanReference is { } better ? [$"{better} of {g.Pairs}"] : Array.Empty<string>(),
         ]));
 
+    /// <summary>"win rate 73 % over the 100 pairs, 71 % with each of the 15 video pairs counted once".</summary>
+    public static string BalancedLine(EvaluationResult result) =>
+        $"win rate {Percent(result.Model.WinRate)} over the {result.PerPair.Count} pairs, {Percent(result.BalancedWinRate)} " +
+        $"with each of the {result.PerVideoPair.Count} video pairs counted once";
+
     /// <summary>"better than the reference on 61 of 100 pairs, worse on 37, level on 2; PSNRi difference mean ..., p = ...", or null without a reference.</summary>
     public static string? ComparisonLine(EvaluationResult result) => result.Comparison is not { } c ? null :
         $"against the reference: better on {c.Better} of {c.Pairs} pairs, worse on {c.Worse}, level on {c.Level}; " +
@@ -108,6 +113,8 @@ public static class EvaluationReport
             text.AppendLine("Pairs that blend the same two videos are not independent draws: how the model does depends mostly on which " +
                             "two videos were blended.").AppendLine();
             text.AppendLine(GroupTable("videos", result.PerVideoPair));
+            text.AppendLine(BalancedLine(result) + ": the mean of the win rates above. The win rate of the first table weighs " +
+                            "each video pair by how many of the pairs blend it.").AppendLine();
             text.AppendLine($"## By video ({result.PerVideo.Count}; a pair counts for both of its videos), worst median first").AppendLine();
             text.AppendLine(GroupTable("video", result.PerVideo));
             text.AppendLine($"## Every pair ({result.PerPair.Count})").AppendLine();

@@ -22,6 +22,9 @@ public sealed record EvaluationResult(int Pairs, ScoreRow Identity, ScoreRow Unt
     /// <summary>The pairs' PSNRi gathered by unordered pair of source videos, worst median first (derived from <see cref="PerPair"/>).</summary>
     public IReadOnlyList<VideoGroup> PerVideoPair => VideoGroup.ByVideoPair(PerPair);
 
+    /// <summary>The model's win rate with each video pair counted once (<see cref="VideoGroup.BalancedWinRate"/>), derived from <see cref="PerPair"/>.</summary>
+    public double BalancedWinRate => VideoGroup.BalancedWinRate(PerVideoPair);
+
     /// <summary>The strength the model's layers were scored at (<see cref="EvaluationOptions.Strength"/>; 1 = as the model outputs them).</summary>
     public double Strength { get; init; } = LayerStrength.Full;
 

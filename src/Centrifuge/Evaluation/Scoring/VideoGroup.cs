@@ -23,6 +23,13 @@ public sealed record VideoGroup(string Name, int Pairs, double Mean, double Medi
     public static IReadOnlyList<VideoGroup> ByVideoPair(IEnumerable<PairScore> pairs) =>
         Group(pairs, p => [PairName(p)]);
 
+    /// <summary>
+    /// The win rate with every group counted once: the mean of the groups' win rates (NaN for no groups). The plain win
+    /// rate weighs each video pair by how many of the drawn pairs blend it; this one asks on how many of the video
+    /// pairs the model wins, so a combination the seed happened to draw often does not outweigh the others.
+    /// </summary>
+    public static double BalancedWinRate(IReadOnlyList<VideoGroup> groups) => groups.Count == 0 ? double.NaN : groups.Average(g => g.WinRate);
+
     /// <summary>The unordered pair of videos a pair blends: "a.mp4 + b.avi" (ordinal order, start frames dropped).</summary>
     public static string PairName(PairScore pair) => string.Join(" + ", pair.Videos.Select(VideoOf).Order(StringComparer.Ordinal));
 

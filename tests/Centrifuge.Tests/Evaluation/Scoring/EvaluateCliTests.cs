@@ -116,6 +116,7 @@ public class EvaluateCliTests(EvaluationClips clips) : IClassFixture<EvaluationC
         Assert.Equal(f.RootElement.GetProperty("untrained").GetProperty("loss").GetDouble(),
             h.RootElement.GetProperty("untrained").GetProperty("loss").GetDouble(), 6);
         Assert.Contains("model loss / identity loss = 1.000 on 4 pairs (model at strength 0)", none.Output);
+        Assert.Contains("model win rate 0 % over the 4 pairs, 0 % with each of the", none.Output);
 
         Assert.Equal(ExitCodes.Usage, bad.ExitCode);
         Assert.Contains("--strength -1:", bad.Error);

@@ -20,7 +20,7 @@ public class EvaluatorTests(EvaluationClips clips) : IClassFixture<EvaluationCli
     {
         EvaluationResult result = Shared;
         using JsonDocument doc = JsonDocument.Parse(JsonDefaults.Serialize(result));
-        Assert.Equal(["pairs", "identity", "untrained", "model", "ratio_to_identity", "per_pair", "per_video", "per_video_pair", "strength"],
+        Assert.Equal(["pairs", "identity", "untrained", "model", "ratio_to_identity", "per_pair", "per_video", "per_video_pair", "balanced_win_rate", "strength"],
             doc.RootElement.EnumerateObject().Select(p => p.Name).ToArray());
         Assert.Equal(5, doc.RootElement.GetProperty("pairs").GetInt32());
         foreach (string row in new[] { "identity", "untrained", "model" })
@@ -198,6 +198,10 @@ public class EvaluatorTests(EvaluationClips clips) : IClassFixture<EvaluationCli
         Assert.Equal(0.5, byVideo[1].WinRate, 12);
         Assert.Equal(new[] { 1, 2, 1 }, byVideo.Select(g => g.BetterThanReference!.Value));
 
+        // Each video pair counted once: (0 + 2/3) / 2, where the plain win rate over the 4 pairs is 2/4.
+        Assert.Equal(1.0 / 3, VideoGroup.BalancedWinRate(byPair), 12);
+        Assert.True(double.IsNaN(VideoGroup.BalancedWinRate([])));
+
         // Without a reference there is nothing to count.
         Assert.All(VideoGroup.ByVideo(pairs.Select(p => p with { ReferencePsnri = null })), g => Assert.Null(g.BetterThanReference));
     }
@@ -217,6 +221,8 @@ public class EvaluatorTests(EvaluationClips clips) : IClassFixture<EvaluationCli
             Assert.Equal(mine.Average(), group.Mean, 9);
         }
         Assert.Equal(result.PerVideoPair.Select(g => g.Median).Order(), result.PerVideoPair.Select(g => g.Median));
+        Assert.Equal(result.PerVideoPair.Average(g => result.PerPair.Where(p => VideoGroup.PairName(p) == g.Name).Count(p => p.Psnri > 0) / (double)g.Pairs),
+            result.BalancedWinRate, 12);
 
         using JsonDocument json = JsonDocument.Parse(JsonDefaults.Serialize(result));
         JsonElement first = json.RootElement.GetProperty("per_video_pair")[0];
@@ -224,10 +230,12 @@ public class EvaluatorTests(EvaluationClips clips) : IClassFixture<EvaluationCli
         Assert.Equal(result.PerVideoPair[0].Pairs, first.GetProperty("pairs").GetInt32());
         Assert.False(first.TryGetProperty("better_than_reference", out _));
         Assert.Equal(result.PerVideo.Count, json.RootElement.GetProperty("per_video").GetArrayLength());
+        Assert.Equal(result.BalancedWinRate, json.RootElement.GetProperty("balanced_win_rate").GetDouble(), 12);
 
         string markdown = EvaluationReport.ToMarkdown(result);
         Assert.Contains("## By video pair", markdown);
         Assert.Contains("## By video (", markdown);
+        Assert.Contains($"with each of the {result.PerVideoPair.Count} video pairs counted once: the mean", markdown);
         foreach (VideoGroup group in result.PerVideo.Concat(result.PerVideoPair))
             Assert.Contains($"| {group.Name} | {group.Pairs} |", markdown);
     }
