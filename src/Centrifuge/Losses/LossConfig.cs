@@ -23,6 +23,14 @@ public sealed record LossConfig
 
     public DiversityPairs DiversityPairs { get; init; } = DiversityPairs.Matched;
 
+    /// <summary>
+    /// Weight of the squared-error term: per sample, Σ_i mean((O_π(i) − V_i)²) over the matched layers (not in the paper).
+    /// Under uncertainty the L1 loss is minimised by the conditional median (a confident choice of one layer), the squared
+    /// error by the conditional mean (each layer a blend), which PSNR and the win rate reward. Absent from JSON when 0.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingDefault)]
+    public double SquaredWeight { get; init; }
+
     /// <summary>Throws a <see cref="CentrifugeException"/> for negative or non-finite weights.</summary>
     public void Validate()
     {
@@ -30,5 +38,7 @@ public sealed record LossConfig
             throw new CentrifugeException($"loss config: consistency_weight = {ConsistencyWeight} must be a finite number >= 0", ExitCodes.Usage);
         if (!double.IsFinite(DiversityWeight) || DiversityWeight < 0)
             throw new CentrifugeException($"loss config: diversity_weight = {DiversityWeight} must be a finite number >= 0", ExitCodes.Usage);
+        if (!double.IsFinite(SquaredWeight) || SquaredWeight < 0)
+            throw new CentrifugeException($"loss config: squared_weight = {SquaredWeight} must be a finite number >= 0", ExitCodes.Usage);
     }
 }

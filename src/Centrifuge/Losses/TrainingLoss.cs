@@ -6,10 +6,15 @@ namespace Centrifuge.Losses;
 /// The training objective: the permutation-invariant loss plus the optional consistency and diversity terms.
 /// Total: scalar (differentiable). Consistency / Diversity: the unweighted batch means, null when their weight is 0.
 /// </summary>
-public sealed record TrainingLossResult(Tensor Total, PitResult Reconstruction, Tensor? Consistency, Tensor? Diversity);
+public sealed record TrainingLossResult(Tensor Total, PitResult Reconstruction, Tensor? Consistency, Tensor? Diversity)
+{
+    /// <summary>The squared-error term's unweighted batch mean, null when its weight is 0.</summary>
+    public Tensor? Squared { get; init; }
+}
 
 /// <summary>
-/// Total = PIT + ConsistencyWeight · consistency + DiversityWeight · diversity, where (per sample, then averaged)
+/// Total = PIT + ConsistencyWeight · consistency + DiversityWeight · diversity + SquaredWeight · squared, where (per
+/// sample, then averaged) squared = Σ_i mean((O_π(i) − V_i)²),
 /// consistency = l(V, Σ_i w_i · O_π(i)) — paper eq. 4 generalised to k layers with the known weights — and
 /// diversity = −mean_{pairs i&lt;j} l(O_i, O_j) (paper section 4.1). π is the winning PIT assignment, treated as
 /// a constant. With fewer than two outputs in the chosen set, the diversity term is 0.
@@ -27,7 +32,7 @@ public static class TrainingLoss
         using var scope = NewDisposeScope();
         var pit = PermutationInvariantLoss.Compute(outputs, targets);
         var total = pit.Loss;
-        Tensor? consistency = null, diversity = null;
+        Tensor? consistency = null, diversity = null, squared = null;
 
         if (config.ConsistencyWeight > 0)
         {
@@ -42,12 +47,33 @@ public static class TrainingLoss
             diversity = Diversity(layers).mean();
             total = total.Plus(diversity.Times(config.DiversityWeight));
         }
+        if (config.SquaredWeight > 0)
+        {
+            squared = Squared(outputs, targets, pit.Assignment).mean();
+            total = total.Plus(squared.Times(config.SquaredWeight));
+        }
         pit.Loss.MoveToOuterDisposeScope();
         pit.PerSample.MoveToOuterDisposeScope();
         pit.Pairwise?.MoveToOuterDisposeScope();
         // With both weights 0 the total is the PIT loss itself, already moved out.
         if (!ReferenceEquals(total, pit.Loss)) total.MoveToOuterDisposeScope();
-        return new TrainingLossResult(total, pit, consistency?.MoveToOuterDisposeScope(), diversity?.MoveToOuterDisposeScope());
+        return new TrainingLossResult(total, pit, consistency?.MoveToOuterDisposeScope(), diversity?.MoveToOuterDisposeScope())
+        {
+            Squared = squared?.MoveToOuterDisposeScope(),
+        };
+    }
+
+    /// <summary>
+    /// The squared-error term per sample: Σ_i mean((outputs[b, assignment[b][i]] − targets[b, i])²).
+    /// outputs [B, n, 3, T, H, W], targets [B, k, 3, T, H, W] -> [B].
+    /// </summary>
+    public static Tensor Squared(Tensor outputs, Tensor targets, int[][] assignment)
+    {
+        LayerShapes.RequireLayers(targets, nameof(targets));
+        using var scope = NewDisposeScope();
+        var matched = PermutationInvariantLoss.Matched(outputs, assignment);   // [B, k, 3, T, H, W]
+        LayerShapes.RequireSame(matched, nameof(outputs), targets, nameof(targets), 0, 1, 2, 3, 4, 5);
+        return (matched - targets).square().flatten(2).mean(new long[] { 2 }).sum(1).MoveToOuterDisposeScope();
     }
 
     /// <summary>

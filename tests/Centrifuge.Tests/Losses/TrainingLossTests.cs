@@ -105,6 +105,36 @@ public class TrainingLossTests
     }
 
     [Fact]
+    public void The_squared_term_is_the_mean_squared_error_of_the_matched_layers_by_hand()
+    {
+        using var scope = NewDisposeScope();
+        var (outputs, targets, mixture, weights) = Batch(n: 3, k: 2, seed: 41);
+        TrainingLossResult plain = TrainingLoss.Compute(outputs, targets, mixture, weights);
+        TrainingLossResult result = TrainingLoss.Compute(outputs, targets, mixture, weights, new LossConfig { SquaredWeight = 0.7 });
+        Assert.Null(plain.Squared);
+
+        float[] o = outputs.data<float>().ToArray(), t = targets.data<float>().ToArray();
+        const int n = 3, k = 2, pixels = 3 * 3 * 5 * 6;
+        double expected = 0;
+        for (int b = 0; b < 2; b++)
+            for (int i = 0; i < k; i++)
+            {
+                int j = result.Reconstruction.Assignment[b][i];
+                double sum = 0;
+                for (int p = 0; p < pixels; p++)
+                {
+                    double d = o[(b * n + j) * pixels + p] - t[(b * k + i) * pixels + p];
+                    sum += d * d;
+                }
+                expected += sum / pixels / 2;   // the mean over pixels, summed over layers, averaged over the 2 samples
+            }
+        Assert.Equal(expected, result.Squared!.item<float>(), 5);
+        Assert.Equal(plain.Total.item<float>() + 0.7 * expected, result.Total.item<float>(), 5);
+        // Layers equal to their targets have no squared error.
+        Assert.Equal(0, TrainingLoss.Squared(targets, targets, [[0, 1], [0, 1]]).abs().max().item<float>());
+    }
+
+    [Fact]
     public void Config_round_trips_through_json_and_rejects_negative_weights()
     {
         var config = new LossConfig { ConsistencyWeight = 0.25, DiversityWeight = 0.5, DiversityPairs = DiversityPairs.All };
@@ -114,5 +144,11 @@ public class TrainingLossTests
         var e = Assert.Throws<CentrifugeException>(() => new LossConfig { DiversityWeight = -1 }.Validate());
         Assert.Contains("diversity_weight", e.Message);
         Assert.Throws<CentrifugeException>(() => new LossConfig { ConsistencyWeight = double.NaN }.Validate());
+        // The squared term is written only when used, so the configs of earlier runs read back unchanged.
+        Assert.DoesNotContain("squared_weight", json);
+        var squared = new LossConfig { SquaredWeight = 2 };
+        Assert.Contains("\"squared_weight\": 2", JsonDefaults.Serialize(squared));
+        Assert.Equal(squared, JsonDefaults.Deserialize<LossConfig>(JsonDefaults.Serialize(squared)));
+        Assert.Contains("squared_weight", Assert.Throws<CentrifugeException>(() => new LossConfig { SquaredWeight = -0.1 }.Validate()).Message);
     }
 }
