@@ -73,7 +73,8 @@ public static class TrainingLoss
         using var scope = NewDisposeScope();
         var matched = PermutationInvariantLoss.Matched(outputs, assignment);   // [B, k, 3, T, H, W]
         LayerShapes.RequireSame(matched, nameof(outputs), targets, nameof(targets), 0, 1, 2, 3, 4, 5);
-        return (matched - targets).square().flatten(2).mean(new long[] { 2 }).sum(1).MoveToOuterDisposeScope();
+        Tensor difference = matched - targets;
+        return (difference * difference).flatten(2).mean(new long[] { 2 }).sum(1).MoveToOuterDisposeScope();
     }
 
     /// <summary>
