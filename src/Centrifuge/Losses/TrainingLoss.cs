@@ -3,8 +3,8 @@ using static TorchSharp.torch;
 namespace Centrifuge.Losses;
 
 /// <summary>
-/// The training objective: the permutation-invariant loss plus the optional consistency and diversity terms.
-/// Total: scalar (differentiable). Consistency / Diversity: the unweighted batch means, null when their weight is 0.
+/// The training objective: the permutation-invariant loss plus the optional consistency, diversity and squared-error
+/// terms. Total: scalar (differentiable). Consistency / Diversity / Squared: the unweighted batch means, null when their weight is 0.
 /// </summary>
 public sealed record TrainingLossResult(Tensor Total, PitResult Reconstruction, Tensor? Consistency, Tensor? Diversity)
 {
@@ -55,7 +55,7 @@ public static class TrainingLoss
         pit.Loss.MoveToOuterDisposeScope();
         pit.PerSample.MoveToOuterDisposeScope();
         pit.Pairwise?.MoveToOuterDisposeScope();
-        // With both weights 0 the total is the PIT loss itself, already moved out.
+        // With every weight 0 the total is the PIT loss itself, already moved out.
         if (!ReferenceEquals(total, pit.Loss)) total.MoveToOuterDisposeScope();
         return new TrainingLossResult(total, pit, consistency?.MoveToOuterDisposeScope(), diversity?.MoveToOuterDisposeScope())
         {
