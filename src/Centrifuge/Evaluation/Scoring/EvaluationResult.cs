@@ -9,7 +9,7 @@ namespace Centrifuge.Evaluation.Scoring;
 /// The paper's Table 1 on N held-out pairs: identity baseline (both outputs = the mixture), the same architecture
 /// untrained (random init, fixed seed), and the model; <see cref="RatioToIdentity"/> = model loss / identity loss
 /// (paper: 0.187 / 0.361 = 0.52). JSON: pairs, identity, untrained, model, ratio_to_identity, per_pair, per_video,
-/// per_video_pair, and with a reference model (`evaluate --against`) reference and comparison.
+/// per_video_pair, balanced_win_rate, strength, and with a reference model (`evaluate --against`) reference and comparison.
 /// </summary>
 public sealed record EvaluationResult(int Pairs, ScoreRow Identity, ScoreRow Untrained, ScoreRow Model, double RatioToIdentity)
 {
