@@ -28,10 +28,11 @@ public static class DemoCommand
             var demo = new DemoOptions { OutputFolder = parse.GetValue(output)!, Force = parse.GetValue(force), Seconds = parse.GetValue(seconds) };
             // Cheap refusals first: no model, or a folder in the way, before fetching or separating anything.
             string checkpoint = CommonOptions.ModelOrShipped(parse, model);
+            var (fixedStrength, adaptive) = CommonOptions.StrengthOf(parse, strength);
             if (!File.Exists(checkpoint)) throw new CentrifugeException($"{checkpoint}: no such model checkpoint", ExitCodes.MissingInput);
             var separation = new SeparationOptions
             {
-                ProcessingShortSide = SeparationOptions.ShortSideFor(checkpoint, parse.GetValue(size)), Strength = parse.GetValue(strength),
+                ProcessingShortSide = SeparationOptions.ShortSideFor(checkpoint, parse.GetValue(size)), Strength = fixedStrength, AdaptiveStrength = adaptive,
             };
             separation.Validate();
             DemoRunner.CheckOutputFolder(demo);
@@ -43,7 +44,7 @@ public static class DemoCommand
             var (separate, loaded) = SeparationRuntimes.Load(checkpoint, SeparationRuntime.Torch, CommonOptions.Compute(parse, threads));
             using IDisposable owner = loaded;
             var separator = new Separator(separate, separation);
-            DemoResult result = progress.Run(events => DemoRunner.Run(separator, ModelName(checkpoint, separation.Strength), samples, samplesFolder, demo, events));
+            DemoResult result = progress.Run(events => DemoRunner.Run(separator, ModelName(checkpoint, parse.GetValue(strength)!), samples, samplesFolder, demo, events));
 
             if (result.Blend.Result.Summary.Metrics is { } m)
                 context.Output.WriteLine($"demo: blend: PIT loss {m.Loss:F4}, PSNR {m.Psnr:F2} dB (PSNRi {m.Psnri:+0.00;-0.00} dB), SSIM {m.Ssim:F3}");
@@ -55,7 +56,8 @@ public static class DemoCommand
     }
 
     // How the page's header names the model: its file, and the strength when the layers are not the model's own.
-    private static string ModelName(string checkpoint, double strength) =>
-        strength == LayerStrength.Full ? Path.GetFileName(checkpoint)
-            : $"{Path.GetFileName(checkpoint)} at --strength {strength.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
+    private static string ModelName(string checkpoint, string strength) =>
+        double.TryParse(strength, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double s) && s == LayerStrength.Full
+            ? Path.GetFileName(checkpoint)
+            : $"{Path.GetFileName(checkpoint)} at --strength {strength.Trim().ToLowerInvariant()}";
 }

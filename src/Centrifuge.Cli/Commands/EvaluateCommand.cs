@@ -41,12 +41,13 @@ public static class EvaluateCommand
         command.SetAction(parse => context.Execute(parse, () =>
         {
             if (parse.GetValue(report) is { } target) EvaluationReport.Check(target, parse.GetValue(force));
+            var (fixedStrength, adaptive) = CommonOptions.StrengthOf(parse, strength);
             var options = new EvaluationOptions
             {
                 Pairs = parse.GetValue(pairs), Seed = parse.GetValue(seed), Placement = parse.GetValue(placement),
                 Clip = parse.GetValue(clip) is { } c ? ClipSize.Parse(c) : null,
                 Compute = CommonOptions.Compute(parse, threads, device, precision), BatchSize = parse.GetValue(batch), Cache = parse.GetValue(cache),
-                Reference = parse.GetValue(against), Strength = parse.GetValue(strength),
+                Reference = parse.GetValue(against), Strength = fixedStrength, AdaptiveStrength = adaptive,
             };
             // stdout is the table or the JSON: no progress lines; a wait for another process preparing the cache on stderr.
             var progress = new ProgressReporter(context, ProgressMode.None) { NotePrefix = "centrifuge: evaluate: ", NotesToError = true };
@@ -59,7 +60,8 @@ public static class EvaluateCommand
             else
             {
                 context.Output.Write(EvaluationReport.Table(result));
-                string at = result.Strength == LayerStrength.Full ? "" : $" (model at strength {result.Strength.ToString(CultureInfo.InvariantCulture)})";
+                string at = result.AdaptiveStrength is not null ? " (model at strength auto)"
+                    : result.Strength == LayerStrength.Full ? "" : $" (model at strength {result.Strength.ToString(CultureInfo.InvariantCulture)})";
                 context.Output.WriteLine($"model loss / identity loss = {MarkdownTable.Number(result.RatioToIdentity)} on {result.Pairs} pairs{at}");
                 if (result.PerPair.Count > 0) context.Output.WriteLine($"model {EvaluationReport.BalancedLine(result)}");
                 if (EvaluationReport.ComparisonLine(result) is { } comparison) context.Output.WriteLine($"model {comparison}");

@@ -57,6 +57,7 @@ public static class SeparateCommand
                 throw new CentrifugeException($"--alpha {blendAlpha}: only used with --blend A B", ExitCodes.Usage);
             if (blendPair is not null) Separator.CheckAlpha(blendAlpha);
             string checkpoint = CommonOptions.ModelOrShipped(parse, model);
+            var (fixedStrength, adaptive) = CommonOptions.StrengthOf(parse, strength);
             var options = new SeparationOptions
             {
                 ProcessingShortSide = SeparationOptions.ShortSideFor(checkpoint, parse.GetValue(size)),
@@ -64,7 +65,7 @@ public static class SeparateCommand
                 WindowFrames = parse.GetValue(window),
                 OverlapFrames = parse.GetValue(overlap),
                 TestTimeAugmentation = TestTimeAugmentations.Parse(parse.GetValue(tta)!),
-                Strength = parse.GetValue(strength),
+                Strength = fixedStrength, AdaptiveStrength = adaptive,
                 Force = parse.GetValue(force),
             };
             options.Validate();

@@ -35,8 +35,7 @@ public static class LayerStrength
     {
         Validate(strength);
         if (strength == Full) return layers;
-        if (layers.dim() != mixture.dim() + 1 || layers.shape[0] != mixture.shape[0] || !layers.shape.Skip(2).SequenceEqual(mixture.shape.Skip(1)))
-            throw new ArgumentException($"layers [{string.Join(", ", layers.shape)}] do not fit the mixture [{string.Join(", ", mixture.shape)}]");
+        RequireFit(layers, mixture);
         using var scope = torch.NewDisposeScope();
         Tensor centre = mixture.to(layers.device).to(layers.dtype).unsqueeze(1);
         return centre.PlusScaled(layers - centre, strength).MoveToOuterDisposeScope();
@@ -55,5 +54,23 @@ public static class LayerStrength
             using var scope = torch.NewDisposeScope();
             return Apply(separate(input), input, strength).MoveToOuterDisposeScope();
         };
+    }
+
+    /// <summary>
+    /// <paramref name="separate"/> at a fixed <paramref name="strength"/>, or, when <paramref name="adaptive"/> is given
+    /// (`--strength auto`), at a strength per window that <paramref name="applied"/> hears; the two cannot be combined.
+    /// </summary>
+    public static Func<Tensor, Tensor> Wrap(Func<Tensor, Tensor> separate, double strength, AdaptiveStrength? adaptive, Action<double[]>? applied = null)
+    {
+        if (adaptive is null) return Wrap(separate, strength);
+        if (strength != Full) throw new ArgumentException($"strength {strength} and an adaptive strength cannot be combined");
+        return adaptive.Wrap(separate, applied);
+    }
+
+    /// <summary>Throws unless layers [B, n, 3, T, H, W] and mixture [B, 3, T, H, W] agree on B, 3, T, H and W.</summary>
+    internal static void RequireFit(Tensor layers, Tensor mixture)
+    {
+        if (layers.dim() != mixture.dim() + 1 || layers.shape[0] != mixture.shape[0] || !layers.shape.Skip(2).SequenceEqual(mixture.shape.Skip(1)))
+            throw new ArgumentException($"layers [{string.Join(", ", layers.shape)}] do not fit the mixture [{string.Join(", ", mixture.shape)}]");
     }
 }

@@ -36,11 +36,19 @@ public sealed record EvaluationOptions
     /// </summary>
     public double Strength { get; init; } = LayerStrength.Full;
 
+    /// <summary>A strength per pair instead (`--strength auto`, <see cref="Models.AdaptiveStrength"/>), or null; needs <see cref="Strength"/> 1.</summary>
+    public AdaptiveStrength? AdaptiveStrength { get; init; }
+
     public void Validate()
     {
         if (Pairs < 1) throw new OptionException("pairs", Pairs, "must be >= 1");
         if (BatchSize < 1) throw new OptionException("batch_size", BatchSize, "must be >= 1");
         Clip?.Validate();
         LayerStrength.Validate(Strength);
+        if (AdaptiveStrength is { } adaptive)
+        {
+            adaptive.Validate();
+            if (Strength != LayerStrength.Full) throw new OptionException("strength", Strength, "a fixed strength cannot be combined with an adaptive one");
+        }
     }
 }

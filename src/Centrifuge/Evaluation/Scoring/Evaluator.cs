@@ -49,6 +49,7 @@ public static class Evaluator
                 ("seed", options.Seed.ToString()), ("precision", options.Compute.Precision.ToString().ToLowerInvariant()),
                 ("model", Describe(model.Config)),
                 .. options.Strength == LayerStrength.Full ? [] : new[] { ("strength", $"{options.Strength.ToString(CultureInfo.InvariantCulture)} (the model's layers moved that far from the mixture; 0 = identity)") },
+                .. options.AdaptiveStrength is not { } rule ? [] : new[] { ("strength", $"auto: per pair, {rule.Low.ToString(CultureInfo.InvariantCulture)} to 1 as the layers' contrast alignment rises from {rule.From.ToString(CultureInfo.InvariantCulture)} to {rule.To.ToString(CultureInfo.InvariantCulture)}") },
                 .. reference is null ? [] : new[] { ("reference", $"{Path.GetFullPath(options.Reference!)}: {Describe(reference.Config)}") },
             ],
         };
@@ -77,7 +78,7 @@ public static class Evaluator
         [
             Contender.Identity,
             Contender.Of("untrained", untrainedModel),
-            new Contender("model", LayerStrength.Wrap(model.Separate, options.Strength)),
+            new Contender("model", LayerStrength.Wrap(model.Separate, options.Strength, options.AdaptiveStrength)),
             .. reference is null ? [] : new[] { Contender.Of("reference", reference) },
         ];
         var (scores, sources) = PairScorer.PerPair(pairs.Batches(options.BatchSize), contenders);
@@ -91,6 +92,7 @@ public static class Evaluator
         return new EvaluationResult(pairs.Count, rows[0], rows[1], rows[2], Ratio(rows[2].Loss, rows[0].Loss))
         {
             Strength = options.Strength,
+            AdaptiveStrength = options.AdaptiveStrength,
             PerPair = perPair,
             Reference = reference is null ? null : rows[3],
             Comparison = reference is null ? null : PairedComparison.Of(scores[2].Select(s => s.Psnri).ToArray(), scores[3].Select(s => s.Psnri).ToArray()),

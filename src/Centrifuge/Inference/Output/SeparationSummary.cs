@@ -33,6 +33,14 @@ public sealed record SeparationSummary(string Input, int Frames, int Width, int 
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public double? Strength { get; init; }
 
+    /// <summary>The rule of `--strength auto` (Models.AdaptiveStrength), absent otherwise.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public Models.AdaptiveStrength? AdaptiveStrength { get; init; }
+
+    /// <summary>With `--strength auto`: the strength each window was written at, in order; absent otherwise.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public double[]? WindowStrengths { get; init; }
+
     /// <summary>Only for --blend: scores against the two original videos.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public BlendMetrics? Metrics { get; init; }

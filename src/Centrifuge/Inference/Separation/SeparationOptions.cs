@@ -45,6 +45,9 @@ public sealed record SeparationOptions
     /// <summary>How far the layers move from the input towards the model's (<see cref="LayerStrength"/>): 1 = the model's layers, 0 = the input itself.</summary>
     public double Strength { get; init; } = LayerStrength.Full;
 
+    /// <summary>A strength per window instead (`--strength auto`, <see cref="Models.AdaptiveStrength"/>), or null; needs <see cref="Strength"/> 1.</summary>
+    public AdaptiveStrength? AdaptiveStrength { get; init; }
+
     /// <summary>Replace an existing output folder.</summary>
     public bool Force { get; init; }
 
@@ -62,6 +65,11 @@ public sealed record SeparationOptions
     {
         _ = new WindowPlanner(WindowFrames, OverlapFrames);
         LayerStrength.Validate(Strength);
+        if (AdaptiveStrength is { } adaptive)
+        {
+            adaptive.Validate();
+            if (Strength != LayerStrength.Full) throw new OptionException("strength", Strength, "a fixed strength cannot be combined with an adaptive one");
+        }
         if (ProcessingShortSide < 8)
             throw new OptionException("processing_short_side", ProcessingShortSide, "need at least 8 pixels");
         if (OutputShortSide is < 2)

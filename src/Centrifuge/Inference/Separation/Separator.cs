@@ -42,7 +42,7 @@ public sealed class Separator
     {
         Options = options ?? new SeparationOptions();
         Options.Validate();
-        _separate = LayerStrength.Wrap(TestTimeAugmentations.Wrap(separate, Options.TestTimeAugmentation), Options.Strength);
+        _separate = TestTimeAugmentations.Wrap(separate, Options.TestTimeAugmentation);   // the strength is applied per input (SeparateInto)
         _pairOf = pairOf ?? SeparationMetrics.MostDissimilarPair;
     }
 
@@ -139,12 +139,14 @@ public sealed class Separator
         string shown = blend is { } pair ? $"{Path.GetFileName(pair.A)}+{Path.GetFileName(pair.B)}" : Path.GetFileName(input);   // progress label
         var engine = new SlidingWindowSeparation(new WindowPlanner(Options.WindowFrames, Options.OverlapFrames), Options.CrossFade, Options.AlignLayers);
         SlidingWindowStats stats;
+        var windowStrengths = new List<double>();   // what --strength auto chose, window by window
+        Func<Tensor, Tensor> separate = LayerStrength.Wrap(_separate, Options.Strength, Options.AdaptiveStrength, windowStrengths.AddRange);
         var writing = new SeparationWriterOptions(Options.Crf, Options.EncoderPreset, Options.WriteChunkFrames, Options.ContactFrames);
         using (var writer = new SeparationWriter(folder, writing, width, height, fps, expectedFrames, frameTimes))
         {
             try
             {
-                stats = engine.Run(source, _separate, s => writer.Write(s.FirstFrame, s.Layers, s.Frames), _pairOf, done =>
+                stats = engine.Run(source, separate, s => writer.Write(s.FirstFrame, s.Layers, s.Frames), _pairOf, done =>
                 {
                     double speed = done / Math.Max(1e-9, clock.Elapsed.TotalSeconds);
                     TimeSpan? left = speed > 0 && expectedFrames >= done ? TimeSpan.FromSeconds((expectedFrames - done) / speed) : null;
@@ -174,6 +176,8 @@ public sealed class Separator
                 FfmpegPeakMemoryMb = Math.Round(FfmpegMemory.PeakMegabytes(), 1),
                 FramesLost = lost, Damage = damage, Metrics = metrics, InputStamp = stamp,
                 Strength = Options.Strength == LayerStrength.Full ? null : Options.Strength,
+                AdaptiveStrength = Options.AdaptiveStrength,
+                WindowStrengths = Options.AdaptiveStrength is null ? null : windowStrengths.Select(s => Math.Round(s, 3)).ToArray(),
             };
             File.WriteAllText(folder.File("summary.json"), JsonDefaults.Serialize(summary) + "\n");
             var warnings = (source is VideoFrameSource frames ? frames.Warnings : []).Concat(writer.Warnings).ToList();

@@ -122,6 +122,33 @@ public class EvaluateCliTests(EvaluationClips clips) : IClassFixture<EvaluationC
         Assert.Contains("--strength -1:", bad.Error);
     }
 
+    /// <summary>--strength auto: each pair at a strength of its own in [0.25, 1], so within the identity and the model at full strength.</summary>
+    [Fact]
+    public void Evaluate_at_strength_auto_scores_each_pair_within_the_identity_and_the_model_and_names_the_rule()
+    {
+        string[] common = ["evaluate", "--model", clips.Checkpoint, "--data", clips.Videos, "--pairs", "4", "--seed", "3", "--clip", EvaluationClips.Clip];
+        CliResult full = CliRunner.Run([.. common, "--json"]);
+        CliResult auto = CliRunner.Run([.. common, "--json", "--strength", "auto"]);
+        CliResult text = CliRunner.Run([.. common, "--strength", "auto"]);
+        Assert.True(full.ExitCode == 0, full.Error);
+        Assert.True(auto.ExitCode == 0, auto.Error);
+        Assert.True(text.ExitCode == 0, text.Error);
+        using JsonDocument f = JsonDocument.Parse(full.Output), a = JsonDocument.Parse(auto.Output);
+        Assert.Equal(1, a.RootElement.GetProperty("strength").GetDouble());
+        Assert.Equal(0.25, a.RootElement.GetProperty("adaptive_strength").GetProperty("low").GetDouble());
+        Assert.False(f.RootElement.TryGetProperty("adaptive_strength", out _));
+        JsonElement[] fullPairs = [.. f.RootElement.GetProperty("per_pair").EnumerateArray()];
+        JsonElement[] autoPairs = [.. a.RootElement.GetProperty("per_pair").EnumerateArray()];
+        for (int i = 0; i < 4; i++)
+        {
+            double identity = fullPairs[i].GetProperty("identity_loss").GetDouble(), model = fullPairs[i].GetProperty("loss").GetDouble();
+            double loss = autoPairs[i].GetProperty("loss").GetDouble();
+            // loss <= (1 - s) identity + s model for the pair's s in [0.25, 1]: at most the larger of the two ends.
+            Assert.True(loss <= Math.Max(identity, model) + 1e-6, $"pair {i}: {loss} against {identity} and {model}");
+        }
+        Assert.Contains("(model at strength auto)", text.Output);
+    }
+
     [Fact]
     public void Evaluate_names_a_missing_checkpoint_and_a_bad_clip_in_one_line()
     {

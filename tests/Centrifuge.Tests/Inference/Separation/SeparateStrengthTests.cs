@@ -5,7 +5,7 @@ using Centrifuge.Tests.Support;
 
 namespace Centrifuge.Tests.Inference.Separation;
 
-/// <summary>`separate --strength s` end to end (the interpolation itself: Models/LayerStrengthTests).</summary>
+/// <summary>`separate --strength s|auto` end to end (the interpolation itself: Models/LayerStrengthTests, AdaptiveStrengthTests).</summary>
 public class SeparateStrengthTests(SeparationFixture clips) : IClassFixture<SeparationFixture>
 {
     [Fact]
@@ -37,5 +37,23 @@ public class SeparateStrengthTests(SeparationFixture clips) : IClassFixture<Sepa
         Assert.DoesNotContain("   at ", bad.Error);
         Assert.False(Directory.Exists(dir.File("bad")));
         Assert.Throws<OptionException>(() => new SeparationOptions { Strength = 2 }.Validate());
+
+        // auto: the rule and the strength of every window are recorded, each within the rule's range.
+        JsonElement auto = Summary("auto");
+        Assert.False(auto.TryGetProperty("strength", out _));
+        JsonElement rule = auto.GetProperty("adaptive_strength");
+        Assert.Equal(0.25, rule.GetProperty("low").GetDouble());
+        Assert.Equal(0.35, rule.GetProperty("from").GetDouble());
+        Assert.Equal(0.55, rule.GetProperty("to").GetDouble());
+        double[] windows = [.. auto.GetProperty("window_strengths").EnumerateArray().Select(w => w.GetDouble())];
+        Assert.Equal(new WindowPlanner(8, 2).Plan(auto.GetProperty("frames").GetInt32()).Count, windows.Length);
+        Assert.All(windows, w => Assert.InRange(w, 0.25, 1));
+        Assert.False(full.TryGetProperty("window_strengths", out _));
+
+        CliResult word = CliRunner.Run(["separate", "-o", dir.File("word"), "--strength", "gentle", .. common]);
+        Assert.Equal(ExitCodes.Usage, word.ExitCode);
+        Assert.Contains("--strength gentle:", word.Error);
+        Assert.Contains("auto", word.Error);
+        Assert.False(Directory.Exists(dir.File("word")));
     }
 }
