@@ -43,6 +43,10 @@ declare -A variants=(
   [composite-25-mixture-augment-scale]="--photo 0 --composite 0.25 --mixture-consistency --config configs/variants/augment-scale.json"
   [composite-25-mixture-augment-appearance]="--photo 0 --composite 0.25 --mixture-consistency --config configs/variants/augment-appearance.json"
   [composite-25-mixture-augment-all]="--photo 0 --composite 0.25 --mixture-consistency --config configs/variants/augment-all.json"
+  # issue 28: the stills corpus version 3 added (opencv-doc, scikit-image, stellarium-data) as a lever of their own:
+  # the same recipe on the corpus without them (version 2's photos; `--data` names the folder of links built below).
+  [composite-25-mixture-stills-v2]="--photo 0 --composite 0.25 --mixture-consistency --data $runs/corpus-v2"
+  [composite-25-mixture-stills-v2-seed2]="--photo 0 --composite 0.25 --mixture-consistency --data $runs/corpus-v2 --seed 2"
   [real-only-frame2d-seed2]="--photo 0 --composite 0 --encoder frame2d --seed 2"
   [shipped-composite-50]="--init models/centrifuge-cpu-small.ckpt --photo 0 --composite 0.5"  # fine-tune the shipped model
   [real-only-seed2]="--photo 0 --composite 0 --seed 2"
@@ -57,16 +61,38 @@ for name in "${names[@]}"; do [[ -n "${variants[$name]:-}" ]] || { echo "compare
 read -r -a flags <<< "${TRAIN_FLAGS:-}"
 
 scripts/fetch-training-data.sh
+# Corpus version 2 as links into data/corpus: every video, and every photo but those of the three packages version 3
+# added, in both splits (the card's validation videos are the same).
+make_corpus_v2() {
+  local dir="$runs/corpus-v2" split kind f
+  rm -rf "$dir"
+  for split in train val; do
+    for kind in videos sequences photos; do
+      [[ -d "data/corpus/$split/$kind" ]] || continue
+      mkdir -p "$dir/$split/$kind"
+      for f in "$root/data/corpus/$split/$kind"/*; do
+        case "$kind/$(basename "$f")" in photos/opencv-*|photos/skimage-*|photos/stellarium-*) continue ;; esac
+        ln -s "$f" "$dir/$split/$kind/"
+      done
+    done
+  done
+}
 run_variant() {
   local name="$1" out="$runs/$1" variant
   if [[ -f "$out/.done" ]]; then echo "== $name: done"; return 0; fi
   echo "== $name starts ($(uptime | sed 's/.*load average/load average/'))"
   read -r -a variant <<< "${variants[$name]}"
+  # A variant may name its own corpus (`--data DIR`); the others train on data/corpus.
+  local data=data/corpus
+  if [[ " ${variants[$name]} " =~ \ --data\ ([^ ]+) ]]; then
+    data="${BASH_REMATCH[1]}"
+    read -r -a variant <<< "${variants[$name]/--data $data/}"
+  fi
   # Another clip size caches its clips at another scale: a cache per size, so the shared one is not rebuilt under the others.
   local cache=data/cache/cpu-small
   [[ " ${variants[$name]} " =~ \ --clip\ ([^ ]+) ]] && cache="data/cache/cpu-small-${BASH_REMATCH[1]//,/x}"
   # 100,000 iterations at a constant rate: the time budget, not the step count, ends each run.
-  if "${cli[@]}" train --data data/corpus --cache "$cache" --config configs/cpu-small-default-leg1.json \
+  if "${cli[@]}" train --data "$data" --cache "$cache" --config configs/cpu-small-default-leg1.json \
       --iterations 100000 --val-every 300 --checkpoint-every 100 --max-cpu-minutes "$minutes" --threads 1 \
       --out "$out" --resume "${variant[@]}" "${flags[@]}" > "$out.log" 2>&1; then
     # The model card's measure, on the same 100 pairs for every variant: real validation videos only, seed 1.
@@ -79,6 +105,7 @@ run_variant() {
   fi
 }
 mkdir -p "$runs"
+[[ " ${names[*]} " == *" composite-25-mixture-stills-v2"* ]] && make_corpus_v2
 for name in "${names[@]}"; do
   run_variant "$name" &
   sleep 30   # let its cache check finish before the next one opens the cache
