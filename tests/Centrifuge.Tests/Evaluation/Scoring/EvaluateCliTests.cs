@@ -88,7 +88,8 @@ public class EvaluateCliTests(EvaluationClips clips) : IClassFixture<EvaluationC
 
     /// <summary>
     /// --strength scores the model's layers moved part of the way from the mixture: at 0 the model row is the identity's,
-    /// and at 0.5 each pair's loss is at most the mean of the identity's and the model's at full strength.
+    /// at 0.5 each pair's loss is at most the mean of the identity's and the model's at full strength, and at auto (a
+    /// strength of each pair's own in [0.25, 1]) at most the larger of the two.
     /// </summary>
     [Fact]
     public void Evaluate_at_a_lower_strength_scores_each_pair_within_the_identity_and_the_model()
@@ -96,57 +97,37 @@ public class EvaluateCliTests(EvaluationClips clips) : IClassFixture<EvaluationC
         string[] common = ["evaluate", "--model", clips.Checkpoint, "--data", clips.Videos, "--pairs", "4", "--seed", "3", "--clip", EvaluationClips.Clip];
         CliResult full = CliRunner.Run([.. common, "--json"]);
         CliResult half = CliRunner.Run([.. common, "--json", "--strength", "0.5"]);
+        CliResult auto = CliRunner.Run([.. common, "--json", "--strength", "auto"]);
         CliResult none = CliRunner.Run([.. common, "--strength", "0"]);
         CliResult bad = CliRunner.Run([.. common, "--strength", "-1"]);
         Assert.True(full.ExitCode == 0, full.Error);
         Assert.True(half.ExitCode == 0, half.Error);
+        Assert.True(auto.ExitCode == 0, auto.Error);
         Assert.True(none.ExitCode == 0, none.Error);
-        using JsonDocument f = JsonDocument.Parse(full.Output), h = JsonDocument.Parse(half.Output);
+        using JsonDocument f = JsonDocument.Parse(full.Output), h = JsonDocument.Parse(half.Output), a = JsonDocument.Parse(auto.Output);
         Assert.Equal(1, f.RootElement.GetProperty("strength").GetDouble());
         Assert.Equal(0.5, h.RootElement.GetProperty("strength").GetDouble());
+        Assert.False(f.RootElement.TryGetProperty("adaptive_strength", out _));
+        Assert.Equal(0.25, a.RootElement.GetProperty("adaptive_strength").GetProperty("low").GetDouble());
         JsonElement[] fullPairs = [.. f.RootElement.GetProperty("per_pair").EnumerateArray()];
         JsonElement[] halfPairs = [.. h.RootElement.GetProperty("per_pair").EnumerateArray()];
+        JsonElement[] autoPairs = [.. a.RootElement.GetProperty("per_pair").EnumerateArray()];
         for (int i = 0; i < 4; i++)
         {
-            double identity = fullPairs[i].GetProperty("identity_loss").GetDouble();
+            double identity = fullPairs[i].GetProperty("identity_loss").GetDouble(), model = fullPairs[i].GetProperty("loss").GetDouble();
             Assert.Equal(identity, halfPairs[i].GetProperty("identity_loss").GetDouble(), 6);
-            Assert.True(halfPairs[i].GetProperty("loss").GetDouble() <= (identity + fullPairs[i].GetProperty("loss").GetDouble()) / 2 + 1e-6);
+            Assert.True(halfPairs[i].GetProperty("loss").GetDouble() <= (identity + model) / 2 + 1e-6);
+            Assert.True(autoPairs[i].GetProperty("loss").GetDouble() <= Math.Max(identity, model) + 1e-6);
         }
         // The untrained row is not affected.
         Assert.Equal(f.RootElement.GetProperty("untrained").GetProperty("loss").GetDouble(),
             h.RootElement.GetProperty("untrained").GetProperty("loss").GetDouble(), 6);
         Assert.Contains("model loss / identity loss = 1.000 on 4 pairs (model at strength 0)", none.Output);
+        Assert.Contains("(model at strength auto)", CliRunner.Run([.. common, "--strength", "auto"]).Output);
         Assert.Contains("model win rate 0 % over the 4 pairs, 0 % with each of the", none.Output);
 
         Assert.Equal(ExitCodes.Usage, bad.ExitCode);
         Assert.Contains("--strength -1:", bad.Error);
-    }
-
-    /// <summary>--strength auto: each pair at a strength of its own in [0.25, 1], so within the identity and the model at full strength.</summary>
-    [Fact]
-    public void Evaluate_at_strength_auto_scores_each_pair_within_the_identity_and_the_model_and_names_the_rule()
-    {
-        string[] common = ["evaluate", "--model", clips.Checkpoint, "--data", clips.Videos, "--pairs", "4", "--seed", "3", "--clip", EvaluationClips.Clip];
-        CliResult full = CliRunner.Run([.. common, "--json"]);
-        CliResult auto = CliRunner.Run([.. common, "--json", "--strength", "auto"]);
-        CliResult text = CliRunner.Run([.. common, "--strength", "auto"]);
-        Assert.True(full.ExitCode == 0, full.Error);
-        Assert.True(auto.ExitCode == 0, auto.Error);
-        Assert.True(text.ExitCode == 0, text.Error);
-        using JsonDocument f = JsonDocument.Parse(full.Output), a = JsonDocument.Parse(auto.Output);
-        Assert.Equal(1, a.RootElement.GetProperty("strength").GetDouble());
-        Assert.Equal(0.25, a.RootElement.GetProperty("adaptive_strength").GetProperty("low").GetDouble());
-        Assert.False(f.RootElement.TryGetProperty("adaptive_strength", out _));
-        JsonElement[] fullPairs = [.. f.RootElement.GetProperty("per_pair").EnumerateArray()];
-        JsonElement[] autoPairs = [.. a.RootElement.GetProperty("per_pair").EnumerateArray()];
-        for (int i = 0; i < 4; i++)
-        {
-            double identity = fullPairs[i].GetProperty("identity_loss").GetDouble(), model = fullPairs[i].GetProperty("loss").GetDouble();
-            double loss = autoPairs[i].GetProperty("loss").GetDouble();
-            // loss <= (1 - s) identity + s model for the pair's s in [0.25, 1]: at most the larger of the two ends.
-            Assert.True(loss <= Math.Max(identity, model) + 1e-6, $"pair {i}: {loss} against {identity} and {model}");
-        }
-        Assert.Contains("(model at strength auto)", text.Output);
     }
 
     [Fact]
