@@ -43,7 +43,7 @@ public sealed record AdaptiveStrength(double Low, double From, double To)
         Tensor departure = layers.to(ScalarType.Float64).flatten(2) - x.unsqueeze(1);          // [B, n, P]
         departure = departure - departure.mean([2], keepdim: true);                            // a layer's offset is not contrast
         Tensor dot = (departure * centred.unsqueeze(1)).sum([2]);                              // [B, n]
-        Tensor contrast = (centred * centred).sum([1]).unsqueeze(1);                              // [B, 1]
+        Tensor contrast = (centred * centred).sum([1]).unsqueeze(1);                           // [B, 1]
         // A departure below 1e-4 of the input's contrast (float32 rounding of a pure offset, say) counts as none: the
         // floor keeps its correlation near 0 instead of that of the rounding noise.
         Tensor norms = ((departure * departure).sum([2]) * contrast).sqrt().maximum(contrast.Times(1e-4)).AtLeast(1e-30);
@@ -70,7 +70,8 @@ public sealed record AdaptiveStrength(double Low, double From, double To)
     private static Tensor At(Tensor layers, Tensor mixture, Tensor strengths)
     {
         Tensor centre = mixture.to(layers.device).to(layers.dtype).unsqueeze(1);
-        return centre.Plus(strengths.to(layers.dtype).view(layers.shape[0], 1, 1, 1, 1, 1) * (layers - centre));
+        long[] perWindow = [layers.shape[0], .. Enumerable.Repeat(1L, (int)layers.dim() - 1)];   // [B, 1, ...]
+        return centre.Plus(strengths.to(layers.dtype).view(perWindow) * (layers - centre));
     }
 
     /// <summary>
@@ -89,5 +90,4 @@ public sealed record AdaptiveStrength(double Low, double From, double To)
             return At(layers, input, strengths).MoveToOuterDisposeScope();
         };
     }
-
 }

@@ -28,6 +28,18 @@ public static class LayerStrength
     }
 
     /// <summary>
+    /// <see cref="Validate(double)"/>, and a fixed strength other than 1 refused beside an <paramref name="adaptive"/>
+    /// one (an <see cref="OptionException"/> of option "strength"); the adaptive rule itself validated.
+    /// </summary>
+    public static void Validate(double strength, AdaptiveStrength? adaptive)
+    {
+        Validate(strength);
+        if (adaptive is null) return;
+        adaptive.Validate();
+        if (strength != Full) throw new OptionException("strength", strength, "a fixed strength cannot be combined with an adaptive one");
+    }
+
+    /// <summary>
     /// layers [B, n, 3, T, H, W], mixture [B, 3, T, H, W] (any device; moved to the layers') -> mixture + s (layers -
     /// mixture), float32 like the layers; <paramref name="layers"/> itself when s = 1.
     /// </summary>

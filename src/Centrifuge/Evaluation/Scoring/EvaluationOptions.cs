@@ -44,11 +44,6 @@ public sealed record EvaluationOptions
         if (Pairs < 1) throw new OptionException("pairs", Pairs, "must be >= 1");
         if (BatchSize < 1) throw new OptionException("batch_size", BatchSize, "must be >= 1");
         Clip?.Validate();
-        LayerStrength.Validate(Strength);
-        if (AdaptiveStrength is { } adaptive)
-        {
-            adaptive.Validate();
-            if (Strength != LayerStrength.Full) throw new OptionException("strength", Strength, "a fixed strength cannot be combined with an adaptive one");
-        }
+        LayerStrength.Validate(Strength, AdaptiveStrength);
     }
 }

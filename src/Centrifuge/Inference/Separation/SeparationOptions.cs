@@ -64,12 +64,7 @@ public sealed record SeparationOptions
     public void Validate()
     {
         _ = new WindowPlanner(WindowFrames, OverlapFrames);
-        LayerStrength.Validate(Strength);
-        if (AdaptiveStrength is { } adaptive)
-        {
-            adaptive.Validate();
-            if (Strength != LayerStrength.Full) throw new OptionException("strength", Strength, "a fixed strength cannot be combined with an adaptive one");
-        }
+        LayerStrength.Validate(Strength, AdaptiveStrength);
         if (ProcessingShortSide < 8)
             throw new OptionException("processing_short_side", ProcessingShortSide, "need at least 8 pixels");
         if (OutputShortSide is < 2)
