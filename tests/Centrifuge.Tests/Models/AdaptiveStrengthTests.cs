@@ -67,10 +67,7 @@ public class AdaptiveStrengthTests
     public void Each_window_is_moved_by_its_own_strength_on_the_ramp()
     {
         using var scope = NewDisposeScope();
-        var generator = new torch.Generator(5);
-        Tensor mixture = torch.rand([4L, 3, 2, 4, 4], generator: generator) * 2 - 1;
-        Tensor offset = torch.rand([4L, 3, 2, 4, 4], generator: generator) - 0.5;
-        Tensor layers = torch.stack([mixture + offset, mixture - offset], 1);
+        var (layers, mixture) = LayerStrengthTests.MixtureConsistentLayers(windows: 4, seed: 5);
         var rule = new AdaptiveStrength(0.2, 0.05, 0.9);
         double[] alignment = AdaptiveStrength.ContrastAlignment(layers, mixture).data<double>().ToArray();
         double[] strengths = rule.Strengths(layers, mixture).data<double>().ToArray();

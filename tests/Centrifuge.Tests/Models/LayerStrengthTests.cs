@@ -79,10 +79,7 @@ public class LayerStrengthTests
     public void Layers_that_average_to_the_mixture_still_do_at_any_strength()
     {
         using var scope = NewDisposeScope();
-        var generator = new torch.Generator(9);
-        Tensor mixture = torch.rand([1L, 3, 2, 4, 4], generator: generator) * 2 - 1;
-        Tensor offset = torch.rand([1L, 3, 2, 4, 4], generator: generator) - 0.5;
-        Tensor layers = torch.stack([mixture + offset, mixture - offset], 1);
+        var (layers, mixture) = MixtureConsistentLayers(windows: 1, seed: 9);
         foreach (double s in Strengths)
             Assert.True(LayerStrength.Apply(layers, mixture, s).mean([1L]).allclose(mixture, rtol: 0, atol: 1e-6), $"strength {s}");
     }
@@ -95,6 +92,18 @@ public class LayerStrengthTests
     {
         var e = Assert.Throws<OptionException>(() => LayerStrength.Validate(strength));
         Assert.Equal("strength", e.Option);
+    }
+
+    /// <summary>
+    /// Two layers [windows, 2, 3, 2, 4, 4] that average to a random mixture [windows, 3, 2, 4, 4]: the mixture plus and
+    /// minus a random offset of up to 0.5 per value.
+    /// </summary>
+    internal static (Tensor Layers, Tensor Mixture) MixtureConsistentLayers(long windows, ulong seed)
+    {
+        var generator = new torch.Generator(seed);
+        Tensor mixture = torch.rand([windows, 3, 2, 4, 4], generator: generator) * 2 - 1;
+        Tensor offset = torch.rand([windows, 3, 2, 4, 4], generator: generator) - 0.5;
+        return (torch.stack([mixture + offset, mixture - offset], 1), mixture);
     }
 
     // Four pairs [4, 2, 3, 2, 4, 4]: two where the layers are the targets with a little noise (the model wins), two where
