@@ -44,7 +44,7 @@ public static class DemoCommand
             var (separate, loaded) = SeparationRuntimes.Load(checkpoint, SeparationRuntime.Torch, CommonOptions.Compute(parse, threads));
             using IDisposable owner = loaded;
             var separator = new Separator(separate, separation);
-            DemoResult result = progress.Run(events => DemoRunner.Run(separator, ModelName(checkpoint, parse.GetValue(strength)!), samples, samplesFolder, demo, events));
+            DemoResult result = progress.Run(events => DemoRunner.Run(separator, ModelName(checkpoint, separation), samples, samplesFolder, demo, events));
 
             if (result.Blend.Result.Summary.Metrics is { } m)
                 context.Output.WriteLine($"demo: blend: PIT loss {m.Loss:F4}, PSNR {m.Psnr:F2} dB (PSNRi {m.Psnri:+0.00;-0.00} dB), SSIM {m.Ssim:F3}");
@@ -56,8 +56,8 @@ public static class DemoCommand
     }
 
     // How the page's header names the model: its file, and the strength when the layers are not the model's own.
-    private static string ModelName(string checkpoint, string strength) =>
-        double.TryParse(strength, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double s) && s == LayerStrength.Full
-            ? Path.GetFileName(checkpoint)
-            : $"{Path.GetFileName(checkpoint)} at --strength {strength.Trim().ToLowerInvariant()}";
+    private static string ModelName(string checkpoint, SeparationOptions separation) =>
+        separation.AdaptiveStrength is not null ? $"{Path.GetFileName(checkpoint)} at --strength auto"
+        : separation.Strength == LayerStrength.Full ? Path.GetFileName(checkpoint)
+        : $"{Path.GetFileName(checkpoint)} at --strength {separation.Strength.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
 }
