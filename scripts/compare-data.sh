@@ -65,6 +65,7 @@ scripts/fetch-training-data.sh
 # added, in both splits (the card's validation videos are the same).
 make_corpus_v2() {
   local dir="$runs/corpus-v2" split kind f
+  [[ -f "$dir/.done" ]] && return 0   # never rebuilt under a run that reads it
   rm -rf "$dir"
   for split in train val; do
     for kind in videos sequences photos; do
@@ -76,6 +77,7 @@ make_corpus_v2() {
       done
     done
   done
+  touch "$dir/.done"
 }
 run_variant() {
   local name="$1" out="$runs/$1" variant
@@ -105,7 +107,7 @@ run_variant() {
   fi
 }
 mkdir -p "$runs"
-[[ " ${names[*]} " == *" composite-25-mixture-stills-v2"* ]] && make_corpus_v2
+for name in "${names[@]}"; do [[ " ${variants[$name]} " == *" --data $runs/corpus-v2 "* ]] && { make_corpus_v2; break; }; done
 for name in "${names[@]}"; do
   run_variant "$name" &
   sleep 30   # let its cache check finish before the next one opens the cache
