@@ -9,7 +9,8 @@
 #   MODEL=run/best.ckpt scripts/whole-clip-table.sh -- --tta flip   # flags after -- go to every `separate`
 #   MODEL=new.ckpt scripts/whole-clip-table.sh --against old.ckpt    # a second model on the same pairs, pair by pair
 #   STRENGTH=0.75 scripts/whole-clip-table.sh --against models/centrifuge-cpu-small.ckpt   # the model's layers at
-#                                                  # `separate --strength 0.75`, against the shipped model at full strength
+#                                                  # `separate --strength 0.75`, against the shipped model at the strength
+#                                                  # its file records (`centrifuge strength`; without STRENGTH, the model too)
 # With --against, each pair is separated by both models (the flags after -- go to both); the table gains the
 # reference's PSNRi and the difference, and a last line counts the pairs the model is better / worse / level on (level:
 # within 0.005 dB, as printed) with a two-sided exact sign test over the pairs that differ, as `evaluate --against`.

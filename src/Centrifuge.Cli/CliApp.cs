@@ -82,5 +82,6 @@ public static class CliApp
         ExportCommand.Create(context),
         MergeShardsCommand.Create(context),
         AverageCommand.Create(context),
+        StrengthCommand.Create(context),
     ];
 }

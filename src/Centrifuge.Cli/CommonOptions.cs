@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Centrifuge.Inference.Separation;
 using Centrifuge.Models;
 using Centrifuge.Runtime;
 
@@ -29,26 +30,21 @@ public static class CommonOptions
         Description = "Threads of the model's computation, in libtorch or OnnxRuntime (default: one per core; train --preset tiny: 1)",
     };
 
-    /// <summary>--strength of every command that writes or scores a model's layers (Models.LayerStrength, Models.AdaptiveStrength); read by <see cref="StrengthOf"/>.</summary>
-    public static Option<string> Strength() => new("--strength")
+    /// <summary>--strength of every command that writes or scores a model's layers (Models.StrengthSetting); read by <see cref="StrengthOf"/>.</summary>
+    public static Option<string?> Strength(string? note = null) => new("--strength")
     {
         Description = "How far the layers move from the input towards the model's: each layer = input + s (layer - input); " +
                       "1 = the model's layers, lower = milder layers that make a video worse less often; auto = s per window, " +
                       "from 0.25 where the layers' departure from the input does not follow its contrast to 1 where it does " +
-                      "(models/README.md, \"Strength\")",
-        DefaultValueFactory = _ => "1",
+                      $"(models/README.md, \"Strength\"){(note is null ? "" : $"; {note}")} (default: the strength the model file records, else 1)",
     };
 
-    /// <summary>The fixed strength --strength names and, for `auto`, the adaptive rule (the fixed strength then 1).</summary>
-    public static (double Strength, AdaptiveStrength? Adaptive) StrengthOf(ParseResult parse, Option<string> strength)
-    {
-        string text = parse.GetValue(strength)!.Trim();
-        if (text.Equals("auto", StringComparison.OrdinalIgnoreCase)) return (LayerStrength.Full, AdaptiveStrength.Default);
-        if (!double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double value))
-            throw new OptionException("strength", text, "expected a number from 0 (the input itself) to 1 (the model's layers), or auto");
-        LayerStrength.Validate(value);
-        return (value, null);
-    }
+    /// <summary>
+    /// The strength --strength names, else the one <paramref name="model"/> (a checkpoint or an .onnx export) records
+    /// as its default, else 1 (<see cref="SeparationOptions.StrengthFor"/>).
+    /// </summary>
+    public static StrengthSetting StrengthOf(ParseResult parse, Option<string?> strength, string model) =>
+        SeparationOptions.StrengthFor(model, parse.GetValue(strength) is { } text ? StrengthSetting.Parse(text) : null);
 
     /// <summary>--device of every command that runs a model; absent means cpu unless <paramref name="absent"/> says what it means instead.</summary>
     public static Option<string?> Device(string? absent = null) => new("--device") { Description = $"cpu or cuda (default: {absent ?? "cpu"})" };

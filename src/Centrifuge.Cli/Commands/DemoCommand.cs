@@ -28,11 +28,11 @@ public static class DemoCommand
             var demo = new DemoOptions { OutputFolder = parse.GetValue(output)!, Force = parse.GetValue(force), Seconds = parse.GetValue(seconds) };
             // Cheap refusals first: no model, or a folder in the way, before fetching or separating anything.
             string checkpoint = CommonOptions.ModelOrShipped(parse, model);
-            var (fixedStrength, adaptive) = CommonOptions.StrengthOf(parse, strength);
             if (!File.Exists(checkpoint)) throw new CentrifugeException($"{checkpoint}: no such model checkpoint", ExitCodes.MissingInput);
             var separation = new SeparationOptions
             {
-                ProcessingShortSide = SeparationOptions.ShortSideFor(checkpoint, parse.GetValue(size)), Strength = fixedStrength, AdaptiveStrength = adaptive,
+                ProcessingShortSide = SeparationOptions.ShortSideFor(checkpoint, parse.GetValue(size)),
+                Strengths = CommonOptions.StrengthOf(parse, strength, checkpoint),
             };
             separation.Validate();
             DemoRunner.CheckOutputFolder(demo);
@@ -57,7 +57,5 @@ public static class DemoCommand
 
     // How the page's header names the model: its file, and the strength when the layers are not the model's own.
     private static string ModelName(string checkpoint, SeparationOptions separation) =>
-        separation.AdaptiveStrength is not null ? $"{Path.GetFileName(checkpoint)} at --strength auto"
-        : separation.Strength == LayerStrength.Full ? Path.GetFileName(checkpoint)
-        : $"{Path.GetFileName(checkpoint)} at --strength {separation.Strength.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
+        separation.Strengths == StrengthSetting.Full ? Path.GetFileName(checkpoint) : $"{Path.GetFileName(checkpoint)} at --strength {separation.Strengths}";
 }

@@ -35,23 +35,27 @@ public static class EvaluateCommand
         {
             Description = "Also score this checkpoint (e.g. the shipped model) on the same pairs, and count the pairs where the model is better or worse than it (sign test)",
         };
-        var strength = CommonOptions.Strength();
+        var strength = CommonOptions.Strength("the --against model is scored at it too; without it, each model at its own");
         var command = new Command("evaluate", "Score a model on N deterministic blended pairs against the identity and untrained baselines (paper Table 1)");
         foreach (Option o in new Option[] { model, data, pairs, seed, placement, clip, precision, device, batch, threads, cache, json, report, force, against, strength }) command.Options.Add(o);
         command.SetAction(parse => context.Execute(parse, () =>
         {
             if (parse.GetValue(report) is { } target) EvaluationReport.Check(target, parse.GetValue(force));
-            var (fixedStrength, adaptive) = CommonOptions.StrengthOf(parse, strength);
+            // --strength scores both models at it; without it, each at the strength its file records (else 1).
+            string checkpoint = CommonOptions.ModelOrShipped(parse, model);
+            StrengthSetting modelStrength = CommonOptions.StrengthOf(parse, strength, checkpoint);
+            StrengthSetting? referenceStrength = parse.GetValue(against) is { } reference ? CommonOptions.StrengthOf(parse, strength, reference) : null;
             var options = new EvaluationOptions
             {
                 Pairs = parse.GetValue(pairs), Seed = parse.GetValue(seed), Placement = parse.GetValue(placement),
                 Clip = parse.GetValue(clip) is { } c ? ClipSize.Parse(c) : null,
                 Compute = CommonOptions.Compute(parse, threads, device, precision), BatchSize = parse.GetValue(batch), Cache = parse.GetValue(cache),
-                Reference = parse.GetValue(against), Strength = fixedStrength, AdaptiveStrength = adaptive,
+                Reference = parse.GetValue(against), Strength = modelStrength.Fixed, AdaptiveStrength = modelStrength.Adaptive,
+                ReferenceStrength = referenceStrength ?? StrengthSetting.Full,
             };
             // stdout is the table or the JSON: no progress lines; a wait for another process preparing the cache on stderr.
             var progress = new ProgressReporter(context, ProgressMode.None) { NotePrefix = "centrifuge: evaluate: ", NotesToError = true };
-            EvaluationResult result = Evaluator.Run(CommonOptions.ModelOrShipped(parse, model), parse.GetValue(data)!, options, VideoSourceDecoder.Instance, progress);
+            EvaluationResult result = Evaluator.Run(checkpoint, parse.GetValue(data)!, options, VideoSourceDecoder.Instance, progress);
             foreach (SkippedSource s in result.Skipped) context.Error.WriteLine($"centrifuge: evaluate: skipped {s.Path}: {s.Reason}");
             if (parse.GetValue(report) is { } folder)
                 foreach (string path in EvaluationReport.Write(result, folder, parse.GetValue(force)))
@@ -60,8 +64,7 @@ public static class EvaluateCommand
             else
             {
                 context.Output.Write(EvaluationReport.Table(result));
-                string at = result.AdaptiveStrength is not null ? " (model at strength auto)"
-                    : result.Strength == LayerStrength.Full ? "" : $" (model at strength {result.Strength.ToString(CultureInfo.InvariantCulture)})";
+                string at = modelStrength == StrengthSetting.Full ? "" : $" (model at strength {modelStrength})";
                 context.Output.WriteLine($"model loss / identity loss = {MarkdownTable.Number(result.RatioToIdentity)} on {result.Pairs} pairs{at}");
                 if (result.PerPair.Count > 0) context.Output.WriteLine($"model {EvaluationReport.BalancedLine(result)}");
                 if (EvaluationReport.ComparisonLine(result) is { } comparison) context.Output.WriteLine($"model {comparison}");

@@ -57,7 +57,6 @@ public static class SeparateCommand
                 throw new CentrifugeException($"--alpha {blendAlpha}: only used with --blend A B", ExitCodes.Usage);
             if (blendPair is not null) Separator.CheckAlpha(blendAlpha);
             string checkpoint = CommonOptions.ModelOrShipped(parse, model);
-            var (fixedStrength, adaptive) = CommonOptions.StrengthOf(parse, strength);
             var options = new SeparationOptions
             {
                 ProcessingShortSide = SeparationOptions.ShortSideFor(checkpoint, parse.GetValue(size)),
@@ -65,7 +64,7 @@ public static class SeparateCommand
                 WindowFrames = parse.GetValue(window),
                 OverlapFrames = parse.GetValue(overlap),
                 TestTimeAugmentation = TestTimeAugmentations.Parse(parse.GetValue(tta)!),
-                Strength = fixedStrength, AdaptiveStrength = adaptive,
+                Strengths = CommonOptions.StrengthOf(parse, strength, checkpoint),
                 Force = parse.GetValue(force),
             };
             options.Validate();

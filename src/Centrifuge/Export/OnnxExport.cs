@@ -31,7 +31,8 @@ public static class OnnxExport
         double difference = double.NaN;
         AtomicFile.Produce(full, temp =>   // renamed into place only once OnnxRuntime agrees with TorchSharp
         {
-            OnnxExporter.Write(model, temp, ModelCheckpoint.ReadTrainingScale(checkpoint));   // separate runs it at that scale
+            // separate runs it at that scale, and at that strength unless told otherwise
+            OnnxExporter.Write(model, temp, ModelCheckpoint.ReadTrainingScale(checkpoint), ModelCheckpoint.ReadStrength(checkpoint));
             difference = MaxDifference(model, temp, CheckClip());
             if (!(difference <= Tolerance))
                 throw new CentrifugeException(

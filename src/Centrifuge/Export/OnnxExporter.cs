@@ -12,7 +12,8 @@ namespace Centrifuge.Export;
 /// I3D's SAME padding as constant pads, the 2D encoder's convolutions as 1 x k x k Convs on the unfolded video, batch
 /// norm as BatchNormalization with the running statistics, sub-pixel up-sampling as Conv + Reshape/Transpose/Reshape).
 /// The model's <see cref="ModelConfig"/> is stored as JSON in the metadata property "centrifuge_config", and the
-/// scale it was trained at (<see cref="TrainingScale"/>, when the checkpoint records one) in "centrifuge_trained_at".
+/// scale it was trained at (<see cref="TrainingScale"/>, when the checkpoint records one) in "centrifuge_trained_at",
+/// and its default strength (<see cref="StrengthSetting"/>, when the checkpoint records one) in "centrifuge_strength".
 /// </summary>
 public static class OnnxExporter
 {
@@ -21,9 +22,10 @@ public static class OnnxExporter
     public const string OutputName = "layers";
     public const string ConfigKey = "centrifuge_config";
     public const string TrainedAtKey = "centrifuge_trained_at";
+    public const string StrengthKey = "centrifuge_strength";
 
     /// <summary>The ONNX model of <paramref name="model"/> (its weights as they are now, in eval-mode semantics).</summary>
-    public static ModelProto Build(CentrifugeModel model, TrainingScale? trainedAt = null)
+    public static ModelProto Build(CentrifugeModel model, TrainingScale? trainedAt = null, StrengthSetting? strength = null)
     {
         var g = new OnnxGraph();
         ModelConfig config = model.Config;
@@ -42,13 +44,15 @@ public static class OnnxExporter
         proto.MetadataProps.Add(new StringStringEntryProto { Key = ConfigKey, Value = JsonDefaults.Serialize(config) });
         if (trainedAt is not null)
             proto.MetadataProps.Add(new StringStringEntryProto { Key = TrainedAtKey, Value = JsonDefaults.Serialize(trainedAt) });
+        if (strength is not null)
+            proto.MetadataProps.Add(new StringStringEntryProto { Key = StrengthKey, Value = JsonDefaults.Serialize(strength) });
         return proto;
     }
 
     /// <summary>Writes the ONNX file (temporary name, then renamed; overwrites: callers check --force).</summary>
-    public static void Write(CentrifugeModel model, string path, TrainingScale? trainedAt = null)
+    public static void Write(CentrifugeModel model, string path, TrainingScale? trainedAt = null, StrengthSetting? strength = null)
     {
-        ModelProto proto = Build(model, trainedAt);
+        ModelProto proto = Build(model, trainedAt, strength);
         try
         {
             AtomicFile.Write(path, stream => proto.WriteTo(stream));
@@ -63,7 +67,13 @@ public static class OnnxExporter
     /// The training scale an exported file records, or null (exported before it was stored, or from a checkpoint that
     /// has none). Reads the metadata only: the weights are skipped, not parsed.
     /// </summary>
-    public static TrainingScale? ReadTrainingScale(string path)
+    public static TrainingScale? ReadTrainingScale(string path) => ReadMetadata<TrainingScale>(path, TrainedAtKey);
+
+    /// <summary>The default strength an exported file records, or null (none recorded); the metadata only, as <see cref="ReadTrainingScale"/>.</summary>
+    public static StrengthSetting? ReadStrength(string path) => StrengthSetting.Recorded(ReadMetadata<StrengthSetting>(path, StrengthKey), path);
+
+    // The JSON value of metadata property `key`, or null when the file has none.
+    private static T? ReadMetadata<T>(string path, string key) where T : class
     {
         if (!File.Exists(path)) return null;   // loading it says what is wrong
         try
@@ -76,7 +86,7 @@ public static class OnnxExporter
                 if (WireFormat.GetTagFieldNumber(tag) != metadataField) { input.SkipLastField(); continue; }
                 var entry = new StringStringEntryProto();
                 input.ReadMessage(entry);
-                if (entry.Key == TrainedAtKey) return JsonDefaults.Deserialize<TrainingScale>(entry.Value);
+                if (entry.Key == key) return JsonDefaults.Deserialize<T>(entry.Value);
             }
             return null;
         }

@@ -24,16 +24,18 @@ public static class ModelCheckpoint
     private static readonly byte[] EndMarker = "CFMODEND"u8.ToArray();
 
     /// <summary>
-    /// Saves the model and its config, and the scale it was trained at when known (overwrites <paramref name="path"/>:
-    /// callers check --force).
+    /// Saves the model and its config, the scale it was trained at when known, and the strength its layers are written at
+    /// by default when one is recommended (<see cref="StrengthSetting"/>; overwrites <paramref name="path"/>: callers
+    /// check --force).
     /// </summary>
-    public static void Save(CentrifugeModel model, string path, TrainingScale? trainedAt = null)
+    public static void Save(CentrifugeModel model, string path, TrainingScale? trainedAt = null, StrengthSetting? strength = null)
     {
+        strength?.Validate();
         AtomicFile.Write(path, stream =>
         {
             using var hashed = new HashingStream(stream);
             using var writer = new BinaryWriter(hashed, Encoding.UTF8, leaveOpen: true);
-            byte[] json = Encoding.UTF8.GetBytes(HeaderJson(model.Config, trainedAt));
+            byte[] json = Encoding.UTF8.GetBytes(HeaderJson(model.Config, trainedAt, strength));
             writer.Write(Magic);
             writer.Write(json.Length);
             writer.Write(json);
@@ -51,14 +53,43 @@ public static class ModelCheckpoint
     }
 
     /// <summary>The scale the model was trained at, or null for a file that does not record it (written before it was stored).</summary>
-    public static TrainingScale? ReadTrainingScale(string path)
+    public static TrainingScale? ReadTrainingScale(string path) => ReadHeaderMember<TrainingScale>(path, TrainedAtKey);
+
+    /// <summary>
+    /// The strength the model's layers are written at when no other is asked for, or null for a file that records none
+    /// (the model's own layers then; <see cref="StrengthSetting"/>).
+    /// </summary>
+    public static StrengthSetting? ReadStrength(string path) => StrengthSetting.Recorded(ReadHeaderMember<StrengthSetting>(path, StrengthKey), path);
+
+    /// <summary>
+    /// Writes <paramref name="output"/>: the model of <paramref name="input"/> (weights, config and training scale
+    /// unchanged) recording <paramref name="strength"/> as its default, or none when null. The output may be the input
+    /// itself (with <paramref name="force"/>, as for any existing file): the model is read whole before the file is replaced.
+    /// </summary>
+    public static void RecordStrength(string input, string output, StrengthSetting? strength, bool force)
+    {
+        string full = AtomicFile.CheckFileTarget(output, force, "a .ckpt file path");
+        TrainingScale? trainedAt = ReadTrainingScale(input);
+        using CentrifugeModel model = Load(input);
+        Save(model, full, trainedAt, strength);
+    }
+
+    // A member of the header's JSON object beside the config, or null when the file has none (older files).
+    private static T? ReadHeaderMember<T>(string path, string key) where T : class
     {
         using var reader = Open(path);
         ReadHeader(reader, path, out string json);
         using JsonDocument document = JsonDocument.Parse(json);
-        return document.RootElement.TryGetProperty(TrainedAtKey, out JsonElement scale) && scale.ValueKind == JsonValueKind.Object
-            ? scale.Deserialize<TrainingScale>(JsonDefaults.Options)
-            : null;
+        try
+        {
+            return document.RootElement.TryGetProperty(key, out JsonElement member) && member.ValueKind == JsonValueKind.Object
+                ? member.Deserialize<T>(JsonDefaults.Options)
+                : null;
+        }
+        catch (JsonException e)
+        {
+            throw new CentrifugeException($"{path}: corrupt checkpoint header ({key}): {e.Message}", ExitCodes.InvalidInput, e);
+        }
     }
 
     /// <summary>Creates a model from the checkpoint's config and loads its weights (on <paramref name="device"/>, default CPU).</summary>
@@ -166,13 +197,15 @@ public static class ModelCheckpoint
     }
 
     private const string TrainedAtKey = "trained_at";
+    private const string StrengthKey = "strength";
 
-    // The header is the model config's JSON object, with the training scale as one more member ("trained_at"), which
-    // readers of the config alone ignore.
-    private static string HeaderJson(ModelConfig config, TrainingScale? trainedAt)
+    // The header is the model config's JSON object, with the training scale ("trained_at") and the default strength
+    // ("strength") as members of their own, which readers of the config alone ignore.
+    private static string HeaderJson(ModelConfig config, TrainingScale? trainedAt, StrengthSetting? strength)
     {
         var header = JsonNode.Parse(JsonDefaults.Serialize(config))!.AsObject();
         if (trainedAt is not null) header[TrainedAtKey] = JsonNode.Parse(JsonDefaults.Serialize(trainedAt));
+        if (strength is not null) header[StrengthKey] = JsonNode.Parse(JsonDefaults.Serialize(strength));
         return header.ToJsonString(JsonDefaults.Options);
     }
 

@@ -115,11 +115,14 @@ public class OnnxExportTests
         using var dir = new TempDir();
         string checkpoint = dir.File("scaled.ckpt"), onnx = dir.File("scaled.onnx");
         using (CentrifugeModel model = RandomModel(ModelPresets.Get("tiny"), seed: 4))
-            ModelCheckpoint.Save(model, checkpoint, new TrainingScale(8, 24, 24, 24));
+            ModelCheckpoint.Save(model, checkpoint, new TrainingScale(8, 24, 24, 24), new StrengthSetting(0.75));
         CliResult export = CliRunner.Run("export", "--model", checkpoint, "--onnx", onnx);
         Assert.True(export.ExitCode == 0, export.Error);
         Assert.Equal(new TrainingScale(8, 24, 24, 24), OnnxExporter.ReadTrainingScale(onnx));
         Assert.Equal(24, Centrifuge.Inference.Separation.SeparationOptions.ShortSideFor(onnx, null));
+        // The default strength travels with it, and separate uses it for the .onnx file as for the checkpoint.
+        Assert.Equal(new StrengthSetting(0.75), OnnxExporter.ReadStrength(onnx));
+        Assert.Equal(new StrengthSetting(0.75), Centrifuge.Inference.Separation.SeparationOptions.StrengthFor(onnx, null));
 
         string clip = Centrifuge.Tests.Data.Support.TestClips.Video(dir.File("clip.mkv"), "mandelbrot", 80, 48, 10);
         int PreviewHeight(string model, string output)
@@ -127,6 +130,7 @@ public class OnnxExportTests
             CliResult r = CliRunner.Run("separate", clip, "-o", output, "--model", model, "--window", "8", "--overlap", "2", "--threads", "1");
             Assert.True(r.ExitCode == 0, r.Error);
             string preview = Directory.GetFiles(output, "preview.mp4", SearchOption.AllDirectories).Single();
+            Assert.Contains("\"strength\": 0.75", File.ReadAllText(Directory.GetFiles(output, "summary.json", SearchOption.AllDirectories).Single()));
             return Centrifuge.Video.VideoProbe.Probe(preview).Height;   // the grid is at processing size
         }
         int libtorch = PreviewHeight(checkpoint, dir.File("torch-out"));

@@ -32,12 +32,16 @@ public sealed record EvaluationOptions
     public string? Reference { get; init; }
     /// <summary>
     /// The strength of the model's layers (<see cref="LayerStrength"/>: 1 = as the model
-    /// outputs them, 0 = the identity), as `separate` would write them; the untrained and reference rows stay at full strength.
+    /// outputs them, 0 = the identity), as `separate` would write them; the untrained row stays at full strength, the
+    /// reference at <see cref="ReferenceStrength"/>.
     /// </summary>
     public double Strength { get; init; } = LayerStrength.Full;
 
     /// <summary>A strength per pair instead (`--strength auto`, <see cref="Models.AdaptiveStrength"/>), or null; needs <see cref="Strength"/> 1.</summary>
     public AdaptiveStrength? AdaptiveStrength { get; init; }
+
+    /// <summary>The strength of the reference's layers (`evaluate --against`: the strength its file records unless --strength is given).</summary>
+    public StrengthSetting ReferenceStrength { get; init; } = StrengthSetting.Full;
 
     public void Validate()
     {
@@ -45,5 +49,6 @@ public sealed record EvaluationOptions
         if (BatchSize < 1) throw new OptionException("batch_size", BatchSize, "must be >= 1");
         Clip?.Validate();
         LayerStrength.Validate(Strength, AdaptiveStrength);
+        ReferenceStrength.Validate();
     }
 }

@@ -9,7 +9,7 @@ namespace Centrifuge.Evaluation.Scoring;
 /// The paper's Table 1 on N held-out pairs: identity baseline (both outputs = the mixture), the same architecture
 /// untrained (random init, fixed seed), and the model; <see cref="RatioToIdentity"/> = model loss / identity loss
 /// (paper: 0.187 / 0.361 = 0.52). JSON: pairs, identity, untrained, model, ratio_to_identity, per_pair, per_video,
-/// per_video_pair, balanced_win_rate, strength, adaptive_strength with `--strength auto`, and with a reference model (`evaluate --against`) reference and comparison.
+/// per_video_pair, balanced_win_rate, strength, adaptive_strength with `--strength auto`, and with a reference model (`evaluate --against`) reference, reference_strength and comparison.
 /// </summary>
 public sealed record EvaluationResult(int Pairs, ScoreRow Identity, ScoreRow Untrained, ScoreRow Model, double RatioToIdentity)
 {
@@ -35,6 +35,10 @@ public sealed record EvaluationResult(int Pairs, ScoreRow Identity, ScoreRow Unt
     /// <summary>The reference model's row (<see cref="EvaluationOptions.Reference"/>), null (and absent from JSON) without one.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public ScoreRow? Reference { get; init; }
+
+    /// <summary>The strength the reference's layers were scored at (<see cref="EvaluationOptions.ReferenceStrength"/>); null (and absent from JSON) without a reference.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public StrengthSetting? ReferenceStrength { get; init; }
 
     /// <summary>The model against the reference, pair by pair on PSNRi; null (and absent from JSON) without a reference.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]

@@ -50,7 +50,8 @@ public static class Evaluator
                 ("model", Describe(model.Config)),
                 .. options.Strength == LayerStrength.Full ? [] : new[] { ("strength", $"{options.Strength.ToString(CultureInfo.InvariantCulture)} (the model's layers moved that far from the mixture; 0 = identity)") },
                 .. options.AdaptiveStrength is not { } rule ? [] : new[] { ("strength", $"auto: per pair, {rule.Low.ToString(CultureInfo.InvariantCulture)} to 1 as the layers' contrast alignment rises from {rule.From.ToString(CultureInfo.InvariantCulture)} to {rule.To.ToString(CultureInfo.InvariantCulture)}") },
-                .. reference is null ? [] : new[] { ("reference", $"{Path.GetFullPath(options.Reference!)}: {Describe(reference.Config)}") },
+                .. reference is null ? [] : new[] { ("reference", $"{Path.GetFullPath(options.Reference!)}: {Describe(reference.Config)}" +
+                    (options.ReferenceStrength == StrengthSetting.Full ? "" : $", at strength {options.ReferenceStrength}")) },
             ],
         };
     }
@@ -79,7 +80,10 @@ public static class Evaluator
             Contender.Identity,
             Contender.Of("untrained", untrainedModel),
             new Contender("model", LayerStrength.Wrap(model.Separate, options.Strength, options.AdaptiveStrength)),
-            .. reference is null ? [] : new[] { Contender.Of("reference", reference) },
+            .. reference is null ? [] : new[]
+            {
+                new Contender("reference", LayerStrength.Wrap(reference.Separate, options.ReferenceStrength.Fixed, options.ReferenceStrength.Adaptive)),
+            },
         ];
         var (scores, sources) = PairScorer.PerPair(pairs.Batches(options.BatchSize), contenders);
         ScoreRow[] rows = scores.Select(s => ScoreRow.Mean(s)).ToArray();
@@ -95,6 +99,7 @@ public static class Evaluator
             AdaptiveStrength = options.AdaptiveStrength,
             PerPair = perPair,
             Reference = reference is null ? null : rows[3],
+            ReferenceStrength = reference is null ? null : options.ReferenceStrength,
             Comparison = reference is null ? null : PairedComparison.Of(scores[2].Select(s => s.Psnri).ToArray(), scores[3].Select(s => s.Psnri).ToArray()),
         };
     }

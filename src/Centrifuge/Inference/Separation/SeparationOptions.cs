@@ -21,9 +21,33 @@ public sealed record SeparationOptions
     /// <see cref="DefaultShortSide"/>.
     /// </summary>
     public static int ShortSideFor(string checkpoint, int? requested) =>
-        requested ?? (checkpoint.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase)
+        requested ?? (IsOnnx(checkpoint)
             ? Centrifuge.Export.OnnxExporter.ReadTrainingScale(checkpoint)?.ShortSide
             : Centrifuge.Models.ModelCheckpoint.ReadTrainingScale(checkpoint)?.ShortSide) ?? DefaultShortSide;
+
+    /// <summary>
+    /// <paramref name="requested"/> when given, else the default strength <paramref name="checkpoint"/> (or the .onnx
+    /// file exported from one) records, else 1: the model's own layers (<see cref="StrengthSetting"/>).
+    /// </summary>
+    public static StrengthSetting StrengthFor(string checkpoint, StrengthSetting? requested) =>
+        requested ?? RecordedStrength(checkpoint) ?? StrengthSetting.Full;
+
+    /// <summary>
+    /// The default strength <paramref name="model"/> (a checkpoint or an .onnx export) records, or null when it records
+    /// none or does not exist (loading it says what is wrong, after the options are checked).
+    /// </summary>
+    public static StrengthSetting? RecordedStrength(string model) =>
+        !File.Exists(model) ? null
+        : IsOnnx(model) ? Centrifuge.Export.OnnxExporter.ReadStrength(model) : Centrifuge.Models.ModelCheckpoint.ReadStrength(model);
+
+    private static bool IsOnnx(string model) => model.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>The strength of the layers, fixed or per window: sets <see cref="Strength"/> and <see cref="AdaptiveStrength"/> together.</summary>
+    public StrengthSetting Strengths
+    {
+        get => new(Strength, AdaptiveStrength);
+        init => (Strength, AdaptiveStrength) = (value.Fixed, value.Adaptive);
+    }
 
     /// <summary>Short side of the written layers; null = the input's own resolution.</summary>
     public int? OutputShortSide { get; init; }

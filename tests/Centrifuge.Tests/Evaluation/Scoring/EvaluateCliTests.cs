@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Centrifuge.Models;
 using Centrifuge.Tests.Support;
 
 namespace Centrifuge.Tests.Evaluation.Scoring;
@@ -128,6 +129,22 @@ public class EvaluateCliTests(EvaluationClips clips) : IClassFixture<EvaluationC
 
         Assert.Equal(ExitCodes.Usage, bad.ExitCode);
         Assert.Contains("--strength -1:", bad.Error);
+
+        // A model file that records a strength is scored at it, and so is a reference that records one, unless
+        // --strength says otherwise for both: the reference at 0.5 scores as the model at --strength 0.5 did.
+        using var dir = new TempDir();
+        string recorded = dir.File("half.ckpt");
+        ModelCheckpoint.RecordStrength(clips.Checkpoint, recorded, new StrengthSetting(0.5), force: false);
+        CliResult own = CliRunner.Run([.. common[..2], recorded, .. common[3..], "--json", "--against", recorded]);
+        CliResult asked = CliRunner.Run([.. common[..2], recorded, .. common[3..], "--json", "--against", recorded, "--strength", "1"]);
+        Assert.True(own.ExitCode == 0, own.Error);
+        Assert.True(asked.ExitCode == 0, asked.Error);
+        using JsonDocument o = JsonDocument.Parse(own.Output), k = JsonDocument.Parse(asked.Output);
+        Assert.Equal(0.5, o.RootElement.GetProperty("strength").GetDouble());
+        Assert.Equal(0.5, o.RootElement.GetProperty("reference_strength").GetProperty("fixed").GetDouble());
+        Assert.Equal(h.RootElement.GetProperty("model").GetProperty("loss").GetDouble(), o.RootElement.GetProperty("reference").GetProperty("loss").GetDouble(), 6);
+        Assert.Equal(1, k.RootElement.GetProperty("strength").GetDouble());
+        Assert.Equal(f.RootElement.GetProperty("model").GetProperty("loss").GetDouble(), k.RootElement.GetProperty("reference").GetProperty("loss").GetDouble(), 6);
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Centrifuge.Inference.Separation;
+using Centrifuge.Models;
 using Centrifuge.Runtime;
 using Centrifuge.Tests.Support;
 
@@ -13,16 +14,8 @@ public class SeparateStrengthTests(SeparationFixture clips) : IClassFixture<Sepa
     {
         TorchRuntime.EnsureLoaded();
         using var dir = new TempDir();
-        string[] common = ["--blend", clips.BlendA, clips.BlendB, "--model", clips.TinyModel, "--size", "32", "--window", "8", "--overlap", "2"];
-        JsonElement Summary(string strength)
-        {
-            string output = dir.File($"out-{strength}");
-            CliResult run = CliRunner.Run(["separate", "-o", output, "--strength", strength, .. common]);
-            Assert.True(run.ExitCode == 0, run.Error + run.Output);
-            string folder = Directory.GetDirectories(output).Single(d => !Path.GetFileName(d).StartsWith('_'));
-            using JsonDocument doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, "summary.json")));
-            return doc.RootElement.Clone();
-        }
+        string[] common = Common(clips.TinyModel);
+        JsonElement Summary(string strength) => Separate(dir.File($"out-{strength}"), ["--strength", strength, .. common]);
         JsonElement full = Summary("1"), half = Summary("0.5"), none = Summary("0");
         Assert.False(full.TryGetProperty("strength", out _));
         Assert.Equal(0.5, half.GetProperty("strength").GetDouble());
@@ -55,5 +48,34 @@ public class SeparateStrengthTests(SeparationFixture clips) : IClassFixture<Sepa
         Assert.Contains("--strength gentle:", word.Error);
         Assert.Contains("auto", word.Error);
         Assert.False(Directory.Exists(dir.File("word")));
+    }
+
+    /// <summary>A model file that records a strength is written at it when --strength is not given, and at --strength when it is.</summary>
+    [Fact]
+    public void Separate_writes_the_layers_at_the_strength_the_model_records_unless_told_otherwise()
+    {
+        TorchRuntime.EnsureLoaded();
+        using var dir = new TempDir();
+        string auto = dir.File("auto.ckpt");
+        ModelCheckpoint.RecordStrength(clips.TinyModel, auto, StrengthSetting.Auto, force: false);
+        JsonElement recorded = Separate(dir.File("recorded"), Common(auto));
+        Assert.Equal(0.25, recorded.GetProperty("adaptive_strength").GetProperty("low").GetDouble());
+        Assert.NotEmpty(recorded.GetProperty("window_strengths").EnumerateArray());
+        JsonElement asked = Separate(dir.File("asked"), ["--strength", "1", .. Common(auto)]);
+        Assert.False(asked.TryGetProperty("adaptive_strength", out _));
+        Assert.False(asked.TryGetProperty("strength", out _));
+    }
+
+    private string[] Common(string model) =>
+        ["--blend", clips.BlendA, clips.BlendB, "--model", model, "--size", "32", "--window", "8", "--overlap", "2"];
+
+    // summary.json of `separate -o output args` (one input).
+    private static JsonElement Separate(string output, string[] args)
+    {
+        CliResult run = CliRunner.Run(["separate", "-o", output, .. args]);
+        Assert.True(run.ExitCode == 0, run.Error + run.Output);
+        string folder = Directory.GetDirectories(output).Single(d => !Path.GetFileName(d).StartsWith('_'));
+        using JsonDocument doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, "summary.json")));
+        return doc.RootElement.Clone();
     }
 }
