@@ -34,7 +34,7 @@ public static class SeparateCommand
         var runtime = new Option<string>("--runtime") { Description = "torch (libtorch) or onnx (OnnxRuntime CPU, fp32: faster here, docs/BENCHMARKS.md; a .onnx --model implies it)", DefaultValueFactory = _ => "torch" };
         var tta = new Option<string>("--tta") { Description = "Test-time augmentation: none, flip, reverse or flip,reverse (each window's layers averaged with those of its mirrored / time-reversed views, matched by layer; one more forward pass per view)", DefaultValueFactory = _ => "none" };
         var strength = CommonOptions.Strength();
-        var skipExisting = new Option<bool>("--skip-existing") { Description = "Skip inputs whose output folder holds a complete result; redo partial ones" };
+        var skipExisting = new Option<bool>("--skip-existing") { Description = "Skip inputs whose output folder holds a complete result; redo partial ones, and ones of an input changed since or written at another strength" };
 
         var command = new Command("separate", "Split videos into their layers: layer-K.mp4, pair-a/b.mp4, preview.mp4, contact.png, summary.json");
         command.Arguments.Add(inputs);

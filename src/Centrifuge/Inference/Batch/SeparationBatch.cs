@@ -61,7 +61,7 @@ public static class SeparationBatch
 
         try
         {
-            var resume = new SeparationResume(job.OutputRoot, job.SkipExisting, separator.Options.Force, job.Shard is not null);
+            var resume = new SeparationResume(job.OutputRoot, job.SkipExisting, separator.Options.Force, job.Shard is not null, separator.Options.Strengths);
             ShardRecord? record = job.Shard is null ? null : ShardRecord.Begin(job.OutputRoot, job.Shard, job.AllInputs ?? job.Inputs, job.Inputs);
             foreach ((string input, SeparationOutcome? refused) in Plan(job.Inputs))
             {

@@ -1,5 +1,6 @@
 using Centrifuge.Inference.Output;
 using Centrifuge.Inference.Separation;
+using Centrifuge.Models;
 
 namespace Centrifuge.Inference.Batch;
 
@@ -16,11 +17,11 @@ public sealed record ResumeDecision(SeparationOutcome? Instead, bool Replace, st
 /// <summary>
 /// `--skip-existing`, for batches that are re-run after a pre-emption or a failure: an input whose output folder holds
 /// a complete result (<see cref="FinishedOutput"/>) is skipped and reported as such; one whose folder holds a partial
-/// result, or the result of an input that changed since, is redone; anything else in the way (another input's result, a folder that is not ours) is refused as
+/// result, or the result of an input that changed since or of another strength than <paramref name="strength"/>, is redone; anything else in the way (another input's result, a folder that is not ours) is refused as
 /// without the option, unless --force. Without the option every input is separated and existing folders are refused
 /// (or replaced under --force) by the <see cref="Separator"/> itself.
 /// </summary>
-public sealed class SeparationResume(string outputRoot, bool skipExisting, bool force, bool sharded)
+public sealed class SeparationResume(string outputRoot, bool skipExisting, bool force, bool sharded, StrengthSetting? strength = null)
 {
     public ResumeDecision Decide(string input)
     {
@@ -29,12 +30,12 @@ public sealed class SeparationResume(string outputRoot, bool skipExisting, bool 
                 $"{input}: its output folder name '{ShardRecord.FolderName}' is where the shard records go (rename the file)",
                 ExitCodes.OutputExists), false, null);
         if (!skipExisting) return ResumeDecision.Separate;
-        FinishedOutputCheck check = FinishedOutput.Inspect(outputRoot, input);
+        FinishedOutputCheck check = FinishedOutput.Inspect(outputRoot, input, strength);
         return check.State switch
         {
             OutputFolderState.Complete => new(new SeparationOutcome(input, null, null, ExitCodes.Ok) { Skipped = $"{check.Folder}: {check.Reason}" }, false, null),
             OutputFolderState.Partial => new(null, true, $"{check.Folder}: partial output ({check.Reason}), separating it again"),
-            OutputFolderState.Stale => new(null, true, $"{check.Folder}: made from an older {input}: {check.Reason}; separating it again"),
+            OutputFolderState.Stale => new(null, true, $"{check.Folder}: {check.Reason}; separating it again"),
             OutputFolderState.Foreign when !force => new(new SeparationOutcome(input, null,
                 $"{check.Folder}: {check.Reason}", ExitCodes.OutputExists), false, null),
             _ => ResumeDecision.Separate,

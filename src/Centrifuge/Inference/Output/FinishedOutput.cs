@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Centrifuge.Models;
 
 namespace Centrifuge.Inference.Output;
 
@@ -11,7 +12,7 @@ public enum OutputFolderState
     Complete,
     /// <summary>Some of Centrifuge's outputs, but not a complete set (or an unreadable summary.json): redo it.</summary>
     Partial,
-    /// <summary>A complete result of this input as it was before it changed (another size or modification time): redo it.</summary>
+    /// <summary>A complete result of this input as it was before it changed (another size or modification time), or at another strength than the run's: redo it.</summary>
     Stale,
     /// <summary>A file, another input's result, or a folder with none of Centrifuge's outputs: never replaced without --force.</summary>
     Foreign,
@@ -35,7 +36,11 @@ public static class FinishedOutput
     public static IEnumerable<string> ExpectedFiles(int layers) =>
         Enumerable.Range(0, layers).Select(SeparationWriter.LayerFile).Concat(["pair-a.mp4", "pair-b.mp4", "preview.mp4", "contact.png"]);
 
-    public static FinishedOutputCheck Inspect(string outputRoot, string input)
+    /// <summary>
+    /// The state of <paramref name="input"/>'s output folder under <paramref name="outputRoot"/>; with
+    /// <paramref name="strength"/>, a complete result written at another strength is <see cref="OutputFolderState.Stale"/>.
+    /// </summary>
+    public static FinishedOutputCheck Inspect(string outputRoot, string input, StrengthSetting? strength = null)
     {
         string folder = Path.Combine(Path.GetFullPath(outputRoot), SeparationOutputFolder.NameOf(input));
         if (File.Exists(folder)) return new(OutputFolderState.Foreign, folder, "a file is in the way of the output folder");
@@ -67,7 +72,9 @@ public static class FinishedOutput
 
         if (summary.InputStamp is { } stamp && File.Exists(input) && InputStamp.Of(input) is var now && now != stamp)
             return new(OutputFolderState.Stale, folder,
-                $"its input changed since ({stamp.Bytes} bytes then, {now.Bytes} now{(now.MtimeMs != stamp.MtimeMs ? ", modified since" : "")})");
+                $"made from an older {input}: its input changed since ({stamp.Bytes} bytes then, {now.Bytes} now{(now.MtimeMs != stamp.MtimeMs ? ", modified since" : "")})");
+        if (strength is not null && new StrengthSetting(summary.Strength ?? LayerStrength.Full, summary.AdaptiveStrength) is var writtenAt && writtenAt != strength)
+            return new(OutputFolderState.Stale, folder, $"its layers were written at strength {writtenAt}, this run's is {strength}");
 
         DateTime written = File.GetLastWriteTimeUtc(summaryPath);
         foreach (string name in ExpectedFiles(summary.Layers))

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Centrifuge.Inference.Output;
 using Centrifuge.Inference.Separation;
 using Centrifuge.Models;
 using Centrifuge.Runtime;
@@ -64,6 +65,31 @@ public class SeparateStrengthTests(SeparationFixture clips) : IClassFixture<Sepa
         JsonElement asked = Separate(dir.File("asked"), ["--strength", "1", .. Common(auto)]);
         Assert.False(asked.TryGetProperty("adaptive_strength", out _));
         Assert.False(asked.TryGetProperty("strength", out _));
+    }
+
+    /// <summary>`--skip-existing` keeps a result written at the run's strength and redoes one written at another.</summary>
+    [Fact]
+    public void Skip_existing_redoes_an_output_written_at_another_strength()
+    {
+        TorchRuntime.EnsureLoaded();
+        using var dir = new TempDir();
+        string output = dir.File("out");
+        string[] common = ["separate", clips.BlendA, "-o", output, "--model", clips.TinyModel, "--size", "32", "--window", "8", "--overlap", "2", "--skip-existing"];
+        string summary = Path.Combine(output, SeparationOutputFolder.NameOf(clips.BlendA), "summary.json");
+        CliResult first = CliRunner.Run([.. common, "--strength", "0.5"]);
+        Assert.True(first.ExitCode == 0, first.Error);
+        DateTime written = File.GetLastWriteTimeUtc(summary);
+
+        CliResult same = CliRunner.Run([.. common, "--strength", "0.5"]);
+        Assert.True(same.ExitCode == 0, same.Error);
+        Assert.Equal(written, File.GetLastWriteTimeUtc(summary));   // kept
+
+        CliResult other = CliRunner.Run([.. common, "--strength", "auto"]);
+        Assert.True(other.ExitCode == 0, other.Error);
+        Assert.Contains("its layers were written at strength 0.5, this run's is auto; separating it again", other.Error);
+        using JsonDocument redone = JsonDocument.Parse(File.ReadAllText(summary));
+        Assert.True(redone.RootElement.TryGetProperty("adaptive_strength", out _));
+        Assert.False(redone.RootElement.TryGetProperty("strength", out _));
     }
 
     private string[] Common(string model) =>
