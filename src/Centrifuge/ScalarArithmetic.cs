@@ -90,6 +90,13 @@ public static class ScalarArithmetic
         return x.add_(s, one);
     }
 
+    /// <summary>x += 1, in place, with an integer Scalar (so an integer tensor, a count, may take it); returns x.</summary>
+    public static Tensor IncrementInPlace(this Tensor x)
+    {
+        using Scalar one = 1.ToScalar();
+        return x.add_(one, one);
+    }
+
     /// <summary>x - value, in place; returns x.</summary>
     public static Tensor MinusInPlace(this Tensor x, double value)
     {

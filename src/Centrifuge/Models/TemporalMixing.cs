@@ -14,7 +14,7 @@ namespace Centrifuge.Models;
 public sealed class TemporalMixing : Module<Tensor, Tensor>, IOnnxLayer, IMacCounted
 {
     private readonly Conv3d conv3d;
-    private readonly BatchNorm3d bn;
+    private readonly LiveBatchNorm bn;
 
     public long Channels { get; }
     public long TimeStride { get; }
@@ -24,7 +24,7 @@ public sealed class TemporalMixing : Module<Tensor, Tensor>, IOnnxLayer, IMacCou
         Channels = channels;
         TimeStride = timeStride;
         conv3d = nn.Conv3d(channels, channels, (3, 1, 1), stride: (timeStride, 1, 1), padding: (1, 0, 0), bias: false);
-        bn = nn.BatchNorm3d(channels, eps: 1e-3, momentum: momentum);
+        bn = new LiveBatchNorm(channels, rank: 5, eps: 1e-3, momentum: momentum);
         RegisterComponents();
     }
 

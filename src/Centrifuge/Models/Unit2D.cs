@@ -12,7 +12,7 @@ namespace Centrifuge.Models;
 public sealed class Unit2D : Module<Tensor, Tensor>, IOnnxLayer, IMacCounted
 {
     private readonly Conv2d conv2d;
-    private readonly BatchNorm2d bn;
+    private readonly LiveBatchNorm bn;
     private readonly long _inChannels;
 
     public long OutChannels { get; }
@@ -29,7 +29,7 @@ public sealed class Unit2D : Module<Tensor, Tensor>, IOnnxLayer, IMacCounted
         Stride = stride;
         Relu = relu;
         conv2d = nn.Conv2d(inChannels, outChannels, kernel, stride: stride, padding: kernel / 2, bias: false);
-        bn = nn.BatchNorm2d(outChannels, eps: 1e-3, momentum: momentum);
+        bn = new LiveBatchNorm(outChannels, rank: 4, eps: 1e-3, momentum: momentum);
         RegisterComponents();
     }
 

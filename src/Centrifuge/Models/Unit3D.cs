@@ -13,7 +13,7 @@ namespace Centrifuge.Models;
 public sealed class Unit3D : Module<Tensor, Tensor>, IOnnxLayer, IMacCounted
 {
     private readonly Conv3d conv3d;
-    private readonly BatchNorm3d bn;
+    private readonly LiveBatchNorm bn;
     private readonly long[] _kernel;
     private readonly long[] _stride;
     private readonly long _inChannels;
@@ -29,7 +29,7 @@ public sealed class Unit3D : Module<Tensor, Tensor>, IOnnxLayer, IMacCounted
         OutChannels = outChannels;
         conv3d = nn.Conv3d(inChannels, outChannels, (kernel[0], kernel[1], kernel[2]),
             stride: (_stride[0], _stride[1], _stride[2]), padding: (0, 0, 0), bias: false);
-        bn = nn.BatchNorm3d(outChannels, eps: 1e-3, momentum: momentum);
+        bn = new LiveBatchNorm(outChannels, rank: 5, eps: 1e-3, momentum: momentum);
         RegisterComponents();
     }
 

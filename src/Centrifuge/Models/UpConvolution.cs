@@ -12,7 +12,7 @@ namespace Centrifuge.Models;
 public sealed class UpConvolution : Module<Tensor, Tensor>, IOnnxLayer, IMacCounted
 {
     private readonly Module<Tensor, Tensor> up;
-    private readonly BatchNorm3d bn;
+    private readonly LiveBatchNorm bn;
     private readonly DecoderUpsampling _kind;
     private readonly long _in, _out;
     private readonly long[] _factor;
@@ -55,7 +55,7 @@ public sealed class UpConvolution : Module<Tensor, Tensor>, IOnnxLayer, IMacCoun
             default:
                 throw new ArgumentOutOfRangeException(nameof(kind), kind, null);
         }
-        bn = nn.BatchNorm3d(outChannels, eps: 1e-3, momentum: momentum);
+        bn = new LiveBatchNorm(outChannels, rank: 5, eps: 1e-3, momentum: momentum);
         RegisterComponents();
     }
 

@@ -1,3 +1,4 @@
+using Centrifuge.Models;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -21,9 +22,9 @@ public sealed class ClipClassifier : Module<Tensor, Tensor>
     {
         Classes = classes;
         features = Sequential(
-            Conv3d(3, width, kernel_size: (3, 3, 3), stride: (1, 2, 2), padding: (1, 1, 1)), BatchNorm3d(width), ReLU(),
-            Conv3d(width, 2 * width, kernel_size: (3, 3, 3), stride: (2, 2, 2), padding: (1, 1, 1)), BatchNorm3d(2 * width), ReLU(),
-            Conv3d(2 * width, 4 * width, kernel_size: (3, 3, 3), stride: (2, 2, 2), padding: (1, 1, 1)), BatchNorm3d(4 * width), ReLU(),
+            Conv3d(3, width, kernel_size: (3, 3, 3), stride: (1, 2, 2), padding: (1, 1, 1)), new LiveBatchNorm(width, rank: 5), ReLU(),
+            Conv3d(width, 2 * width, kernel_size: (3, 3, 3), stride: (2, 2, 2), padding: (1, 1, 1)), new LiveBatchNorm(2 * width, rank: 5), ReLU(),
+            Conv3d(2 * width, 4 * width, kernel_size: (3, 3, 3), stride: (2, 2, 2), padding: (1, 1, 1)), new LiveBatchNorm(4 * width, rank: 5), ReLU(),
             AdaptiveAvgPool3d(new long[] { 1, 1, 1 }));
         head = Linear(4 * width, classes);
         RegisterComponents();
