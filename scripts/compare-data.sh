@@ -93,10 +93,11 @@ run_variant() {
   # Another clip size caches its clips at another scale: a cache per size, so the shared one is not rebuilt under the others.
   local cache=data/cache/cpu-small
   [[ " ${variants[$name]} " =~ \ --clip\ ([^ ]+) ]] && cache="data/cache/cpu-small-${BASH_REMATCH[1]//,/x}"
-  # 100,000 iterations at a constant rate: the time budget, not the step count, ends each run.
+  # 100,000 iterations at a constant rate: the time budget, not the step count, ends each run. --verbose: a crash
+  # leaves its stack trace in the log.
   if "${cli[@]}" train --data "$data" --cache "$cache" --config configs/cpu-small-default-leg1.json \
       --iterations 100000 --val-every 300 --checkpoint-every 100 --max-cpu-minutes "$minutes" --threads 1 \
-      --out "$out" --resume "${variant[@]}" "${flags[@]}" > "$out.log" 2>&1; then
+      --out "$out" --resume --verbose "${variant[@]}" "${flags[@]}" > "$out.log" 2>&1; then
     # The model card's measure, on the same 100 pairs for every variant: real validation videos only, seed 1.
     "${cli[@]}" evaluate --model "$out/best.ckpt" --data data/corpus/val --pairs 100 --seed 1 --clip 16,64,64 \
       --threads 1 --json > "$out/evaluate.json" 2> "$out/evaluate.log" || echo "compare-data: $name: evaluate failed (see $out/evaluate.log)" >&2
