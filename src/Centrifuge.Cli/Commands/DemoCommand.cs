@@ -44,7 +44,7 @@ public static class DemoCommand
             var (separate, loaded) = SeparationRuntimes.Load(checkpoint, SeparationRuntime.Torch, CommonOptions.Compute(parse, threads));
             using IDisposable owner = loaded;
             var separator = new Separator(separate, separation);
-            DemoResult result = progress.Run(events => DemoRunner.Run(separator, ModelName(checkpoint, separation), samples, samplesFolder, demo, events));
+            DemoResult result = progress.Run(events => DemoRunner.Run(separator, ModelName(checkpoint, separation, recorded: parse.GetValue(strength) is null), samples, samplesFolder, demo, events));
 
             if (result.Blend.Result.Summary.Metrics is { } m)
                 context.Output.WriteLine($"demo: blend: PIT loss {m.Loss:F4}, PSNR {m.Psnr:F2} dB (PSNRi {m.Psnri:+0.00;-0.00} dB), SSIM {m.Ssim:F3}");
@@ -55,7 +55,10 @@ public static class DemoCommand
         return command;
     }
 
-    // How the page's header names the model: its file, and the strength when the layers are not the model's own.
-    private static string ModelName(string checkpoint, SeparationOptions separation) =>
-        separation.Strengths == StrengthSetting.Full ? Path.GetFileName(checkpoint) : $"{Path.GetFileName(checkpoint)} at --strength {separation.Strengths}";
+    // How the page's header names the model: its file, and the strength when the layers are not the model's own (as
+    // asked for, or as the model file records it).
+    private static string ModelName(string checkpoint, SeparationOptions separation, bool recorded) =>
+        separation.Strengths == StrengthSetting.Full ? Path.GetFileName(checkpoint)
+        : recorded ? $"{Path.GetFileName(checkpoint)} at strength {separation.Strengths} (the default its file records)"
+        : $"{Path.GetFileName(checkpoint)} at --strength {separation.Strengths}";
 }

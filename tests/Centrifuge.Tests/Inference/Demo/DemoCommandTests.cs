@@ -152,6 +152,15 @@ public partial class DemoCommandTests(DemoFixture demo)
         foreach (string summary in Directory.GetFiles(outDir, "summary.json", SearchOption.AllDirectories))
             Assert.Contains("\"strength\": 0.5", File.ReadAllText(summary));
         Assert.Equal(2, Directory.GetFiles(outDir, "summary.json", SearchOption.AllDirectories).Length);
+
+        // A model file that records a strength: the demo runs at it and the page says where it came from.
+        string recorded = demo.File("half.ckpt");
+        Centrifuge.Models.ModelCheckpoint.RecordStrength(demo.TinyModel, recorded, new Centrifuge.Models.StrengthSetting(0.5), force: false);
+        string own = demo.File("recorded");
+        CliResult byFile = demo.RunModel(recorded, own);
+        Assert.True(byFile.ExitCode == 0, byFile.Error + byFile.Output);
+        Assert.Contains("half.ckpt at strength 0.5 (the default its file records)", File.ReadAllText(Path.Combine(own, "index.html")));
+        Assert.All(Directory.GetFiles(own, "summary.json", SearchOption.AllDirectories), f => Assert.Contains("\"strength\": 0.5", File.ReadAllText(f)));
     }
 
     [GeneratedRegex("(src|href)=\"([^\"]+)\"")]

@@ -36,8 +36,11 @@ public sealed class DemoFixture : IDisposable
         Result = Run(OutputFolder);
     }
 
-    public CliResult Run(string outputFolder, params string[] extra) =>
-        CliRunner.Run(["demo", "--out", outputFolder, "--model", TinyModel, "--size", "32",
+    public CliResult Run(string outputFolder, params string[] extra) => RunModel(TinyModel, outputFolder, extra);
+
+    /// <summary>The demo as <see cref="Run"/> runs it, with another model checkpoint.</summary>
+    public CliResult RunModel(string model, string outputFolder, params string[] extra) =>
+        CliRunner.Run(["demo", "--out", outputFolder, "--model", model, "--size", "32",
             "--seconds", Seconds.ToString(System.Globalization.CultureInfo.InvariantCulture), .. extra]);
 
     /// <summary>The demo's output folder, or a visible skip when the samples are missing.</summary>
