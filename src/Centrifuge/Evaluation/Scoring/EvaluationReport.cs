@@ -51,14 +51,20 @@ public static class EvaluationReport
             Percent(r.Row.WinRate), MarkdownTable.Number(r.Row.Diversity), MarkdownTable.Number(Paper(r.Name)),
         ]));
 
-    /// <summary>Every pair: its videos, the identity's and the model's loss, the model's, the untrained model's and the reference's PSNRi.</summary>
+    /// <summary>
+    /// Every pair: its videos, the identity's and the model's loss, the model's, the untrained model's and the
+    /// reference's PSNRi, and under `--strength auto` the pair's strength.
+    /// </summary>
     public static string PairTable(EvaluationResult result) => MarkdownTable.Render(
-        ["pair", "videos", "identity loss", "model loss", "model PSNRi (dB)", "untrained PSNRi (dB)", .. result.Reference is null ? Array.Empty<string>() : ["reference PSNRi (dB)"]],
+        ["pair", "videos", "identity loss", "model loss", "model PSNRi (dB)", "untrained PSNRi (dB)",
+            .. result.Reference is null ? Array.Empty<string>() : ["reference PSNRi (dB)"],
+            .. result.AdaptiveStrength is null ? Array.Empty<string>() : ["strength (auto)"]],
         result.PerPair.Select(p => (IReadOnlyList<string>)
         [
             p.Pair.ToString(System.Globalization.CultureInfo.InvariantCulture), string.Join(" + ", p.Videos),
             MarkdownTable.Number(p.IdentityLoss), MarkdownTable.Number(p.Loss), MarkdownTable.Number(p.Psnri, 2), MarkdownTable.Number(p.UntrainedPsnri, 2),
             .. result.Reference is null ? Array.Empty<string>() : [MarkdownTable.Number(p.ReferencePsnri ?? double.NaN, 2)],
+            .. result.AdaptiveStrength is null ? Array.Empty<string>() : [MarkdownTable.Number(p.Strength ?? double.NaN, 3)],
         ]));
 
     /// <summary>

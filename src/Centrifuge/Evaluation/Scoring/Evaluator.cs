@@ -75,23 +75,27 @@ public static class Evaluator
         var device = TorchRuntime.ResolveDevice(options.Compute.Device);
         using CentrifugeModel untrained = CreateUntrained(model.Config, device);
         using var untrainedModel = new InferenceModel(untrained, options.Compute.Precision);
+        var strengths = new List<double>();   // under --strength auto, each pair's, in the order the pairs are scored
         Contender[] contenders =
         [
             Contender.Identity,
             Contender.Of("untrained", untrainedModel),
-            new Contender("model", LayerStrength.Wrap(model.Separate, options.Strength, options.AdaptiveStrength)),
+            new Contender("model", LayerStrength.Wrap(model.Separate, options.Strength, options.AdaptiveStrength, strengths.AddRange)),
             .. reference is null ? [] : new[]
             {
                 new Contender("reference", LayerStrength.Wrap(reference.Separate, options.ReferenceStrength.Fixed, options.ReferenceStrength.Adaptive)),
             },
         ];
         var (scores, sources) = PairScorer.PerPair(pairs.Batches(options.BatchSize), contenders);
+        if (options.AdaptiveStrength is not null && strengths.Count != scores[0].Count)
+            throw new InvalidOperationException($"{strengths.Count} adaptive strengths for {scores[0].Count} pairs");
         ScoreRow[] rows = scores.Select(s => ScoreRow.Mean(s)).ToArray();
         PairScore[] perPair = Enumerable.Range(0, scores[0].Count).Select(i => new PairScore(i + 1,
             sources[i].Select(id => Path.GetFileName(id.Split('#')[0])).ToArray(),
             scores[0][i].Loss, scores[2][i].Loss, scores[2][i].Psnri, scores[1][i].Psnri)
         {
             ReferencePsnri = reference is null ? null : scores[3][i].Psnri,
+            Strength = options.AdaptiveStrength is null ? null : strengths[i],
         }).ToArray();
         return new EvaluationResult(pairs.Count, rows[0], rows[1], rows[2], Ratio(rows[2].Loss, rows[0].Loss))
         {

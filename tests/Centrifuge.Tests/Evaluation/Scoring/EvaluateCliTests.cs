@@ -119,6 +119,11 @@ public class EvaluateCliTests(EvaluationClips clips) : IClassFixture<EvaluationC
             Assert.Equal(identity, halfPairs[i].GetProperty("identity_loss").GetDouble(), 6);
             Assert.True(halfPairs[i].GetProperty("loss").GetDouble() <= (identity + model) / 2 + 1e-6);
             Assert.True(autoPairs[i].GetProperty("loss").GetDouble() <= Math.Max(identity, model) + 1e-6);
+            // Each pair's own strength under auto, within the rule's range; and its loss within that strength's bound.
+            double s = autoPairs[i].GetProperty("strength").GetDouble();
+            Assert.InRange(s, 0.25, 1);
+            Assert.True(autoPairs[i].GetProperty("loss").GetDouble() <= (1 - s) * identity + s * model + 1e-6);
+            Assert.False(halfPairs[i].TryGetProperty("strength", out _));
         }
         // The untrained row is not affected.
         Assert.Equal(f.RootElement.GetProperty("untrained").GetProperty("loss").GetDouble(),
