@@ -67,6 +67,7 @@ public static class EvaluateCommand
                 string at = modelStrength == StrengthSetting.Full ? "" : $" (model at strength {modelStrength})";
                 context.Output.WriteLine($"model loss / identity loss = {MarkdownTable.Number(result.RatioToIdentity)} on {result.Pairs} pairs{at}");
                 if (result.PerPair.Count > 0) context.Output.WriteLine($"model {EvaluationReport.BalancedLine(result)}");
+                if (EvaluationReport.StrengthLine(result) is { } strengths) context.Output.WriteLine($"model {strengths}");
                 if (EvaluationReport.ComparisonLine(result) is { } comparison) context.Output.WriteLine($"model {comparison}");
             }
             return ExitCodes.Ok;

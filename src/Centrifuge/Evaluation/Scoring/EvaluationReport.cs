@@ -1,5 +1,6 @@
 using System.Text;
 using Centrifuge.Evaluation.Reports;
+using Centrifuge.Models;
 
 namespace Centrifuge.Evaluation.Scoring;
 
@@ -86,6 +87,19 @@ public static class EvaluationReport
         $"win rate {Percent(result.Model.WinRate)} over the {result.PerPair.Count} pairs, {Percent(result.BalancedWinRate)} " +
         $"with each of the {result.PerVideoPair.Count} video pairs counted once";
 
+    /// <summary>
+    /// Under `--strength auto`, how the pairs' strengths spread: "strength auto: mean 0.71; 21 of 100 pairs at the rule's
+    /// low 0.25, 48 at 1"; null otherwise.
+    /// </summary>
+    public static string? StrengthLine(EvaluationResult result)
+    {
+        if (result.AdaptiveStrength is not { } rule || result.PerPair.Count == 0 || result.PerPair.Any(p => p.Strength is null)) return null;
+        double[] strengths = [.. result.PerPair.Select(p => p.Strength!.Value)];
+        int low = strengths.Count(s => s <= rule.Low + 1e-9), full = strengths.Count(s => s >= LayerStrength.Full - 1e-9);
+        return $"strength auto: mean {MarkdownTable.Number(strengths.Average())}; {low} of {strengths.Length} pairs at the rule's low " +
+               $"{MarkdownTable.Number(rule.Low, 2)}, {full} at 1";
+    }
+
     /// <summary>"better than the reference on 61 of 100 pairs, worse on 37, level on 2; PSNRi difference mean ..., p = ...", or null without a reference.</summary>
     public static string? ComparisonLine(EvaluationResult result) => result.Comparison is not { } c ? null :
         $"against the reference: better on {c.Better} of {c.Pairs} pairs, worse on {c.Worse}, level on {c.Level}; " +
@@ -110,6 +124,7 @@ public static class EvaluationReport
                         "Paper numbers: Kinetics-600 validation, basic predictor, n = 2. Median and 10th percentile of the " +
                         "per-pair PSNRi interpolate linearly between sorted pairs; win rate: the share of pairs with PSNRi > 0 " +
                         "(the identity's PSNRi is 0 on every pair, so it never wins).").AppendLine();
+        if (StrengthLine(result) is { } strengths) text.AppendLine($"The model's {strengths} (each pair's in the last table).").AppendLine();
         if (ComparisonLine(result) is { } comparison)
             text.AppendLine($"The model {comparison} (the sign test counts the pairs where the two differ; a small p: more pairs one way than " +
                             "chance would give).").AppendLine();

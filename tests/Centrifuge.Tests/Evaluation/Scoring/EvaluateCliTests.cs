@@ -129,7 +129,11 @@ public class EvaluateCliTests(EvaluationClips clips) : IClassFixture<EvaluationC
         Assert.Equal(f.RootElement.GetProperty("untrained").GetProperty("loss").GetDouble(),
             h.RootElement.GetProperty("untrained").GetProperty("loss").GetDouble(), 6);
         Assert.Contains("model loss / identity loss = 1.000 on 4 pairs (model at strength 0)", none.Output);
-        Assert.Contains("(model at strength auto)", CliRunner.Run([.. common, "--strength", "auto"]).Output);
+        string autoText = CliRunner.Run([.. common, "--strength", "auto"]).Output;
+        Assert.Contains("(model at strength auto)", autoText);
+        double[] pairStrengths = [.. autoPairs.Select(p => p.GetProperty("strength").GetDouble())];
+        Assert.Contains($"model strength auto: mean {pairStrengths.Average().ToString("F3", System.Globalization.CultureInfo.InvariantCulture)}; {pairStrengths.Count(v => v <= 0.25 + 1e-9)} of 4 pairs at the rule's low 0.25, " +
+                        $"{pairStrengths.Count(v => v >= 1 - 1e-9)} at 1", autoText);
         Assert.Contains("model win rate 0 % over the 4 pairs, 0 % with each of the", none.Output);
 
         Assert.Equal(ExitCodes.Usage, bad.ExitCode);
