@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Globalization;
 using Centrifuge.Data;
 using Centrifuge.Evaluation.Reports;
 using Centrifuge.Evaluation.Scoring;
