@@ -19,13 +19,14 @@ public static class SamplesCommand
         var step = new Option<long>("--step") { Description = "Which training step's samples to show", DefaultValueFactory = _ => 0 };
         var clip = new Option<string?>("--clip") { Description = "Clip size T,H,W, e.g. 16,64,64" };
         var composite = new Option<double?>("--composite") { Description = "Share of layers that are composited moving-object pseudo-videos, 0-1" };
+        var procedural = new Option<double?>("--procedural") { Description = "Share of layers that are procedural pseudo-videos (textures and leaves drawn from no source), 0-1" };
         var objects = new Option<int?>("--objects") { Description = "Most cut-outs per composited clip" };
         var reflection = new Option<double?>("--reflection") { Description = "Share of samples mixed as a reflection, 0-1" };
         var photo = new Option<double?>("--photo") { Description = "Share of layers that are camera-motion photo pseudo-videos, 0-1" };
         var seed = new Option<int?>("--seed") { Description = "Data seed" };
         var force = new Option<bool>("--force") { Description = "Replace an existing PNG" };
         var command = new Command("samples", "Draw training samples of a config as a PNG: each row a mixture and its layers at the first, middle and last frame");
-        foreach (Option o in new Option[] { data, preset, config, output, count, step, clip, composite, objects, photo, reflection, seed, force }) command.Options.Add(o);
+        foreach (Option o in new Option[] { data, preset, config, output, count, step, clip, composite, procedural, objects, photo, reflection, seed, force }) command.Options.Add(o);
         command.SetAction(parse => context.Execute(parse, () =>
         {
             string path = parse.GetValue(output)!;
@@ -43,6 +44,7 @@ public static class SamplesCommand
                 Sources = sources is { Length: > 0 } ? sources.Select(Path.GetFullPath).ToArray() : null,
                 Clip = clipText is null ? null : ClipSize.Parse(clipText),
                 CompositeProbability = parse.GetValue(composite),
+                ProceduralProbability = parse.GetValue(procedural),
                 MaxObjects = parse.GetValue(objects),
                 PhotoProbability = parse.GetValue(photo),
                 ReflectionProbability = parse.GetValue(reflection),

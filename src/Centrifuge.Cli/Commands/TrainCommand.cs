@@ -35,6 +35,7 @@ public static class TrainCommand
         var threads = CommonOptions.Threads();
         var device = CommonOptions.Device(absent: "the config's, cpu");
         var composite = new Option<double?>("--composite") { Description = "Share of layers that are composited moving-object pseudo-videos (a panning photo with cut-outs of other photos on their own paths), 0-1" };
+        var procedural = new Option<double?>("--procedural") { Description = "Share of layers that are procedural pseudo-videos (textures and occluding leaves on their own paths, drawn from no source), 0-1" };
         var objects = new Option<int?>("--objects") { Description = "Most cut-outs per composited clip (at least 1)" };
         var consistency = new Option<bool?>("--mixture-consistency") { Description = "Project the two output layers so they average exactly to the input (n = 2)" };
         var reflection = new Option<double?>("--reflection") { Description = "Share of training samples mixed as a reflection (a blurred layer of varying strength over a tinted one) instead of the uniform blend, 0-1" };
@@ -48,7 +49,7 @@ public static class TrainCommand
 
         var command = new Command("train", "Train a Centrifuge model on blended video pairs (resumable; Ctrl-C saves a checkpoint and exits 130, SIGTERM 143)");
         foreach (Option o in new Option[] { data, cache, noCache, preset, outDir, config, resume, force, iterations, init, batch, clip, layers, lr,
-                     optimizer, valEvery, ckptEvery, seed, threads, device, composite, objects, photo, reflection, maxMinutes, maxCpuMinutes, consistency, encoder, precision })
+                     optimizer, valEvery, ckptEvery, seed, threads, device, composite, procedural, objects, photo, reflection, maxMinutes, maxCpuMinutes, consistency, encoder, precision })
             command.Options.Add(o);
 
         command.SetAction(parse => context.Execute(parse, () =>
@@ -73,6 +74,7 @@ public static class TrainCommand
                 Threads = parse.GetValue(threads),
                 Device = parse.GetValue(device),
                 CompositeProbability = parse.GetValue(composite),
+                ProceduralProbability = parse.GetValue(procedural),
                 MaxObjects = parse.GetValue(objects),
                 PhotoProbability = parse.GetValue(photo),
                 ReflectionProbability = parse.GetValue(reflection),

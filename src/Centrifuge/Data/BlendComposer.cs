@@ -40,6 +40,7 @@ public static class BlendComposer
             {
                 LayerKind.Colour => PlanColour(config, recipe, ref rng),
                 LayerKind.Photo => PlanPhoto(pool, config, random, Pick(pool, pool.Photos, null, usedGroups, ref pick), ref rng),
+                LayerKind.Procedural => ProceduralScene.Plan(config, random, ref rng),
                 LayerKind.Composite => PlanComposite(pool, config, random, Pick(pool, pool.Photos, null, usedGroups, ref pick), usedGroups, ref pick, ref rng),
                 _ => PlanMoving(pool, config, kind, recipe, Pick(pool, pool.Moving, config.Pairing == Pairing.SameClass ? label : null, usedGroups, ref pick), ref rng),
             };
@@ -50,7 +51,7 @@ public static class BlendComposer
                 (LayerAugment augment, JitterFactors jitter) = AugmentationPipeline.Sample(config.Appearance, layer.Jitter, ref look);
                 layer = layer with { Augment = augment, Jitter = jitter };
             }
-            if (kind != LayerKind.Colour)
+            if (layer.HasSource)
             {
                 usedGroups.Add(pool.Store.Videos[layer.Video].Source.Group);
                 foreach (SceneObject o in layer.Objects ?? []) usedGroups.Add(pool.Store.Videos[o.Photo].Source.Group);
@@ -67,6 +68,7 @@ public static class BlendComposer
     private static LayerKind DrawKind(ClipPool pool, DataConfig config, int layer, ref SplitMix64 rng)
     {
         if (layer > 0 && rng.Chance(config.ColourProbability)) return LayerKind.Colour;
+        if (rng.Chance(config.ProceduralProbability)) return LayerKind.Procedural;
         if (pool.Photos.Count >= 2 && rng.Chance(config.CompositeProbability)) return LayerKind.Composite;
         if (pool.Photos.Count > 0 && (pool.Moving.Count == 0 || rng.Chance(config.PhotoProbability))) return LayerKind.Photo;
         return rng.Chance(config.FrozenProbability) ? LayerKind.Frozen : LayerKind.Moving;

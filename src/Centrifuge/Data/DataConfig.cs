@@ -92,6 +92,12 @@ public sealed record DataConfig
     public double CompositeProbability { get; init; }
     public CompositeConfig Composite { get; init; } = new();
     /// <summary>
+    /// A layer is a procedural "dead leaves" pseudo-video (<see cref="ProceduralScene"/>): textures and leaves drawn
+    /// from no source. Drawn before <see cref="CompositeProbability"/>.
+    /// </summary>
+    public double ProceduralProbability { get; init; }
+    public ProceduralConfig Procedural { get; init; } = new();
+    /// <summary>
     /// A training sample is mixed as a reflection (<see cref="ReflectionConfig"/>): a blurred layer of spatially varying
     /// strength over a tinted one, instead of the uniform blend. Two layers only; validation blends stay uniform.
     /// </summary>
@@ -139,11 +145,12 @@ public sealed record DataConfig
         Check(CropAspect is null || (CropScale is not null && CropAspect.Value.Low > 0 && CropAspect.Value.Low <= CropAspect.Value.High),
             "crop_aspect needs crop_scale, and must be positive with low <= high");
         Check(ColourJitter is >= 0 and < 1, "colour_jitter must be in [0, 1)");
-        foreach (double p in new[] { FlipProbability, FrozenProbability, ColourProbability, PhotoProbability, CompositeProbability, ReflectionProbability })
+        foreach (double p in new[] { FlipProbability, FrozenProbability, ColourProbability, PhotoProbability, CompositeProbability, ProceduralProbability, ReflectionProbability })
             Check(p is >= 0 and <= 1, "probabilities must be in [0, 1]");
         Check(ValidationFraction is >= 0 and < 1, "validation_fraction must be in [0, 1)");
         Check(TargetFps is null || TargetFps > 0, "target_fps must be positive");
         foreach (string problem in Composite.Problems()) Check(false, problem);
+        foreach (string problem in Procedural.Problems()) Check(false, problem);
         foreach (string problem in Reflection.Problems()) Check(false, problem);
         foreach (string problem in Appearance.Problems()) Check(false, problem);
         Check(ReflectionProbability == 0 || Layers == 2, "reflection mixing needs layers = 2");

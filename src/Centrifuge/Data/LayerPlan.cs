@@ -1,10 +1,11 @@
 namespace Centrifuge.Data;
 
 /// <summary>
-/// What a layer of a mixture is: a moving clip, a frozen clip, a camera-motion pseudo-video, a pure colour, or a
-/// composited pseudo-video (a camera-motion photo with moving cut-outs of other photos).
+/// What a layer of a mixture is: a moving clip, a frozen clip, a camera-motion pseudo-video, a pure colour, a
+/// composited pseudo-video (a camera-motion photo with moving cut-outs of other photos), or a procedural one (textures
+/// and leaves drawn from no source, <see cref="ProceduralScene"/>).
 /// </summary>
-public enum LayerKind { Moving, Frozen, Photo, Colour, Composite }
+public enum LayerKind { Moving, Frozen, Photo, Colour, Composite, Procedural }
 
 /// <summary>
 /// Every random choice of one layer, drawn up front from the sample's RNG streams: the source, the frames, the crop
@@ -17,8 +18,12 @@ public sealed record LayerPlan(LayerKind Kind, int Video, int[] Frames, CropBox 
     public double WindowWidth { get; init; }
     public double WindowHeight { get; init; }
     public PureColour? Colour { get; init; }
-    /// <summary>Composite layers: the cut-outs over the background photo, back to front.</summary>
+    /// <summary>Composite layers: the cut-outs over the background photo, back to front; procedural layers: the leaves.</summary>
     public IReadOnlyList<SceneObject>? Objects { get; init; }
+    /// <summary>Procedural layers: the seeds of the background's texture, then of each leaf's (<see cref="ProceduralTexture"/>).</summary>
+    public IReadOnlyList<ulong>? Textures { get; init; }
+    /// <summary>Whether the layer is cut from a stored video or photo (<see cref="Video"/>), which splits and pairing account for.</summary>
+    public bool HasSource => Kind is not (LayerKind.Colour or LayerKind.Procedural);
     public string Id { get; init; } = "";
     /// <summary>Time reversal, channel order, hue, gamma and grayscale of the layer (<see cref="AugmentationPipeline"/>).</summary>
     public LayerAugment Augment { get; init; } = LayerAugment.None;

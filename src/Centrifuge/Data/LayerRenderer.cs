@@ -78,6 +78,9 @@ public static class LayerRenderer
                 PureColour c = layer.Colour!;
                 result = torch.tensor(new[] { c.Red, c.Green, c.Blue }, new long[] { 3, 1, 1, 1 }).expand(3, frames, height, width).contiguous();
                 break;
+            case LayerKind.Procedural:
+                result = ProceduralScene.Render(layer, frames, height, width);
+                break;
             case LayerKind.Photo:
             case LayerKind.Composite:
                 // The photo under camera motion; a composite draws its cut-outs over it.

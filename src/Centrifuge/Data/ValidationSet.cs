@@ -32,7 +32,7 @@ public sealed class ValidationSet
         config.Validate();
         pool.EnsureUsable("validation data");
         BlendRecipe r = (recipe ?? BlendRecipe.Evaluation) with { Training = false };   // keeps the recipe's placement
-        int sources = r.Kinds?.Count(k => k != LayerKind.Colour) ?? config.Layers;
+        int sources = r.Kinds?.Count(k => k is not (LayerKind.Colour or LayerKind.Procedural)) ?? config.Layers;
         if (WhyNot(pool, sources) is { } why) throw new CentrifugeException($"validation data: {why}", ExitCodes.InvalidInput);
         var plans = new List<SamplePlan>(pairs);
         for (long p = 0; plans.Count < pairs && p < 4L * pairs + 16; p++)
@@ -65,7 +65,7 @@ public sealed class ValidationSet
 
     private static bool BlendsASourceWithItself(ClipPool pool, SamplePlan plan)
     {
-        var groups = plan.Layers.Where(l => l.Kind != LayerKind.Colour).Select(l => pool.Store.Videos[l.Video].Source.Group).ToList();
+        var groups = plan.Layers.Where(l => l.HasSource).Select(l => pool.Store.Videos[l.Video].Source.Group).ToList();
         return groups.Distinct(StringComparer.Ordinal).Count() < groups.Count;
     }
 

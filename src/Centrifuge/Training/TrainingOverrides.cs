@@ -36,6 +36,8 @@ public sealed record TrainingOverrides
     public double? CompositeProbability { get; init; }
     /// <summary>Most cut-outs per composited clip (<see cref="CompositeConfig.MaxObjects"/>).</summary>
     public int? MaxObjects { get; init; }
+    /// <summary>Share of layers that are procedural pseudo-videos (<see cref="DataConfig.ProceduralProbability"/>).</summary>
+    public double? ProceduralProbability { get; init; }
     /// <summary>Share of layers that are camera-motion photo pseudo-videos (<see cref="DataConfig.PhotoProbability"/>).</summary>
     public double? PhotoProbability { get; init; }
     /// <summary>Share of training samples mixed as a reflection (<see cref="DataConfig.ReflectionProbability"/>).</summary>
@@ -62,6 +64,7 @@ public sealed record TrainingOverrides
         if (Clip is { } clip) data = data with { Frames = clip.Frames, Height = clip.Height, Width = clip.Width };
         if (Seed is { } seed) data = data with { Seed = seed };
         if (CompositeProbability is { } composite) data = data with { CompositeProbability = composite };
+        if (ProceduralProbability is { } procedural) data = data with { ProceduralProbability = procedural };
         if (PhotoProbability is { } photo) data = data with { PhotoProbability = photo };
         if (ReflectionProbability is { } reflection) data = data with { ReflectionProbability = reflection };
         if (FrozenProbability is { } frozen) data = data with { FrozenProbability = frozen };

@@ -46,7 +46,7 @@ public sealed class ExperimentContext : IDisposable
         var recipe = new TrainingOverrides
         {
             Sources = [options.Data], Seed = options.Seed, Clip = options.Clip, Threads = options.Compute.Threads, Device = options.Compute.Device,
-            PhotoProbability = 0, CompositeProbability = 0, FrozenProbability = 0, ColourProbability = 0,
+            PhotoProbability = 0, CompositeProbability = 0, ProceduralProbability = 0, FrozenProbability = 0, ColourProbability = 0,
             // The budget ends a run (with a validation and a checkpoint, as train's max_minutes does); the schedule is
             // the preset's over this length.
             Iterations = options.MaxIterations ?? 1_000_000, MaxMinutes = BudgetPerModel.TotalMinutes,

@@ -33,7 +33,7 @@ public static class Evaluator
         var config = new DataConfig
         {
             Sources = [source], Frames = frames, Height = height, Width = width,
-            FrozenProbability = 0, ColourProbability = 0, PhotoProbability = 0, CompositeProbability = 0, Seed = options.Seed,
+            FrozenProbability = 0, ColourProbability = 0, PhotoProbability = 0, CompositeProbability = 0, ProceduralProbability = 0, Seed = options.Seed,
         };
         using HeldOutVideos videos = HeldOutVideos.Open(config, decoder, options.Cache, events);
         EvaluationResult result = Run(model, videos.Pairs(options.Pairs, options.Seed, placement: options.Placement), options, reference);
