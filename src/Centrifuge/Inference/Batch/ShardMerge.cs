@@ -1,4 +1,5 @@
 using Centrifuge.Inference.Output;
+using Centrifuge.Models;
 
 namespace Centrifuge.Inference.Batch;
 
@@ -12,7 +13,7 @@ public sealed record MergedInput(string Input, string Output, ShardInputStatus S
 /// `centrifuge merge-shards OUTDIR`: every input of every shard record, and what stands between the batch and done:
 /// shards with no record (never started, or their record lost), shards that did not finish (running, pre-empted,
 /// killed), failed and pending inputs, and inconsistencies (records of different N or input lists, an input in two
-/// shards, a finished output that is no longer complete on disk).
+/// shards, a finished output that is no longer complete on disk, finished outputs written at different strengths).
 /// </summary>
 public sealed record ShardMergeReport(int Shards, int[] Missing, int[] Unfinished, int Done, int Skipped, int Failed,
     int Pending, IReadOnlyList<string> Problems, IReadOnlyList<MergedInput> Inputs)
@@ -40,6 +41,7 @@ public sealed record ShardMergeReport(int Shards, int[] Missing, int[] Unfinishe
 
         var inputs = new List<MergedInput>();
         var owner = new Dictionary<string, int>(StringComparer.Ordinal);
+        var strengths = new List<(StrengthSetting Strength, string Input, int Shard)>();
         foreach (ShardRecordFile record in records)
             foreach (ShardInputRecord entry in record.Inputs)
             {
@@ -47,11 +49,25 @@ public sealed record ShardMergeReport(int Shards, int[] Missing, int[] Unfinishe
                     problems.Add($"{entry.Input} is in shard {earlier} and shard {record.Shard}");
                 owner[entry.Input] = record.Shard;
                 ShardInputStatus status = entry.Status;
-                if (status is ShardInputStatus.Done or ShardInputStatus.Skipped &&
-                    FinishedOutput.Inspect(outputRoot, entry.Input) is { State: not OutputFolderState.Complete } check)
-                    problems.Add($"{entry.Input}: recorded as {status.ToString().ToLowerInvariant()} but {check.Folder} is not complete now ({check.Reason})");
+                if (status is ShardInputStatus.Done or ShardInputStatus.Skipped)
+                {
+                    FinishedOutputCheck check = FinishedOutput.Inspect(outputRoot, entry.Input);
+                    if (check.State != OutputFolderState.Complete)
+                        problems.Add($"{entry.Input}: recorded as {status.ToString().ToLowerInvariant()} but {check.Folder} is not complete now ({check.Reason})");
+                    else if (check.WrittenAt is { } writtenAt)
+                        strengths.Add((writtenAt, entry.Input, record.Shard));
+                }
                 inputs.Add(new MergedInput(entry.Input, entry.Output, status, record.Shard) { Error = entry.Error });
             }
+
+        // One batch, one strength: shards run with another --strength (or a model whose default changed between runs)
+        // would leave layers that are not comparable across the batch.
+        var byStrength = strengths.GroupBy(s => s.Strength).OrderByDescending(g => g.Count()).ToList();
+        if (byStrength.Count > 1)
+            problems.Add("the outputs were written at different strengths: " + string.Join("; ", byStrength.Select(g =>
+                $"{g.Key} ({g.Count()} input{(g.Count() == 1 ? "" : "s")} of shard{(g.Select(s => s.Shard).Distinct().Count() == 1 ? "" : "s")} " +
+                $"{string.Join(", ", g.Select(s => s.Shard).Distinct().Order())}, e.g. {g.First().Input})")) +
+                "; a re-run of the shards at one strength, skipping what is complete, redoes the others");
 
         int[] present = [.. records.Select(r => r.Shard).Distinct()];
         return new ShardMergeReport(shards,

@@ -19,7 +19,11 @@ public enum OutputFolderState
 }
 
 /// <summary>The state of one output folder, with the reason in a few words ("layer-2.mp4 is missing").</summary>
-public sealed record FinishedOutputCheck(OutputFolderState State, string Folder, string Reason);
+public sealed record FinishedOutputCheck(OutputFolderState State, string Folder, string Reason)
+{
+    /// <summary>The strength its summary.json says the layers were written at; null when no summary of this input reads.</summary>
+    public StrengthSetting? WrittenAt { get; init; }
+}
 
 /// <summary>
 /// Decides whether an output folder holds a finished result. summary.json is written last, after every layer, the
@@ -73,18 +77,19 @@ public static class FinishedOutput
         if (summary.InputStamp is { } stamp && File.Exists(input) && InputStamp.Of(input) is var now && now != stamp)
             return new(OutputFolderState.Stale, folder,
                 $"made from an older {input}: its input changed since ({stamp.Bytes} bytes then, {now.Bytes} now{(now.MtimeMs != stamp.MtimeMs ? ", modified since" : "")})");
-        if (strength is not null && new StrengthSetting(summary.Strength ?? LayerStrength.Full, summary.AdaptiveStrength) is var writtenAt && writtenAt != strength)
-            return new(OutputFolderState.Stale, folder, $"its layers were written at strength {writtenAt}, this run's is {strength}");
+        var writtenAt = new StrengthSetting(summary.Strength ?? LayerStrength.Full, summary.AdaptiveStrength);
+        if (strength is not null && writtenAt != strength)
+            return new(OutputFolderState.Stale, folder, $"its layers were written at strength {writtenAt}, this run's is {strength}") { WrittenAt = writtenAt };
 
         DateTime written = File.GetLastWriteTimeUtc(summaryPath);
         foreach (string name in ExpectedFiles(summary.Layers))
         {
             var file = new FileInfo(Path.Combine(folder, name));
-            if (!file.Exists) return new(OutputFolderState.Partial, folder, $"{name} is missing");
-            if (file.Length == 0) return new(OutputFolderState.Partial, folder, $"{name} is empty");
-            if (file.LastWriteTimeUtc > written) return new(OutputFolderState.Partial, folder, $"{name} is newer than {SummaryFile}");
+            if (!file.Exists) return new(OutputFolderState.Partial, folder, $"{name} is missing") { WrittenAt = writtenAt };
+            if (file.Length == 0) return new(OutputFolderState.Partial, folder, $"{name} is empty") { WrittenAt = writtenAt };
+            if (file.LastWriteTimeUtc > written) return new(OutputFolderState.Partial, folder, $"{name} is newer than {SummaryFile}") { WrittenAt = writtenAt };
         }
-        return new(OutputFolderState.Complete, folder, $"complete ({summary.Frames} frames, {summary.Layers} layers)");
+        return new(OutputFolderState.Complete, folder, $"complete ({summary.Frames} frames, {summary.Layers} layers)") { WrittenAt = writtenAt };
     }
 
     // The same input: the same text, or the same file once both are made absolute from the current folder.

@@ -170,6 +170,40 @@ public class ShardedSeparationTests(SeparationFixture clips) : IClassFixture<Sep
     }
 
     [Fact]
+    public void Merge_reports_shards_written_at_different_strengths_until_a_rerun_at_one_strength()
+    {
+        // Two shards of one list, the second run at another strength (as after a model's default changed between runs).
+        using var dir = new TempDir();
+        string outDir = dir.File("out"), list = dir.File("list.txt");
+        string source = clips.Generate("strength-source.mp4", "testsrc2=size=48x32:rate=8", 6);
+        string[] inputs = [.. Enumerable.Range(0, 2).Select(k =>
+        {
+            string name = Enumerable.Range(0, 100).Select(i => $"clip-{i:00}").First(n => ShardSpec.Of(n + ".mp4", 2) == k);
+            File.Copy(source, dir.File(name + ".mp4"));
+            return dir.File(name + ".mp4");
+        })];
+        File.WriteAllLines(list, inputs);
+        string[] common = ["--inputs-from", list, "-o", outDir, "--model", clips.TinyModel, "--size", "32", "--window", "8", "--overlap", "2", "--skip-existing"];
+        Assert.Equal(0, CliRunner.Run(["separate", "--shard", "0/2", "--strength", "1", .. common]).ExitCode);
+        Assert.Equal(0, CliRunner.Run(["separate", "--shard", "1/2", "--strength", "0.5", .. common]).ExitCode);
+
+        ShardMergeReport mixed = Merge(outDir, out int exit);
+        Assert.NotEqual(ExitCodes.Ok, exit);
+        string problem = Assert.Single(mixed.Problems);
+        Assert.Contains("different strengths: ", problem);
+        Assert.Contains("1 (1 input of shard 0, e.g. " + inputs[0] + ")", problem);
+        Assert.Contains("0.5 (1 input of shard 1, e.g. " + inputs[1] + ")", problem);
+        Assert.Equal(2, mixed.Done);
+
+        // Shard 1 again at strength 1: its output at 0.5 is redone, and the batch is whole.
+        Assert.Equal(0, CliRunner.Run(["separate", "--shard", "1/2", "--strength", "1", .. common]).ExitCode);
+        ShardMergeReport whole = Merge(outDir, out int wholeExit);
+        Assert.Equal(ExitCodes.Ok, wholeExit);
+        Assert.Empty(whole.Problems);
+        Assert.True(whole.Complete);
+    }
+
+    [Fact]
     public void A_missing_input_list_is_one_line_and_comments_and_blank_lines_are_ignored()
     {
         using var dir = new TempDir();
