@@ -28,17 +28,8 @@ public class CompositeSceneTests
     [Fact]
     public void Composited_samples_are_a_pure_function_of_the_seed_and_key()
     {
+        using BlendedBatch a = SampleAssertions.PureFunctionOfSeedAndKey(() => Store(), Config, 4, "composite:p");
         var pool = new ClipPool(Store(), Config.Frames);
-        using BlendedBatch a = BlendLoader.GetBatch(pool, Config, 4);
-        using BlendedBatch b = BlendLoader.GetBatch(new ClipPool(Store(), Config.Frames), Config, 4);
-        using BlendedBatch other = BlendLoader.GetBatch(pool, Config with { Seed = 8 }, 4);
-        Assert.Equal(Data(a.Targets), Data(b.Targets));
-        Assert.Equal(Data(a.Mixture), Data(b.Mixture));
-        Assert.NotEqual(Data(a.Targets), Data(other.Targets));
-        Assert.All(a.SourceIds.SelectMany(ids => ids), id => Assert.StartsWith("composite:p", id));
-        Assert.Equal(new long[] { 3, 2, 3, 6, 24, 32 }, a.Targets.shape);
-        Assert.True(a.Targets.min().item<float>() >= -1 && a.Targets.max().item<float>() <= 1);
-
         SamplePlan plan = BlendComposer.Plan(pool, Config, BlendRecipe.Train, Config.Seed, 4, 0);
         foreach (LayerPlan layer in plan.Layers)
         {

@@ -34,20 +34,12 @@ public class ProceduralSceneTests
     [Fact]
     public void Procedural_samples_are_a_pure_function_of_the_seed_and_key_and_move()
     {
-        var pool = new ClipPool(Store(), Config.Frames);
-        using BlendedBatch a = BlendLoader.GetBatch(pool, Config, 4);
-        using BlendedBatch b = BlendLoader.GetBatch(new ClipPool(Store(), Config.Frames), Config, 4);
-        using BlendedBatch other = BlendLoader.GetBatch(pool, Config with { Seed = 8 }, 4);
-        Assert.Equal(Data(a.Targets), Data(b.Targets));
-        Assert.Equal(Data(a.Mixture), Data(b.Mixture));
-        Assert.NotEqual(Data(a.Targets), Data(other.Targets));
-        Assert.All(a.SourceIds.SelectMany(ids => ids), id => Assert.StartsWith("procedural:", id));
-        Assert.Equal(new long[] { 3, 2, 3, 6, 24, 32 }, a.Targets.shape);
-        Assert.True(a.Targets.min().item<float>() >= -1 && a.Targets.max().item<float>() <= 1);
+        using BlendedBatch a = SampleAssertions.PureFunctionOfSeedAndKey(Store, Config, 4, "procedural:");
         // Camera and leaves move: the last frame differs from the first in every layer.
         using Tensor change = (a.Targets[.., .., .., -1] - a.Targets[.., .., .., 0]).abs().mean(new long[] { 2, 3, 4 });
         Assert.All(Data(change), d => Assert.True(d > 1e-3, $"a layer barely moves ({d})"));
 
+        var pool = new ClipPool(Store(), Config.Frames);
         SamplePlan plan = BlendComposer.Plan(pool, Config, BlendRecipe.Train, Config.Seed, 4, 0);
         foreach (LayerPlan layer in plan.Layers)
         {
