@@ -19,7 +19,8 @@ public static class ProceduralScene
 
     /// <summary>
     /// A random procedural layer: the background's camera path and texture, then the leaves, back to front. Its
-    /// <see cref="LayerPlan.Textures"/> hold the background's seed first, then one per leaf.
+    /// <see cref="LayerPlan.Textures"/> hold the background's seed first, then one per leaf; its <see cref="LayerPlan.Box"/>
+    /// is the background texture's extent (it has no video: <see cref="LayerPlan.Video"/> is -1).
     /// </summary>
     public static LayerPlan Plan(DataConfig config, bool random, ref SplitMix64 rng)
     {
