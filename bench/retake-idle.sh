@@ -107,12 +107,13 @@ suite() {
                "$work/run-$run/metrics.jsonl" || true
            done ;;
     demo) rm -rf "$work/demo"; timed ./centrifuge demo --out "$work/demo" 2>&1 | tail -4 ;;
+    demo-full) rm -rf "$work/demo"; timed ./centrifuge demo --strength 1 --out "$work/demo" 2>&1 | tail -4 ;;
     *) echo "retake-idle: unknown suite $1" >&2; return 2 ;;
   esac
 }
 
 suites=("$@")
-[[ ${#suites[@]} -gt 0 ]] || suites=(headline separate runtime training training-ops demo onnx separate-bf16 separate-memory model
+[[ ${#suites[@]} -gt 0 ]] || suites=(headline separate runtime training training-ops demo demo-full onnx separate-bf16 separate-memory model
   training-memory decode loader threads-tiny threads-cpu-small threads-separate allocator blend-memory cache)
 for s in "${suites[@]}"; do
   {
