@@ -111,9 +111,7 @@ public static class BlendComposer
     private static LayerPlan PlanPhoto(ClipPool pool, DataConfig config, bool random, int video, ref SplitMix64 rng)
     {
         StoredVideo v = pool.Store.Videos[video];
-        double fieldScale = (double)Math.Min(v.Width, v.Height) / config.ShortSide;
-        double ww = config.Width * fieldScale, wh = config.Height * fieldScale;
-        CameraPath path = CameraMotion.Sample(v.Width, v.Height, ww, wh, config.CameraMotion, ref rng);
+        (CameraPath path, double ww, double wh) = CameraMotion.SampleWindow(v.Width, v.Height, config, ref rng);
         JitterFactors jitter = random ? JitterFactors.Sample(config.ColourJitter, ref rng) : JitterFactors.None;
         return new LayerPlan(LayerKind.Photo, video, [0], new CropBox(0, 0, v.Width, v.Height), jitter)
         {

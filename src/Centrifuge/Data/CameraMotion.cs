@@ -36,6 +36,18 @@ public static class CameraMotion
     }
 
     /// <summary>
+    /// The camera over a still of <paramref name="photoWidth"/> x <paramref name="photoHeight"/> whose short side spans
+    /// the clip's <see cref="DataConfig.ShortSide"/>: the window at zoom 1 (still pixels) and a random path over it.
+    /// </summary>
+    public static (CameraPath Path, double WindowWidth, double WindowHeight) SampleWindow(int photoWidth, int photoHeight,
+        DataConfig config, ref SplitMix64 rng)
+    {
+        double fieldScale = (double)Math.Min(photoWidth, photoHeight) / config.ShortSide;
+        double ww = config.Width * fieldScale, wh = config.Height * fieldScale;
+        return (Sample(photoWidth, photoHeight, ww, wh, config.CameraMotion, ref rng), ww, wh);
+    }
+
+    /// <summary>
     /// Renders the path: photo [3, Hp, Wp] float -> clip [3, T, H, W], window at zoom 1 = windowWidth x windowHeight
     /// photo pixels. Position, zoom and angle move linearly from the first frame to the last.
     /// </summary>

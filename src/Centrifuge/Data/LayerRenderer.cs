@@ -78,15 +78,16 @@ public static class LayerRenderer
                 PureColour c = layer.Colour!;
                 result = torch.tensor(new[] { c.Red, c.Green, c.Blue }, new long[] { 3, 1, 1, 1 }).expand(3, frames, height, width).contiguous();
                 break;
-            case LayerKind.Procedural:
-                result = ProceduralScene.Render(layer, frames, height, width);
-                break;
             case LayerKind.Photo:
             case LayerKind.Composite:
-                // The photo under camera motion; a composite draws its cut-outs over it.
-                Tensor scene = CameraMotion.Render(ReadPhoto(store, layer.Video), layer.Camera!.Value, frames, height, width, layer.WindowWidth, layer.WindowHeight).ClampTo(0, 1);
+            case LayerKind.Procedural:
+                // A still under camera motion (a photo, or a procedural texture); a composite draws its cut-outs of
+                // other photos over it, a procedural layer its leaves of other textures.
+                bool procedural = layer.Kind == LayerKind.Procedural;
+                Tensor still = procedural ? ProceduralScene.Background(layer) : ReadPhoto(store, layer.Video);
+                Tensor scene = CameraMotion.Render(still, layer.Camera!.Value, frames, height, width, layer.WindowWidth, layer.WindowHeight).ClampTo(0, 1);
                 result = layer.Objects is { Count: > 0 } objects
-                    ? CompositeScene.Compose(scene, objects, objects.Select(o => ReadPhoto(store, o.Photo)).ToList())
+                    ? CompositeScene.Compose(scene, objects, procedural ? ProceduralScene.LeafTextures(layer) : objects.Select(o => ReadPhoto(store, o.Photo)).ToList())
                     : scene;
                 break;
             default:

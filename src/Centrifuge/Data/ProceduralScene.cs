@@ -7,7 +7,9 @@ namespace Centrifuge.Data;
 /// Procedural "dead leaves" pseudo-videos: a procedural texture (<see cref="ProceduralTexture"/>) under camera motion
 /// with occluding leaves of other procedural textures, each on its own path with its own scale change, rotation and
 /// brightness. They give the network layers of any colour, texture, edge and motion, drawn from no source at all, so
-/// it cannot learn a layer as "the look of a training video". Leaves are drawn with <see cref="CompositeScene"/>.
+/// it cannot learn a layer as "the look of a training video". This class plans them and makes their textures;
+/// <see cref="LayerRenderer"/> draws them as it draws a composite: the background under camera motion, the leaves with
+/// <see cref="CompositeScene"/>.
 /// </summary>
 public static class ProceduralScene
 {
@@ -26,9 +28,7 @@ public static class ProceduralScene
     {
         ProceduralConfig p = config.Procedural;
         int side = BackgroundTexels(config);
-        double fieldScale = (double)side / config.ShortSide;
-        double ww = config.Width * fieldScale, wh = config.Height * fieldScale;
-        CameraPath camera = CameraMotion.Sample(side, side, ww, wh, config.CameraMotion, ref rng);
+        (CameraPath camera, double ww, double wh) = CameraMotion.SampleWindow(side, side, config, ref rng);
         JitterFactors jitter = random ? JitterFactors.Sample(config.ColourJitter, ref rng) : JitterFactors.None;
         int count = rng.NextInt(p.MinLeaves, p.MaxLeaves);
         var textures = new ulong[count + 1];
@@ -76,17 +76,14 @@ public static class ProceduralScene
         return Math.Clamp(r, low, high);   // rounding must not leave the range
     }
 
-    /// <summary>Renders a procedural layer plan: [3, T, H, W] float in [0, 1].</summary>
-    public static Tensor Render(LayerPlan layer, int frames, int height, int width)
-    {
-        using var scope = torch.NewDisposeScope();
-        IReadOnlyList<ulong> seeds = layer.Textures ?? throw new ArgumentException("a procedural layer plan needs its texture seeds", nameof(layer));
-        int side = layer.Box.Width;
-        Tensor background = torch.tensor(ProceduralTexture.Render(seeds[0], side), new long[] { 3, side, side });
-        Tensor scene = CameraMotion.Render(background, layer.Camera!.Value, frames, height, width, layer.WindowWidth, layer.WindowHeight).ClampTo(0, 1);
-        IReadOnlyList<SceneObject> leaves = layer.Objects ?? [];
-        if (leaves.Count == 0) return scene.contiguous().MoveToOuterDisposeScope();
-        var textures = seeds.Skip(1).Select(s => torch.tensor(ProceduralTexture.Render(s, LeafTexels), new long[] { 3, LeafTexels, LeafTexels })).ToList();
-        return CompositeScene.Compose(scene, leaves, textures).MoveToOuterDisposeScope();
-    }
+    /// <summary>A procedural plan's background texture, the still its camera moves over: [3, side, side] in [0, 1].</summary>
+    public static Tensor Background(LayerPlan layer) => Texture(Seeds(layer)[0], layer.Box.Width);
+
+    /// <summary>A procedural plan's leaf textures, one per <see cref="LayerPlan.Objects"/> entry: each [3, 48, 48] in [0, 1].</summary>
+    public static List<Tensor> LeafTextures(LayerPlan layer) => Seeds(layer).Skip(1).Select(s => Texture(s, LeafTexels)).ToList();
+
+    private static Tensor Texture(ulong seed, int side) => torch.tensor(ProceduralTexture.Render(seed, side), new long[] { 3, side, side });
+
+    private static IReadOnlyList<ulong> Seeds(LayerPlan layer) =>
+        layer.Textures ?? throw new ArgumentException("a procedural layer plan needs its texture seeds", nameof(layer));
 }

@@ -17,6 +17,11 @@ public static class ProceduralTexture
     public static TexturePattern PatternOf(ulong seed)
     {
         var rng = new SplitMix64(seed);
+        return DrawPattern(ref rng);
+    }
+
+    private static TexturePattern DrawPattern(ref SplitMix64 rng)
+    {
         double u = rng.NextDouble();
         return u < 0.15 ? TexturePattern.Flat : u < 0.35 ? TexturePattern.Gradient : u < 0.55 ? TexturePattern.Grating
             : u < 0.9 ? TexturePattern.Noise : TexturePattern.Checker;
@@ -27,8 +32,7 @@ public static class ProceduralTexture
     {
         if (size < 1) throw new ArgumentOutOfRangeException(nameof(size), size, "a texture is at least 1 pixel");
         var rng = new SplitMix64(seed);
-        rng.NextDouble();                                   // the pattern (PatternOf)
-        TexturePattern pattern = PatternOf(seed);
+        TexturePattern pattern = DrawPattern(ref rng);
         double[] a = Colour(ref rng);
         // The second colour is another colour, or a lighter / darker shade of the first.
         double[] b = rng.Chance(0.5) ? Colour(ref rng) : Shade(a, 0.3 + 0.7 * rng.NextDouble(), rng.Chance(0.5));

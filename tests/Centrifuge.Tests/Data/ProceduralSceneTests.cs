@@ -84,8 +84,8 @@ public class ProceduralSceneTests
         LayerPlan plan = ProceduralScene.Plan(config with { Procedural = new ProceduralConfig { MinLeaves = 0, MaxLeaves = 0 } }, false, ref rng);
         LayerPlan leaves = plan with { Objects = [back, front], Textures = flat };
 
-        using Tensor alone = ProceduralScene.Render(plan with { Textures = [flat[0]] }, 2, 24, 32);
-        using Tensor scene = ProceduralScene.Render(leaves, 2, 24, 32);
+        using Tensor alone = LayerRenderer.RenderLayer(Store(), plan with { Textures = [flat[0]] }, 2, 24, 32);
+        using Tensor scene = LayerRenderer.RenderLayer(Store(), leaves, 2, 24, 32);
         Close(Colour(flat[0]), Data(alone[.., 0, 0, 0]));       // the flat background
         Close(Colour(flat[1]), Data(scene[.., 0, 12, 8]));      // only the back leaf
         Close(Colour(flat[2]), Data(scene[.., 1, 12, 16]));     // both: the front one

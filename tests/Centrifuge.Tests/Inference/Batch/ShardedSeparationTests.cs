@@ -178,7 +178,7 @@ public class ShardedSeparationTests(SeparationFixture clips) : IClassFixture<Sep
         string source = clips.Generate("strength-source.mp4", "testsrc2=size=48x32:rate=8", 6);
         string[] inputs = [.. Enumerable.Range(0, 2).Select(k =>
         {
-            string name = Enumerable.Range(0, 100).Select(i => $"clip-{i:00}").First(n => ShardSpec.Of(n + ".mp4", 2) == k);
+            string name = NamesOfShard(k, shards: 2).First();
             File.Copy(source, dir.File(name + ".mp4"));
             return dir.File(name + ".mp4");
         })];
@@ -269,8 +269,8 @@ public class ShardedSeparationTests(SeparationFixture clips) : IClassFixture<Sep
     }
 
     // Names that the split rule puts in one shard: "clip-00", "clip-01", ... filtered.
-    private static IEnumerable<string> NamesOfShard(int shard) =>
-        Enumerable.Range(0, 100).Select(i => $"clip-{i:00}").Where(n => ShardSpec.Of(n + ".mp4", Shards) == shard);
+    private static IEnumerable<string> NamesOfShard(int shard, int shards = Shards) =>
+        Enumerable.Range(0, 100).Select(i => $"clip-{i:00}").Where(n => ShardSpec.Of(n + ".mp4", shards) == shard);
 
     // The container's command line from the Job manifest: the single-quoted args item that runs `centrifuge separate`.
     private static string KubernetesCommand()
