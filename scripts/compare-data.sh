@@ -43,6 +43,7 @@ declare -A variants=(
   [composite-25-mixture-augment-scale]="--photo 0 --composite 0.25 --mixture-consistency --config configs/variants/augment-scale.json"
   [composite-25-mixture-augment-appearance]="--photo 0 --composite 0.25 --mixture-consistency --config configs/variants/augment-appearance.json"
   [composite-25-mixture-augment-all]="--photo 0 --composite 0.25 --mixture-consistency --config configs/variants/augment-all.json"
+  [composite-25-mixture-augment-all-seed2]="--photo 0 --composite 0.25 --mixture-consistency --config configs/variants/augment-all.json --seed 2"
   # issue 28: the stills corpus version 3 added (opencv-doc, scikit-image, stellarium-data) as a lever of their own:
   # the same recipe on the corpus without them (version 2's photos; `--data` names the folder of links built below).
   [composite-25-mixture-stills-v2]="--photo 0 --composite 0.25 --mixture-consistency --data $runs/corpus-v2"
