@@ -145,8 +145,14 @@ public sealed record DataConfig
         Check(CropAspect is null || (CropScale is not null && CropAspect.Value.Low > 0 && CropAspect.Value.Low <= CropAspect.Value.High),
             "crop_aspect needs crop_scale, and must be positive with low <= high");
         Check(ColourJitter is >= 0 and < 1, "colour_jitter must be in [0, 1)");
-        foreach (double p in new[] { FlipProbability, FrozenProbability, ColourProbability, PhotoProbability, CompositeProbability, ProceduralProbability, ReflectionProbability })
-            Check(p is >= 0 and <= 1, "probabilities must be in [0, 1]");
+        (string Name, double Value)[] probabilities =
+        [
+            ("flip_probability", FlipProbability), ("frozen_probability", FrozenProbability), ("colour_probability", ColourProbability),
+            ("photo_probability", PhotoProbability), ("composite_probability", CompositeProbability),
+            ("procedural_probability", ProceduralProbability), ("reflection_probability", ReflectionProbability),
+        ];
+        foreach ((string name, double p) in probabilities)
+            Check(p is >= 0 and <= 1, FormattableString.Invariant($"{name} must be in [0, 1], not {p}"));
         Check(ValidationFraction is >= 0 and < 1, "validation_fraction must be in [0, 1)");
         Check(TargetFps is null || TargetFps > 0, "target_fps must be positive");
         foreach (string problem in Composite.Problems()) Check(false, problem);

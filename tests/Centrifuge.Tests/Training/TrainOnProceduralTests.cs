@@ -46,7 +46,7 @@ public sealed class TrainOnProceduralTests
 
         CliResult bad = CliRunner.Run(["samples", "--data", corpus, "--preset", "tiny", "--procedural", "2", "-o", dir.File("bad.png")]);
         Assert.Equal(2, bad.ExitCode);   // ExitCodes.Usage
-        Assert.Contains("probabilities must be in [0, 1]", bad.Error);
+        Assert.Contains("procedural_probability must be in [0, 1], not 2", bad.Error);
         Assert.False(File.Exists(dir.File("bad.png")));
     }
 }
