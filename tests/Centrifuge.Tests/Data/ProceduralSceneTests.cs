@@ -151,6 +151,6 @@ public class ProceduralSceneTests
         Assert.Contains("procedural.min_leaves", Assert.Throws<CentrifugeException>(() => (Config with { Procedural = new() { MinLeaves = 5, MaxLeaves = 2 } }).Validate()).Message);
         Assert.Contains("procedural.size_exponent", Assert.Throws<CentrifugeException>(() => (Config with { Procedural = new() { SizeExponent = -1 } }).Validate()).Message);
         Assert.Contains("procedural.softness", Assert.Throws<CentrifugeException>(() => (Config with { Procedural = new() { Softness = new(0, 0.1) } }).Validate()).Message);
-        Assert.Contains("probabilities", Assert.Throws<CentrifugeException>(() => (Config with { ProceduralProbability = 1.5 }).Validate()).Message);
+        Assert.Contains("procedural_probability must be in [0, 1], not 1.5", Assert.Throws<CentrifugeException>(() => (Config with { ProceduralProbability = 1.5 }).Validate()).Message);
     }
 }
